@@ -1,0 +1,256 @@
+//! `wort run`: replay a recipe over the full input and write the result.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use clap::Args;
+
+use super::InputArgs;
+use crate::recipe::{self, ApplyOptions, Recipe, RunStats};
+use crate::source::{self, Sample, Source, WriteError};
+use crate::transform::type_name;
+use crate::util::thousands;
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The recipe (JSON).
+    pub recipe: PathBuf,
+    /// Input files or glob patterns, read as one dataset.
+    #[arg(required = true)]
+    pub inputs: Vec<String>,
+    /// Output file: .csv, .parquet or .ndjson.
+    #[arg(short, long, required_unless_present = "dry_run")]
+    pub output: Option<PathBuf>,
+    /// Validate the recipe against the input and print the plan, without writing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// No summary on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let recipe = Recipe::load(&args.recipe)?;
+    if let Some(out) = &args.output {
+        source::write::check_output(out)?;
+        refuse_overwriting_input(out, &args.inputs)?;
+    }
+    let mut src = source::open(&args.inputs, &args.input.options(Sample::Full))?;
+    let mut schema = check_recipe(&recipe, &src, &args.recipe)?;
+
+    if args.dry_run {
+        let mut text = src.report.summary();
+        text.push_str(&plan_text(&recipe, &src)?);
+        let _ = writeln!(
+            text,
+            "output {} columns: {}",
+            schema.len(),
+            schema
+                .iter()
+                .map(|(n, dt)| format!("{n}:{}", type_name(dt)))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        super::print_stdout(&text)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(output) = args.output.clone() else {
+        bail!("give an output file with -o, or --dry-run");
+    };
+
+    let spinner = progress(&recipe, &output);
+    // A full read infers types from the first rows; when a later value does not fit, the
+    // column is read as text and the run starts again.
+    let mut attempts = 0;
+    let stats = loop {
+        attempts += 1;
+        let stats = Arc::new(RunStats::default());
+        let options = ApplyOptions {
+            stats: Some(stats.clone()),
+        };
+        let lf = src.lazy().context("reading the input")?;
+        let lf = recipe::apply_with(&recipe, lf, &options)?;
+        match source::write_atomic(lf, &output) {
+            Ok(()) => break stats,
+            Err(WriteError::Polars(msg)) if src.report.sample.is_full() && attempts < 4 => {
+                let bad = src.diagnose()?;
+                if bad.is_empty() {
+                    bail!(input_or_step_error(&msg, &args.inputs));
+                }
+                let names: Vec<String> = bad.iter().map(|(n, _)| n.clone()).collect();
+                for (name, value) in &bad {
+                    spinner.suspend(|| {
+                        eprintln!(
+                            "note   column {name} was inferred from the first {} rows, but later holds {}: reading it as text and starting again",
+                            thousands(source::FULL_INFER_ROWS as u64),
+                            crate::util::quoted(value, 30)
+                        )
+                    });
+                }
+                src.demote(&names);
+                schema = check_recipe(&recipe, &src, &args.recipe)?;
+            }
+            Err(WriteError::Polars(msg)) => bail!(input_or_step_error(&msg, &args.inputs)),
+            Err(e) => return Err(e.into()),
+        }
+    };
+    spinner.finish_and_clear();
+    if !args.quiet {
+        eprint!("{}", src.report.summary());
+        eprint!(
+            "{}",
+            run_summary(&src, &stats, &schema, &output, started.elapsed())
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Validate the recipe against the source's schema; all problems in one error.
+fn check_recipe(
+    recipe: &Recipe,
+    src: &Source,
+    path: &std::path::Path,
+) -> anyhow::Result<polars::prelude::Schema> {
+    let input_schema = src.schema()?;
+    recipe::validate(recipe, &input_schema).map_err(|problems| {
+        let mut msg = format!(
+            "recipe {} does not fit the input ({} problem{}):",
+            path.display(),
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        );
+        for p in &problems {
+            let _ = write!(msg, "\n  {p}");
+        }
+        anyhow::anyhow!(msg)
+    })
+}
+
+fn input_or_step_error(msg: &str, inputs: &[String]) -> String {
+    format!(
+        "running the recipe over {} failed: {msg}",
+        inputs.join(", ")
+    )
+}
+
+fn refuse_overwriting_input(out: &std::path::Path, inputs: &[String]) -> anyhow::Result<()> {
+    let Ok(out_abs) = out.canonicalize() else {
+        return Ok(()); // does not exist yet
+    };
+    for i in inputs {
+        if let Ok(p) = std::path::Path::new(i).canonicalize()
+            && p == out_abs
+        {
+            bail!(
+                "output {} is the input {i}; wort never overwrites its input: write elsewhere and rename",
+                out.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The plan, step by step, with the columns each step adds, removes or retypes.
+fn plan_text(recipe: &Recipe, src: &Source) -> anyhow::Result<String> {
+    let mut text = String::from("plan\n");
+    let mut schema = src.schema()?;
+    for (i, step) in recipe.steps.iter().enumerate() {
+        let n = i + 1;
+        if step.disabled {
+            let _ = writeln!(text, "  {n:>2}. (disabled) {}", step.describe());
+            continue;
+        }
+        let one = Recipe {
+            steps: vec![step.clone()],
+            ..Recipe::default()
+        };
+        let next = recipe::validate(&one, &schema).map_err(|p| anyhow::anyhow!("{}", p[0]))?;
+        let mut changes = Vec::new();
+        for (name, dt) in next.iter() {
+            match schema.get(name) {
+                None => changes.push(format!("+{name}:{}", type_name(dt))),
+                Some(old) if old != dt => {
+                    changes.push(format!("{name}: {} -> {}", type_name(old), type_name(dt)))
+                }
+                _ => {}
+            }
+        }
+        for name in schema.iter_names() {
+            if !next.contains(name) {
+                changes.push(format!("-{name}"));
+            }
+        }
+        let _ = write!(text, "  {n:>2}. {}", step.describe());
+        if !changes.is_empty() {
+            let _ = write!(text, "   [{}]", changes.join(", "));
+        }
+        text.push('\n');
+        schema = next;
+    }
+    Ok(text)
+}
+
+fn run_summary(
+    src: &Source,
+    stats: &RunStats,
+    schema: &polars::prelude::Schema,
+    output: &std::path::Path,
+    elapsed: Duration,
+) -> String {
+    let mut s = String::new();
+    for c in stats.counts() {
+        let n = c.counter.get();
+        if n > 0 || c.label == "rows removed" {
+            let _ = writeln!(
+                s,
+                "step   {} ({}): {} {}",
+                c.step,
+                c.op,
+                thousands(n),
+                c.label
+            );
+        }
+    }
+    let rows_in = src.report.sample_rows;
+    let _ = write!(s, "rows   ");
+    match rows_in {
+        Some(n) => {
+            let out = n.saturating_sub(stats.rows_removed());
+            let _ = write!(s, "{} in, {} out", thousands(n), thousands(out));
+        }
+        None => {
+            let _ = write!(s, "{} removed", thousands(stats.rows_removed()));
+        }
+    }
+    let _ = writeln!(
+        s,
+        "; {} columns written to {} in {:.1} s",
+        schema.len(),
+        output.display(),
+        elapsed.as_secs_f64()
+    );
+    s
+}
+
+fn progress(recipe: &Recipe, output: &std::path::Path) -> indicatif::ProgressBar {
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    bar.set_message(format!(
+        "running {} steps into {}",
+        recipe.active_steps().count(),
+        output.display()
+    ));
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}

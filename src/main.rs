@@ -1,0 +1,28 @@
+//! The `wort` binary: parse arguments, run, map errors to exit codes.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    // Ctrl-C: remove the half-written output, then leave with the conventional code.
+    let _ = ctrlc::set_handler(|| {
+        wort::source::write::remove_in_progress();
+        std::process::exit(130);
+    });
+    match wort::cli::main() {
+        Ok(code) => code,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,134 @@
+//! `recipe::apply`: the one path from steps to a polars plan.
+
+use std::sync::{Arc, Mutex};
+
+use polars::prelude::*;
+
+use super::Recipe;
+use crate::transform::{ApplyCx, Counter, Kind, clean_polars_error, parse_sql};
+
+/// A step failed to build its plan.
+#[derive(Debug, thiserror::Error)]
+#[error("step {step} ({op}): {message}")]
+pub struct StepError {
+    pub step: usize,
+    pub op: &'static str,
+    pub message: String,
+}
+
+/// One counted quantity of one step, reported in the run summary.
+#[derive(Debug, Clone)]
+pub struct StepCount {
+    pub step: usize,
+    pub op: &'static str,
+    pub label: String,
+    pub counter: Arc<Counter>,
+}
+
+/// Counters filled in while a plan runs (values that failed to cast, rows removed...).
+#[derive(Debug, Default)]
+pub struct RunStats {
+    entries: Mutex<Vec<StepCount>>,
+}
+
+impl RunStats {
+    fn register(&self, step: usize, op: &'static str, label: &str) -> Arc<Counter> {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = entries.iter().find(|e| e.step == step && e.label == label) {
+            return e.counter.clone();
+        }
+        let counter = Arc::new(Counter::default());
+        entries.push(StepCount {
+            step,
+            op,
+            label: label.to_string(),
+            counter: counter.clone(),
+        });
+        counter
+    }
+
+    /// Every counter, in step order.
+    pub fn counts(&self) -> Vec<StepCount> {
+        let mut v = self
+            .entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        v.sort_by_key(|e| e.step);
+        v
+    }
+
+    /// Rows removed by all steps.
+    pub fn rows_removed(&self) -> u64 {
+        self.counts()
+            .iter()
+            .filter(|c| c.label == "rows removed")
+            .map(|c| c.counter.get())
+            .sum()
+    }
+}
+
+/// Options for [`apply_with`].
+#[derive(Default, Clone)]
+pub struct ApplyOptions {
+    /// Collect per-step counts while the plan runs.
+    pub stats: Option<Arc<RunStats>>,
+}
+
+/// Apply every enabled step of `recipe` to `lf`.
+pub fn apply(recipe: &Recipe, lf: LazyFrame) -> Result<LazyFrame, StepError> {
+    apply_with(recipe, lf, &ApplyOptions::default())
+}
+
+/// Apply every enabled step of `recipe` to `lf`, with options.
+pub fn apply_with(
+    recipe: &Recipe,
+    mut lf: LazyFrame,
+    options: &ApplyOptions,
+) -> Result<LazyFrame, StepError> {
+    let mut schema = lf.collect_schema().map_err(|e| StepError {
+        step: 0,
+        op: "input",
+        message: clean_polars_error(&e),
+    })?;
+    for (n, step) in recipe.active_steps() {
+        let op = step.op.name();
+        let err = |message: String| StepError {
+            step: n,
+            op,
+            message,
+        };
+        let condition = match &step.condition {
+            None => None,
+            Some(_) if step.op.kind() == Kind::Structure => {
+                return Err(err(format!("\"where\" does not apply to {op}")));
+            }
+            Some(w) => Some(parse_sql(w).map_err(|m| err(format!("where {w:?}: {m}")))?),
+        };
+        let stats = options.stats.clone();
+        let register = move |label: &str| -> Arc<Counter> {
+            match &stats {
+                Some(s) => s.register(n, op, label),
+                None => Arc::new(Counter::default()),
+            }
+        };
+        let cx = ApplyCx {
+            schema: &schema,
+            condition,
+            counters: if options.stats.is_some() {
+                Some(&register)
+            } else {
+                None
+            },
+        };
+        lf = step
+            .op
+            .step()
+            .apply(lf, &cx)
+            .map_err(|e| err(clean_polars_error(&e)))?;
+        schema = lf
+            .collect_schema()
+            .map_err(|e| err(clean_polars_error(&e)))?;
+    }
+    Ok(lf)
+}

@@ -1,0 +1,86 @@
+//! `recipe::validate`: check every step against the schema it will see, and report every
+//! problem at once.
+
+use std::fmt;
+
+use polars::prelude::*;
+
+use super::{ApplyOptions, Recipe, Step, apply_with};
+use crate::transform::{CheckCx, Kind};
+
+/// One problem with one step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// 1-based step number.
+    pub step: usize,
+    pub op: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "step {} ({}): {}", self.step, self.op, self.message)
+    }
+}
+
+/// Check `recipe` against the input `schema`. On success, returns the schema of the
+/// output.
+pub fn validate(recipe: &Recipe, schema: &Schema) -> Result<Schema, Vec<Problem>> {
+    let mut schema = schema.clone();
+    let mut problems = Vec::new();
+    for (n, step) in recipe.active_steps() {
+        let found = check_step(step, &schema);
+        let op = step.op.name();
+        if found.is_empty() {
+            // Propagate the schema by planning the step over an empty frame.
+            let one = Recipe {
+                steps: vec![step.clone()],
+                ..Recipe::default()
+            };
+            let empty = DataFrame::empty_with_schema(&schema).lazy();
+            match apply_with(&one, empty, &ApplyOptions::default()).and_then(|mut lf| {
+                lf.collect_schema()
+                    .map(|s| (*s).clone())
+                    .map_err(|e| super::apply::StepError {
+                        step: n,
+                        op,
+                        message: crate::transform::clean_polars_error(&e),
+                    })
+            }) {
+                Ok(next) => schema = next,
+                Err(e) => problems.push(Problem {
+                    step: n,
+                    op,
+                    message: e.message,
+                }),
+            }
+        } else {
+            problems.extend(found.into_iter().map(|message| Problem {
+                step: n,
+                op,
+                message,
+            }));
+        }
+    }
+    if problems.is_empty() {
+        Ok(schema)
+    } else {
+        Err(problems)
+    }
+}
+
+fn check_step(step: &Step, schema: &Schema) -> Vec<String> {
+    let mut cx = CheckCx::new(schema);
+    step.op.step().check(&mut cx);
+    if let Some(w) = &step.condition {
+        if step.op.kind() == Kind::Structure {
+            cx.problem(format!(
+                "\"where\" does not apply to {}: it changes no values and removes no rows",
+                step.op.name()
+            ));
+        } else {
+            cx.sql("where", w);
+        }
+    }
+    cx.problems
+}

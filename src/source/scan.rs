@@ -1,0 +1,1091 @@
+//! Full-file record scanner for delimited text: checks every record for the right
+//! field count, unclosed quotes and valid UTF-8, and optionally rewrites the file as
+//! standard CSV (comma, `"` with doubled-quote escaping, `\n`, no BOM, no preamble).
+//!
+//! This runs over multi-GB files before polars reads them, so the good path does no
+//! per-row allocation: one reused [`ByteRecord`], a 1 MiB buffer, and one UTF-8 check
+//! per record.
+//!
+//! Line numbers: the `csv` crate counts `\n` bytes only and reports a record's
+//! position before the blank lines (and the `\n` of a `\r\n`) that precede it. So the
+//! reader is wrapped in a [`Feed`] that skips the BOM and preamble lines before the
+//! parser sees any byte, turns `\r` into `\n` for CR-only files (so every line break
+//! is a `\n`), and keeps the raw bytes of the record being parsed. A record's first
+//! line is then the parser's line count after the record minus the `\n`s inside the
+//! record's raw bytes, plus the preamble lines.
+
+use std::cell::Cell;
+use std::fmt;
+use std::io::{self, BufRead, BufReader, Read, Write};
+
+use csv::{ByteRecord, QuoteStyle, Terminator, WriterBuilder};
+
+use super::sniff::{Dialect, Escape, LineEnding};
+
+/// Buffer size of the parser and of the underlying reader.
+const BUFFER: usize = 1 << 20;
+/// Raw bytes of the record in progress are kept up to this size (for exact line
+/// numbers, unclosed-quote detection and the text of bad rows).
+const TAIL_CAP: usize = 16 << 20;
+/// A record longer than this is taken to be an unclosed quote swallowing the rest of
+/// the file, and the scan stops rather than buffer gigabytes.
+const MAX_RECORD: u64 = 256 << 20;
+/// How many bad rows are kept in [`ScanResult::first_bad`].
+const FIRST_BAD: usize = 10;
+/// Bad-row text is cut to this many characters.
+const TEXT_CHARS: usize = 200;
+
+/// What is wrong with a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadRowProblem {
+    FieldCount {
+        expected: usize,
+        found: usize,
+    },
+    /// A quoted field opens on this line and is never closed.
+    UnclosedQuote,
+    /// `byte_offset_in_line` is 0-based, counted in the physical line.
+    InvalidUtf8 {
+        byte_offset_in_line: usize,
+    },
+}
+
+/// One malformed record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadRow {
+    /// 1-based physical line number in the original file (preamble lines and the
+    /// header counted): where the record starts, where the unclosed quote opens, or
+    /// where the invalid byte is.
+    pub line: u64,
+    pub problem: BadRowProblem,
+    /// The raw record, lossily decoded and cut to 200 characters.
+    pub text: String,
+}
+
+impl fmt::Display for BadRow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let line = self.line;
+        let text = &self.text;
+        match self.problem {
+            BadRowProblem::FieldCount { expected, found } => write!(
+                f,
+                "line {line}: expected {expected} fields, found {found} ({text:?}); fix the line or pass --skip-bad-rows to skip malformed lines"
+            ),
+            BadRowProblem::UnclosedQuote => write!(
+                f,
+                "line {line}: unclosed quote: a quoted field starts on this line and is never closed ({text:?}); close the quote, or pass --quote none if quote characters in this file are literal text"
+            ),
+            BadRowProblem::InvalidUtf8 {
+                byte_offset_in_line,
+            } => write!(
+                f,
+                "line {line}: invalid UTF-8 at byte {byte_offset_in_line} ({text:?}); if the file is Latin-1 or Windows-1252, pass --encoding latin1 or --encoding windows-1252"
+            ),
+        }
+    }
+}
+
+/// What to check and when to stop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanOptions {
+    /// Fields every record must have. `0` means "whatever the first record has".
+    pub expected_fields: usize,
+    /// Stop once this many good data rows have been seen.
+    pub max_rows: Option<u64>,
+    /// Fail with [`ScanError::Bad`] on the first malformed record.
+    pub stop_at_first_bad: bool,
+}
+
+/// What a scan found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScanResult {
+    /// Good data rows (the header not counted).
+    pub rows: u64,
+    /// Malformed records (a malformed header counted too).
+    pub bad_rows: u64,
+    /// The first ten malformed records.
+    pub first_bad: Vec<BadRow>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error("read or write failed: {0}")]
+    Io(#[from] io::Error),
+    #[error("{0}")]
+    Bad(BadRow),
+}
+
+/// Validate every record of `input` (UTF-8 bytes, BOM and preamble included).
+pub fn scan<R: Read>(
+    input: R,
+    dialect: &Dialect,
+    opts: &ScanOptions,
+) -> Result<ScanResult, ScanError> {
+    run(input, dialect, opts, Limits::default(), |_| Ok(()))
+}
+
+/// Validate `input` and write every good record (the header included, when the dialect
+/// has one) to `out` as standard CSV: UTF-8, `,`, `"` quoting only where needed with
+/// doubled quotes, `\n` line ends, no BOM, no preamble. Bad rows are skipped and
+/// counted unless `stop_at_first_bad`. In a CR-only file, line breaks inside quoted
+/// fields become `\n` like the record ends.
+pub fn normalize<R: Read, W: Write>(
+    input: R,
+    dialect: &Dialect,
+    opts: &ScanOptions,
+    out: W,
+) -> Result<ScanResult, ScanError> {
+    let mut writer = WriterBuilder::new()
+        .flexible(true)
+        .quote_style(QuoteStyle::Necessary)
+        .terminator(Terminator::Any(b'\n'))
+        .buffer_capacity(1 << 16)
+        .from_writer(out);
+    let result = run(input, dialect, opts, Limits::default(), |rec| {
+        writer.write_byte_record(rec).map_err(csv_to_io)
+    })?;
+    writer.flush()?;
+    Ok(result)
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    tail_cap: usize,
+    max_record: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            tail_cap: TAIL_CAP,
+            max_record: MAX_RECORD,
+        }
+    }
+}
+
+fn run<R: Read>(
+    input: R,
+    dialect: &Dialect,
+    opts: &ScanOptions,
+    limits: Limits,
+    mut on_good: impl FnMut(&ByteRecord) -> io::Result<()>,
+) -> Result<ScanResult, ScanError> {
+    let preamble = dialect.preamble_lines as u64;
+    let feed = Feed::new(input, dialect, limits)?;
+    let mut rdr = dialect
+        .reader_builder()
+        .buffer_capacity(BUFFER)
+        .from_reader(feed);
+    let mut rec = ByteRecord::new();
+    let mut expected = opts.expected_fields;
+    let mut header_pending = dialect.has_header;
+    let mut result = ScanResult::default();
+    let mut before = 0u64;
+    loop {
+        if opts.max_rows.is_some_and(|max| result.rows >= max) {
+            break;
+        }
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(read_error(e, preamble)),
+        }
+        let pos = rdr.position();
+        let (after, after_line) = (pos.byte(), pos.line());
+        let feed = rdr.get_ref();
+        feed.keep_from.set(after);
+        feed.keep_line.set(after_line);
+        let is_header = header_pending;
+        header_pending = false;
+        if expected == 0 {
+            expected = rec.len();
+        }
+        let raw = feed.raw(before, after);
+        let record_start = before;
+        before = after;
+
+        // The good path: right count, valid UTF-8, not an unclosed quote at the end.
+        let at_eof = feed.eof && after == feed.delivered;
+        let utf8_ok = match raw {
+            Some(raw) => std::str::from_utf8(raw).is_ok(),
+            None => std::str::from_utf8(rec.as_slice()).is_ok(),
+        };
+        if rec.len() == expected && utf8_ok && !at_eof {
+            on_good(&rec)?;
+            result.rows += u64::from(!is_header);
+            continue;
+        }
+        let bad = diagnose(
+            feed,
+            dialect,
+            &rec,
+            record_start,
+            after,
+            after_line,
+            expected,
+            utf8_ok,
+            at_eof,
+        );
+        match bad {
+            None => {
+                on_good(&rec)?;
+                result.rows += u64::from(!is_header);
+            }
+            Some(mut bad) => {
+                bad.line += preamble;
+                if opts.stop_at_first_bad {
+                    return Err(ScanError::Bad(bad));
+                }
+                result.bad_rows += 1;
+                if result.first_bad.len() < FIRST_BAD {
+                    result.first_bad.push(bad);
+                }
+            }
+        }
+    }
+    Ok(result)
+}
+
+/// Work out what is wrong with a record that failed the quick checks (or is the last
+/// one), with the line number counted in the parser's stream (preamble not included).
+#[allow(clippy::too_many_arguments)]
+fn diagnose<R: Read>(
+    feed: &Feed<R>,
+    dialect: &Dialect,
+    rec: &ByteRecord,
+    before: u64,
+    after: u64,
+    after_line: u64,
+    expected: usize,
+    utf8_ok: bool,
+    at_eof: bool,
+) -> Option<BadRow> {
+    // `after_line` is 1 + the `\n`s consumed so far; the record's own raw bytes (after
+    // any blank lines before it) hold the rest of them.
+    let raw = feed.raw(before, after).map(|raw| {
+        let lead = raw
+            .iter()
+            .take_while(|&&b| b == b'\r' || b == b'\n')
+            .count();
+        &raw[lead..]
+    });
+    let start_line = match (raw, &feed.lost) {
+        (Some(raw), _) => after_line - count_newlines(raw) as u64,
+        (None, Some(lost)) if lost.start == before => lost.line,
+        (None, _) => {
+            // The start of a huge record is gone: count the `\n`s in its fields and
+            // its terminator instead.
+            let term = u64::from(after > 0 && feed.byte_at(after - 1) == Some(b'\n'));
+            after_line
+                .saturating_sub(count_newlines(rec.as_slice()) as u64)
+                .saturating_sub(term)
+                .max(1)
+        }
+    };
+    let text = || match (raw, &feed.lost) {
+        (Some(raw), _) => cut_text(trim_terminator(raw)),
+        (None, Some(lost)) if lost.start == before => lost.text.clone(),
+        (None, _) => {
+            let d = [dialect.delimiter];
+            cut_text(&rec.iter().collect::<Vec<_>>().join(&d[..]))
+        }
+    };
+
+    if at_eof && let Some(q) = dialect.quote {
+        let open = match raw {
+            Some(raw) => open_quote_at_end(raw, dialect.delimiter, q, dialect.escape)
+                .map(|at| count_newlines(&raw[..at]) as u64),
+            // A record longer than the tail that runs to the end of the file.
+            None => Some(0),
+        };
+        if let Some(extra_lines) = open {
+            return Some(BadRow {
+                line: start_line + extra_lines,
+                problem: BadRowProblem::UnclosedQuote,
+                text: text(),
+            });
+        }
+    }
+    if rec.len() != expected {
+        return Some(BadRow {
+            line: start_line,
+            problem: BadRowProblem::FieldCount {
+                expected,
+                found: rec.len(),
+            },
+            text: text(),
+        });
+    }
+    if !utf8_ok {
+        let (line, byte_offset_in_line) = match raw {
+            Some(raw) => {
+                let at = std::str::from_utf8(raw)
+                    .err()
+                    .map_or(0, |e| e.valid_up_to());
+                let before_bad = &raw[..at];
+                let line_start = before_bad
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |i| i + 1);
+                (
+                    start_line + count_newlines(before_bad) as u64,
+                    at - line_start,
+                )
+            }
+            None => {
+                let at = std::str::from_utf8(rec.as_slice())
+                    .err()
+                    .map_or(0, |e| e.valid_up_to());
+                (start_line, at)
+            }
+        };
+        return Some(BadRow {
+            line,
+            problem: BadRowProblem::InvalidUtf8 {
+                byte_offset_in_line,
+            },
+            text: text(),
+        });
+    }
+    None
+}
+
+/// Where the quote opens when `raw` (one record) ends inside a quoted field, parsing
+/// as the `csv` crate does: a quote only opens a field at its start.
+fn open_quote_at_end(raw: &[u8], delimiter: u8, quote: u8, escape: Escape) -> Option<usize> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum St {
+        StartField,
+        InField,
+        InQuoted,
+        Escaped,
+        AfterQuote,
+    }
+    let mut st = St::StartField;
+    let mut open = 0;
+    for (i, &b) in raw.iter().enumerate() {
+        let end = b == delimiter || b == b'\n' || b == b'\r';
+        st = match st {
+            St::StartField if b == quote => {
+                open = i;
+                St::InQuoted
+            }
+            St::StartField | St::InField => {
+                if end {
+                    St::StartField
+                } else {
+                    St::InField
+                }
+            }
+            St::InQuoted if b == quote => St::AfterQuote,
+            St::InQuoted if b == b'\\' && escape == Escape::Backslash => St::Escaped,
+            St::InQuoted | St::Escaped => St::InQuoted,
+            St::AfterQuote if b == quote && escape != Escape::None => St::InQuoted,
+            St::AfterQuote if end => St::StartField,
+            St::AfterQuote => St::InField,
+        };
+    }
+    matches!(st, St::InQuoted | St::Escaped).then_some(open)
+}
+
+fn count_newlines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
+fn trim_terminator(raw: &[u8]) -> &[u8] {
+    let end = raw.len()
+        - raw
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\r' || b == b'\n')
+            .count();
+    &raw[..end]
+}
+
+fn cut_text(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(TEXT_CHARS * 4)]);
+    match text.char_indices().nth(TEXT_CHARS) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.into_owned(),
+    }
+}
+
+fn csv_to_io(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
+fn read_error(e: csv::Error, preamble: u64) -> ScanError {
+    let e = csv_to_io(e);
+    if let Some(long) = e.get_ref().and_then(|i| i.downcast_ref::<RecordTooLong>()) {
+        return ScanError::Bad(BadRow {
+            line: long.line + preamble,
+            problem: BadRowProblem::UnclosedQuote,
+            text: long.text.clone(),
+        });
+    }
+    ScanError::Io(e)
+}
+
+/// A record grew past [`MAX_RECORD`]: almost surely an unclosed quote.
+#[derive(Debug)]
+struct RecordTooLong {
+    /// Line in the parser's stream where the record starts.
+    line: u64,
+    text: String,
+}
+
+impl fmt::Display for RecordTooLong {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "record starting on line {} is too long", self.line)
+    }
+}
+
+impl std::error::Error for RecordTooLong {}
+
+/// The reader between the file and the `csv` parser: skips the BOM and the preamble
+/// lines, turns `\r` into `\n` in CR-only files, and keeps the raw bytes of the
+/// record being parsed (from `keep_from`, the end of the last record).
+struct Feed<R> {
+    inner: BufReader<io::Chain<io::Cursor<Vec<u8>>, R>>,
+    started: bool,
+    skip_lines: usize,
+    cr_to_lf: bool,
+    limits: Limits,
+    /// The inner reader is exhausted.
+    eof: bool,
+    /// Bytes handed to the parser so far.
+    delivered: u64,
+    /// Raw bytes `[tail_start, delivered)`.
+    tail: Vec<u8>,
+    tail_start: u64,
+    /// Where the current record starts (the end of the previous one), and the parser's
+    /// line count there. Set by the scanner after every record.
+    keep_from: Cell<u64>,
+    keep_line: Cell<u64>,
+    /// The record in progress whose beginning was dropped from the tail.
+    lost: Option<Lost>,
+}
+
+/// Where a record too long for the tail started, and how it began.
+struct Lost {
+    /// Byte offset of the record (the end of the previous one).
+    start: u64,
+    /// Line in the parser's stream where its first byte is.
+    line: u64,
+    text: String,
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+impl<R: Read> Feed<R> {
+    /// Reads up to three bytes to strip a UTF-8 BOM.
+    fn new(mut inner: R, dialect: &Dialect, limits: Limits) -> io::Result<Self> {
+        let mut head = Vec::with_capacity(3);
+        while head.len() < 3 && BOM.starts_with(&head) {
+            let mut b = [0u8; 3];
+            let want = 3 - head.len();
+            match inner.read(&mut b[..want]) {
+                Ok(0) => break,
+                Ok(n) => head.extend_from_slice(&b[..n]),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if head == BOM {
+            head.clear();
+        }
+        Ok(Feed {
+            inner: BufReader::with_capacity(BUFFER, io::Cursor::new(head).chain(inner)),
+            started: false,
+            skip_lines: dialect.preamble_lines,
+            cr_to_lf: dialect.line_ending == LineEnding::Cr,
+            limits,
+            eof: false,
+            delivered: 0,
+            tail: Vec::new(),
+            tail_start: 0,
+            keep_from: Cell::new(0),
+            keep_line: Cell::new(1),
+            lost: None,
+        })
+    }
+
+    /// Skip the preamble's physical lines (`\r\n`, `\n`, `\r`).
+    fn start(&mut self) -> io::Result<()> {
+        self.started = true;
+        let mut remaining = self.skip_lines;
+        let mut after_cr = false;
+        while remaining > 0 || after_cr {
+            let buf = self.inner.fill_buf()?;
+            if buf.is_empty() {
+                break;
+            }
+            if after_cr {
+                after_cr = false;
+                if buf[0] == b'\n' {
+                    self.inner.consume(1);
+                }
+                continue;
+            }
+            match buf.iter().position(|&b| b == b'\n' || b == b'\r') {
+                Some(i) => {
+                    after_cr = buf[i] == b'\r';
+                    self.inner.consume(i + 1);
+                    remaining -= 1;
+                }
+                None => {
+                    let n = buf.len();
+                    self.inner.consume(n);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The raw bytes `[from, to)`, when still kept.
+    fn raw(&self, from: u64, to: u64) -> Option<&[u8]> {
+        if from < self.tail_start || to > self.delivered || from > to {
+            return None;
+        }
+        let a = (from - self.tail_start) as usize;
+        let b = (to - self.tail_start) as usize;
+        Some(&self.tail[a..b])
+    }
+
+    fn byte_at(&self, at: u64) -> Option<u8> {
+        self.raw(at, at + 1).map(|b| b[0])
+    }
+
+    fn retain(&mut self, chunk: &[u8]) -> io::Result<()> {
+        let keep = self.keep_from.get();
+        if keep > self.tail_start {
+            let drop = ((keep - self.tail_start) as usize).min(self.tail.len());
+            self.tail.drain(..drop);
+            self.tail_start += drop as u64;
+        }
+        if self.lost.as_ref().is_some_and(|lost| lost.start != keep) {
+            self.lost = None;
+        }
+        // The tail now holds the record in progress (from `keep`), when not lost.
+        if self.tail.len() > self.limits.tail_cap {
+            if self.lost.is_none() {
+                // Remember where this record started before its bytes go.
+                let lead = self
+                    .tail
+                    .iter()
+                    .take_while(|&&b| b == b'\r' || b == b'\n')
+                    .count();
+                self.lost = Some(Lost {
+                    start: keep,
+                    line: self.keep_line.get() + count_newlines(&self.tail[..lead]) as u64,
+                    text: cut_text(&self.tail[lead..]),
+                });
+            }
+            self.tail.clear();
+            self.tail_start = self.delivered;
+        }
+        if self.delivered - keep > self.limits.max_record {
+            let (line, text) = match &self.lost {
+                Some(lost) => (lost.line, lost.text.clone()),
+                None => (self.keep_line.get(), String::new()),
+            };
+            return Err(io::Error::other(RecordTooLong { line, text }));
+        }
+        self.tail.extend_from_slice(chunk);
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for Feed<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if !self.started {
+            self.start()?;
+        }
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        let n = self.inner.read(buf)?;
+        if n == 0 {
+            self.eof = true;
+            return Ok(0);
+        }
+        let chunk = &mut buf[..n];
+        if self.cr_to_lf {
+            for b in chunk.iter_mut() {
+                if *b == b'\r' {
+                    *b = b'\n';
+                }
+            }
+        }
+        self.retain(chunk)?;
+        self.delivered += n as u64;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::sniff::{DialectOverrides, sniff};
+
+    fn dialect(delimiter: u8, field_count: usize) -> Dialect {
+        Dialect {
+            delimiter,
+            quote: Some(b'"'),
+            escape: Escape::Doubled,
+            has_header: true,
+            preamble_lines: 0,
+            line_ending: LineEnding::Lf,
+            bom: false,
+            field_count,
+        }
+    }
+
+    fn opts(expected_fields: usize) -> ScanOptions {
+        ScanOptions {
+            expected_fields,
+            max_rows: None,
+            stop_at_first_bad: false,
+        }
+    }
+
+    /// A reader that hands out at most `k` bytes per read, to cross every boundary.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.0.len().min(self.1).min(buf.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    /// Scan whole and in 1-, 2- and 7-byte pieces; all must agree.
+    fn scan_all(input: &[u8], d: &Dialect, o: &ScanOptions) -> ScanResult {
+        let whole = match scan(input, d, o) {
+            Ok(r) => r,
+            Err(e) => panic!("scan failed: {e}"),
+        };
+        for k in [1, 2, 7] {
+            match scan(Trickle(input, k), d, o) {
+                Ok(r) => assert_eq!(r, whole, "in {k}-byte pieces"),
+                Err(e) => panic!("scan in {k}-byte pieces failed: {e}"),
+            }
+        }
+        whole
+    }
+
+    fn normalized(input: &[u8], d: &Dialect, o: &ScanOptions) -> (String, ScanResult) {
+        let mut out = Vec::new();
+        let r = match normalize(input, d, o, &mut out) {
+            Ok(r) => r,
+            Err(e) => panic!("normalize failed: {e}"),
+        };
+        (String::from_utf8_lossy(&out).into_owned(), r)
+    }
+
+    fn bad_lines(r: &ScanResult) -> Vec<(u64, BadRowProblem)> {
+        r.first_bad.iter().map(|b| (b.line, b.problem)).collect()
+    }
+
+    #[test]
+    fn good_file_round_trip() {
+        let input =
+            "name,note,n\n\"Smith, J\",\"said \"\"hi\"\"\",1\nDoe,\"two\nlines\",2\nLee,,3\n";
+        let d = dialect(b',', 3);
+        let r = scan_all(input.as_bytes(), &d, &opts(3));
+        assert_eq!((r.rows, r.bad_rows), (3, 0));
+        let (out, r2) = normalized(input.as_bytes(), &d, &opts(3));
+        assert_eq!(out, input);
+        assert_eq!(r2, r);
+    }
+
+    #[test]
+    fn field_count_lines_after_multiline_records() {
+        // Record on line 5 spans 3 lines; the next record is on line 8.
+        let input = "a,b,c\n1,2,3\n4,5,6\n\n7,\"x\ny\nz\",9\n1,2\n3,4,5,6\n";
+        let d = dialect(b',', 3);
+        let r = scan_all(input.as_bytes(), &d, &opts(3));
+        assert_eq!(r.rows, 3);
+        assert_eq!(
+            bad_lines(&r),
+            [
+                (
+                    8,
+                    BadRowProblem::FieldCount {
+                        expected: 3,
+                        found: 2
+                    }
+                ),
+                (
+                    9,
+                    BadRowProblem::FieldCount {
+                        expected: 3,
+                        found: 4
+                    }
+                ),
+            ]
+        );
+        assert_eq!(r.first_bad[0].text, "1,2");
+    }
+
+    #[test]
+    fn line_numbers_with_crlf_cr_bom_and_preamble() {
+        let lf = "# title\nReport\n\nh1,h2\n1,2\n\"a\nb\",3\n4\n5,6\n";
+        let mut d = dialect(b',', 2);
+        d.preamble_lines = 3;
+        let expect = [(
+            8,
+            BadRowProblem::FieldCount {
+                expected: 2,
+                found: 1,
+            },
+        )];
+        let r = scan_all(lf.as_bytes(), &d, &opts(2));
+        assert_eq!((r.rows, bad_lines(&r)), (3, expect.to_vec()), "LF");
+
+        let crlf = lf.replace('\n', "\r\n");
+        d.line_ending = LineEnding::CrLf;
+        let r = scan_all(crlf.as_bytes(), &d, &opts(2));
+        assert_eq!((r.rows, bad_lines(&r)), (3, expect.to_vec()), "CRLF");
+
+        let with_bom = format!("\u{feff}{crlf}");
+        d.bom = true;
+        let r = scan_all(with_bom.as_bytes(), &d, &opts(2));
+        assert_eq!((r.rows, bad_lines(&r)), (3, expect.to_vec()), "BOM + CRLF");
+
+        let cr = lf.replace('\n', "\r");
+        d.line_ending = LineEnding::Cr;
+        d.bom = false;
+        let r = scan_all(cr.as_bytes(), &d, &opts(2));
+        assert_eq!((r.rows, bad_lines(&r)), (3, expect.to_vec()), "CR");
+        let (out, _) = normalized(cr.as_bytes(), &d, &opts(2));
+        assert_eq!(out, "h1,h2\n1,2\n\"a\nb\",3\n5,6\n");
+    }
+
+    #[test]
+    fn sniffed_dialect_drives_the_scan() {
+        let text = "\u{feff}# exported\r\nReport: Q1\r\n\r\nid,name\r\n1,ann\r\n2,\"bob\r\nby\"\r\n3\r\n4,dan\r\n";
+        let s = match sniff(text, false, &DialectOverrides::default()) {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(s.dialect.preamble_lines, 3);
+        let r = scan_all(text.as_bytes(), &s.dialect, &opts(s.dialect.field_count));
+        assert_eq!(r.rows, 3);
+        assert_eq!(
+            bad_lines(&r),
+            [(
+                8,
+                BadRowProblem::FieldCount {
+                    expected: 2,
+                    found: 1
+                }
+            )]
+        );
+        let (out, _) = normalized(text.as_bytes(), &s.dialect, &opts(2));
+        assert_eq!(out, "id,name\n1,ann\n2,\"bob\r\nby\"\n4,dan\n");
+    }
+
+    #[test]
+    fn unclosed_quote_at_end_is_reported_where_it_opens() {
+        let d = dialect(b',', 3);
+        let input = "a,b,c\n1,2,3\n4,\"5,6\n7,8,9\n";
+        let r = scan_all(input.as_bytes(), &d, &opts(3));
+        assert_eq!(bad_lines(&r), [(3, BadRowProblem::UnclosedQuote)]);
+        assert_eq!(r.rows, 1);
+        // The record starts on line 3 with a closed multi-line field; the unclosed
+        // quote opens on line 4.
+        let input = "a,b,c\n1,2,3\n\"x\ny\",\"open\nmore\nstuff";
+        let r = scan_all(input.as_bytes(), &d, &opts(3));
+        assert_eq!(bad_lines(&r), [(4, BadRowProblem::UnclosedQuote)]);
+        // A closed last field without a final newline is fine.
+        let r = scan_all(b"a,b,c\n1,2,\"3\n4\"", &d, &opts(3));
+        assert_eq!((r.rows, r.bad_rows), (1, 0));
+        // Backslash escapes: `\"` does not close.
+        let mut d = d;
+        d.escape = Escape::Backslash;
+        let r = scan_all(b"a,b,c\n1,2,\"x\\\"", &d, &opts(3));
+        assert_eq!(bad_lines(&r), [(2, BadRowProblem::UnclosedQuote)]);
+        // Stop-at-first-bad gives the message.
+        let o = ScanOptions {
+            stop_at_first_bad: true,
+            ..opts(3)
+        };
+        match scan(&b"a,b,c\n1,\"2,3\n"[..], &dialect(b',', 3), &o) {
+            Err(ScanError::Bad(b)) => {
+                assert_eq!(b.line, 2);
+                assert!(b.to_string().starts_with("line 2: unclosed quote"), "{b}");
+            }
+            other => panic!("expected an unclosed quote, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn huge_unclosed_quote_stops_the_scan() {
+        let limits = Limits {
+            tail_cap: 64,
+            max_record: 1_000,
+        };
+        let mut input = String::from("a,b\n1,2\n\n3,\"never closed\n");
+        for i in 0..200 {
+            input.push_str(&format!("{i},row {i}\n"));
+        }
+        for k in [1, 5, 4096] {
+            let res = run(
+                Trickle(input.as_bytes(), k),
+                &dialect(b',', 2),
+                &opts(2),
+                limits,
+                |_| Ok(()),
+            );
+            // Read in small pieces the record outgrows the limit and stops the scan; read
+            // at once it reaches the end of the file and is a bad row like any other.
+            let bad = match res {
+                Err(ScanError::Bad(b)) if k < 4096 => b,
+                Ok(mut r) if k == 4096 && r.bad_rows == 1 => r.first_bad.remove(0),
+                other => panic!("{k}-byte pieces: expected an unclosed quote, got {other:?}"),
+            };
+            assert_eq!(bad.line, 4, "{k}-byte pieces");
+            assert_eq!(bad.problem, BadRowProblem::UnclosedQuote);
+            assert!(bad.text.starts_with("3,\"never closed"), "{}", bad.text);
+        }
+        // Long but closed records past the tail cap keep their line numbers.
+        let limits = Limits {
+            tail_cap: 16,
+            max_record: 1 << 20,
+        };
+        let long = "x".repeat(100);
+        let input = format!("a,b\n1,\"{long}\n{long}\"\n2,3,4\n");
+        for k in [3, 4096] {
+            let r = match run(
+                Trickle(input.as_bytes(), k),
+                &dialect(b',', 2),
+                &opts(2),
+                limits,
+                |_| Ok(()),
+            ) {
+                Ok(r) => r,
+                Err(e) => panic!("{e}"),
+            };
+            assert_eq!(r.rows, 1);
+            assert_eq!(
+                bad_lines(&r),
+                [(
+                    4,
+                    BadRowProblem::FieldCount {
+                        expected: 2,
+                        found: 3
+                    }
+                )],
+                "{k}-byte pieces"
+            );
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_line_and_offset() {
+        let d = dialect(b',', 2);
+        let input = b"a,b\nok,1\n\"two\nli\xffnes\",2\nfine,\xe9t\xe9\n";
+        let r = scan_all(input, &d, &opts(2));
+        assert_eq!(r.rows, 1);
+        assert_eq!(
+            bad_lines(&r),
+            [
+                (
+                    4,
+                    BadRowProblem::InvalidUtf8 {
+                        byte_offset_in_line: 2
+                    }
+                ),
+                (
+                    5,
+                    BadRowProblem::InvalidUtf8 {
+                        byte_offset_in_line: 5
+                    }
+                ),
+            ]
+        );
+        let o = ScanOptions {
+            stop_at_first_bad: true,
+            ..opts(2)
+        };
+        match scan(&input[..], &d, &o) {
+            Err(e @ ScanError::Bad(_)) => {
+                let msg = e.to_string();
+                assert!(msg.starts_with("line 4: invalid UTF-8 at byte 2"), "{msg}");
+                assert!(msg.contains("--encoding latin1"), "{msg}");
+            }
+            other => panic!("expected invalid UTF-8, got {other:?}"),
+        }
+        // A bad byte split off by a delimiter from its would-be continuation.
+        let r = scan_all(b"a,b\n\xc3,\xa9\n", &d, &opts(2));
+        assert_eq!(
+            bad_lines(&r),
+            [(
+                2,
+                BadRowProblem::InvalidUtf8 {
+                    byte_offset_in_line: 0
+                }
+            )]
+        );
+    }
+
+    #[test]
+    fn max_rows_stops_early() {
+        let mut input = String::from("a,b\n");
+        for i in 0..100 {
+            input.push_str(&format!("{i},x\n"));
+        }
+        let o = ScanOptions {
+            max_rows: Some(10),
+            ..opts(2)
+        };
+        let r = scan_all(input.as_bytes(), &dialect(b',', 2), &o);
+        assert_eq!(r.rows, 10);
+        let (out, _) = normalized(input.as_bytes(), &dialect(b',', 2), &o);
+        assert_eq!(out.lines().count(), 11);
+        assert_eq!(out.lines().last(), Some("9,x"));
+    }
+
+    #[test]
+    fn first_bad_is_capped_and_bad_rows_counts_all() {
+        let mut input = String::from("a,b\n");
+        for i in 0..25 {
+            input.push_str(&format!("{i},x\n{i}\n"));
+        }
+        let r = scan_all(input.as_bytes(), &dialect(b',', 2), &opts(2));
+        assert_eq!((r.rows, r.bad_rows, r.first_bad.len()), (25, 25, 10));
+        assert_eq!(r.first_bad[9].line, 21);
+        let o = ScanOptions {
+            stop_at_first_bad: true,
+            ..opts(2)
+        };
+        match scan(input.as_bytes(), &dialect(b',', 2), &o) {
+            Err(e @ ScanError::Bad(_)) => assert_eq!(
+                e.to_string(),
+                "line 3: expected 2 fields, found 1 (\"0\"); fix the line or pass --skip-bad-rows to skip malformed lines"
+            ),
+            other => panic!("expected a bad row, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn header_and_expected_fields() {
+        // Without a header the first record counts as a row.
+        let mut d = dialect(b',', 2);
+        d.has_header = false;
+        let r = scan_all(b"1,2\n3,4\n", &d, &opts(2));
+        assert_eq!(r.rows, 2);
+        // expected_fields 0: taken from the first record.
+        let r = scan_all(b"a,b,c\n1,2,3\n4,5\n", &dialect(b',', 3), &opts(0));
+        assert_eq!(
+            bad_lines(&r),
+            [(
+                3,
+                BadRowProblem::FieldCount {
+                    expected: 3,
+                    found: 2
+                }
+            )]
+        );
+        // A header with the wrong count is bad and not written.
+        let (out, r) = normalized(b"a,b\n1,2,3\n4,5,6\n", &dialect(b',', 3), &opts(3));
+        assert_eq!(out, "1,2,3\n4,5,6\n");
+        assert_eq!((r.rows, r.bad_rows), (2, 1));
+    }
+
+    #[test]
+    fn normalize_backslash_semicolon_exact_bytes() {
+        let d = Dialect {
+            delimiter: b';',
+            quote: Some(b'"'),
+            escape: Escape::Backslash,
+            has_header: true,
+            preamble_lines: 1,
+            line_ending: LineEnding::CrLf,
+            bom: true,
+            field_count: 3,
+        };
+        let input = "\u{feff}title\r\nname;quote;n\r\nBob;\"say \\\"hi\\\"; ok\";1,5\r\nAnn;plain;2\r\n;\"\";\r\n\r\n";
+        let (out, r) = normalized(input.as_bytes(), &d, &opts(3));
+        assert_eq!(
+            out,
+            "name,quote,n\nBob,\"say \"\"hi\"\"; ok\",\"1,5\"\nAnn,plain,2\n,,\n"
+        );
+        assert_eq!((r.rows, r.bad_rows), (3, 0));
+    }
+
+    #[test]
+    fn single_empty_field_rows_survive_normalize() {
+        let mut d = dialect(b',', 1);
+        d.has_header = true;
+        let (out, r) = normalized(b"name\nann\n\"\"\nbob\n", &d, &opts(1));
+        assert_eq!(out, "name\nann\n\"\"\nbob\n");
+        assert_eq!(r.rows, 3);
+    }
+
+    /// Run by hand: `cargo test --release scan_speed -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn scan_speed() {
+        let mut data = Vec::with_capacity(210 << 20);
+        data.extend_from_slice(b"id,name,price,when,comment\n");
+        let mut i = 0u64;
+        while data.len() < 200 << 20 {
+            let line = format!(
+                "{i},customer {},{}.{:02},2024-{:02}-{:02},\"note, with comma {}\"\n",
+                i % 9973,
+                i % 1000,
+                i % 100,
+                i % 12 + 1,
+                i % 28 + 1,
+                i % 7
+            );
+            data.extend_from_slice(line.as_bytes());
+            i += 1;
+        }
+        let d = dialect(b',', 5);
+        let mb = data.len() as f64 / 1e6;
+        for _ in 0..2 {
+            // The peer: the bare csv crate loop, no checks.
+            let t = std::time::Instant::now();
+            let mut rdr = d
+                .reader_builder()
+                .buffer_capacity(BUFFER)
+                .from_reader(&data[..]);
+            let mut rec = ByteRecord::new();
+            let mut n = 0u64;
+            while let Ok(true) = rdr.read_byte_record(&mut rec) {
+                n += 1;
+            }
+            let bare = t.elapsed().as_secs_f64();
+            assert_eq!(n, i + 1);
+            println!(
+                "bare csv loop: {mb:.0} MB in {bare:.2} s = {:.0} MB/s",
+                mb / bare
+            );
+            let t = std::time::Instant::now();
+            let r = scan(&data[..], &d, &opts(5));
+            let secs = t.elapsed().as_secs_f64();
+            assert!(matches!(&r, Ok(r) if r.bad_rows == 0 && r.rows == i));
+            println!(
+                "scan: {mb:.0} MB in {secs:.2} s = {:.0} MB/s ({:.2}x the bare loop's time)",
+                mb / secs,
+                secs / bare
+            );
+            let t = std::time::Instant::now();
+            let r = normalize(&data[..], &d, &opts(5), io::sink());
+            let secs = t.elapsed().as_secs_f64();
+            assert!(matches!(&r, Ok(r) if r.bad_rows == 0));
+            println!(
+                "normalize: {mb:.0} MB in {secs:.2} s = {:.0} MB/s",
+                mb / secs
+            );
+        }
+    }
+}

@@ -1,0 +1,1423 @@
+//! Dialect sniffing for delimited text: which delimiter, quote and escape a file uses,
+//! whether it has a header, and how many title/comment lines precede the table.
+//!
+//! The approach follows CleverCSV and DuckDB: every candidate (delimiter, quote,
+//! escape) parses a prefix of the text with the `csv` crate, and each parse is scored
+//! for how consistently it splits rows into the same number of fields (the modal
+//! field count must cover most rows; ragged rows are tolerated as a minority), with a
+//! type score (how many cells look like numbers, dates, booleans, empties or plain
+//! words rather than arbitrary text) as a tie-breaker. Leading rows with fewer fields
+//! than the table are a preamble (DuckDB's "dirty notes"); the header is decided by
+//! comparing the first row's cells with the types of the data below them.
+//!
+//! Everything here works on decoded UTF-8 text and knows nothing about polars.
+
+use std::collections::{HashMap, HashSet};
+
+use csv::{ByteRecord, ReaderBuilder, Terminator};
+
+/// At most this many bytes of text are sniffed.
+const MAX_SNIFF_BYTES: usize = 1 << 20;
+/// At most this many records are parsed per candidate.
+const MAX_SNIFF_ROWS: usize = 20_000;
+/// Cells of this many leading records are typed for the type score.
+const TYPE_ROWS: usize = 2_000;
+/// At most this many leading records can be a preamble.
+const MAX_PREAMBLE_ROWS: usize = 50;
+/// Data rows looked at when deciding on a header.
+const HEADER_ROWS: usize = 1_000;
+/// A candidate is abandoned when, after a multiple of this many records, its modal
+/// field count covers less than a quarter of them.
+const HOPELESS_CHECK_EVERY: usize = 1_024;
+
+/// Delimiters tried, in order of preference on a tie.
+const DELIMITERS: [u8; 6] = [b',', b'\t', b';', b'|', b':', b' '];
+/// Delimiters that are common enough to be trusted whenever they split consistently.
+const STRONG_DELIMITERS: [u8; 4] = [b',', b'\t', b';', b'|'];
+
+/// How a quote character inside a quoted field is escaped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Escape {
+    /// `""` inside a quoted field is one `"` (RFC 4180).
+    Doubled,
+    /// `\"` inside a quoted field is one `"` (doubled quotes are accepted too).
+    Backslash,
+    /// No escaping: a quote always ends the quoted field.
+    None,
+}
+
+/// The line terminator most of the file uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineEnding {
+    Lf,
+    CrLf,
+    Cr,
+}
+
+/// The dialect of a delimited text file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dialect {
+    pub delimiter: u8,
+    pub quote: Option<u8>,
+    pub escape: Escape,
+    pub has_header: bool,
+    /// Physical lines before the header (or first data row) to skip. Blank lines count;
+    /// `\r\n`, `\n` and `\r` each end one line.
+    pub preamble_lines: usize,
+    pub line_ending: LineEnding,
+    /// The text started with U+FEFF (strip it).
+    pub bom: bool,
+    /// Number of columns.
+    pub field_count: usize,
+}
+
+impl Dialect {
+    /// A `csv` reader builder for this dialect: no header handling (the caller decides),
+    /// flexible field counts, `\r`, `\n` and `\r\n` all end a record.
+    pub fn reader_builder(&self) -> ReaderBuilder {
+        reader_builder(self.delimiter, self.quote, self.escape)
+    }
+}
+
+/// What the user fixed on the command line; everything else is sniffed given these.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DialectOverrides {
+    pub delimiter: Option<u8>,
+    /// `Some(None)` means "no quoting".
+    pub quote: Option<Option<u8>>,
+    pub escape: Option<Escape>,
+    pub has_header: Option<bool>,
+    pub skip_lines: Option<usize>,
+}
+
+/// The result of [`sniff`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sniffed {
+    pub dialect: Dialect,
+    /// Remarks worth showing the user (preamble skipped, ragged rows, ...).
+    pub notes: Vec<String>,
+    /// The text of the skipped preamble lines (`dialect.preamble_lines` of them,
+    /// blank ones included), for the summary.
+    pub preamble: Vec<String>,
+}
+
+/// Why no dialect could be sniffed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SniffError {
+    #[error("the file has no rows: it is empty or holds only blank lines")]
+    Empty,
+    #[error("no rows are left after skipping {skipped} line(s); pass a smaller --skip-lines N")]
+    SkippedEverything { skipped: usize },
+    #[error(
+        "could not work out the delimiter: no candidate (comma, tab, semicolon, pipe, colon, space) gives most rows the same number of fields; pass --delimiter (and --quote, --escape or --skip-lines N if the file is quoted unusually or starts with title lines)"
+    )]
+    NoConsistentDialect,
+}
+
+/// Sniff the dialect of delimited `text` (a decoded prefix of the file, or all of it).
+///
+/// `truncated` says the prefix was cut from a longer file, so its last (possibly
+/// partial) record is ignored. Overrides are honoured exactly; everything not
+/// overridden is sniffed given them.
+pub fn sniff(
+    text: &str,
+    truncated: bool,
+    overrides: &DialectOverrides,
+) -> Result<Sniffed, SniffError> {
+    let (bom, text) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let mut truncated = truncated;
+    let mut text = text;
+    if text.len() > MAX_SNIFF_BYTES {
+        let mut cut = MAX_SNIFF_BYTES;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text = &text[..cut];
+        truncated = true;
+    }
+    // Drop the partial last line of a truncated prefix (when there is more than one).
+    let body = if truncated {
+        match text.rfind(['\n', '\r']) {
+            Some(i) => &text[..=i],
+            None => text,
+        }
+    } else {
+        text
+    };
+    let bytes = body.as_bytes();
+    let line_ending = detect_line_ending(bytes);
+    let mut notes = Vec::new();
+
+    // Lines skipped before any parsing: the user's --skip-lines, or Excel's `sep=;`.
+    let mut delimiter_hint = None;
+    let base_lines = match overrides.skip_lines {
+        Some(n) => n,
+        None => match excel_sep_line(body) {
+            Some(d) => {
+                if overrides.delimiter.is_none() {
+                    delimiter_hint = Some(d);
+                }
+                notes.push(format!(
+                    "the first line `sep={}` names the delimiter; it is skipped",
+                    d as char
+                ));
+                1
+            }
+            None => 0,
+        },
+    };
+    let base = match line_start(bytes, base_lines) {
+        Some(b) if b < bytes.len() => b,
+        _ if base_lines > 0 => {
+            return Err(SniffError::SkippedEverything {
+                skipped: base_lines,
+            });
+        }
+        _ => return Err(SniffError::Empty),
+    };
+    let region = &bytes[base..];
+
+    let candidates = candidates(region, overrides, delimiter_hint);
+    let detect_preamble = overrides.skip_lines.is_none();
+    let mut evals: Vec<Eval> = candidates
+        .iter()
+        .enumerate()
+        .map(|(order, &cand)| evaluate(bytes, base, cand, order, truncated, detect_preamble))
+        .collect();
+    if evals.iter().all(|e| e.rows == 0) {
+        return Err(if base_lines > 0 {
+            SniffError::SkippedEverything {
+                skipped: base_lines,
+            }
+        } else {
+            SniffError::Empty
+        });
+    }
+    evals.retain(|e| e.rows > 0);
+    let delimiter_fixed = overrides.delimiter.is_some() || delimiter_hint.is_some();
+    let best = choose(&evals, delimiter_fixed).ok_or(SniffError::NoConsistentDialect)?;
+    let cand = best.cand;
+
+    // Where the table starts, in physical lines.
+    let preamble_lines = if detect_preamble {
+        let start = best.start_offset.unwrap_or(base);
+        line_breaks(&bytes[..start])
+    } else {
+        base_lines
+    };
+    let preamble = physical_lines(body, preamble_lines);
+
+    // Header.
+    let table = collect_records(
+        bytes,
+        base,
+        cand,
+        best.start_row,
+        HEADER_ROWS + 1,
+        truncated,
+    );
+    let has_header = match overrides.has_header {
+        Some(h) => h,
+        None => detect_header(&table, best.m),
+    };
+
+    if best.start_row > 0 && preamble_lines > 0 {
+        notes.push(format!(
+            "skipped {preamble_lines} line(s) before the table (title or comment lines)"
+        ));
+    }
+    if best.ragged > 0 {
+        notes.push(format!(
+            "{} of {} sampled rows do not have {} fields; they will be reported as malformed",
+            best.ragged,
+            best.rows - best.start_row,
+            best.m
+        ));
+    }
+    if cand.quote.is_some() && cand.escape == Escape::Backslash && overrides.escape.is_none() {
+        notes.push("quotes inside quoted fields are escaped with a backslash (\\\")".to_string());
+    }
+    if delimiter_fixed && best.consistency < 0.5 && best.m > 1 {
+        notes.push(format!(
+            "with delimiter {} only {:.0}% of sampled rows have {} fields",
+            describe_delimiter(cand.delimiter),
+            best.consistency * 100.0,
+            best.m
+        ));
+    }
+    if has_header && best.rows - best.start_row == 1 {
+        notes.push("the sample has a header but no data rows".to_string());
+    }
+
+    Ok(Sniffed {
+        dialect: Dialect {
+            delimiter: cand.delimiter,
+            quote: cand.quote,
+            escape: cand.escape,
+            has_header,
+            preamble_lines,
+            line_ending,
+            bom,
+            field_count: best.m,
+        },
+        notes,
+        preamble,
+    })
+}
+
+fn describe_delimiter(d: u8) -> String {
+    match d {
+        b'\t' => "tab".to_string(),
+        b' ' => "space".to_string(),
+        _ => format!("'{}'", d as char),
+    }
+}
+
+fn reader_builder(delimiter: u8, quote: Option<u8>, escape: Escape) -> ReaderBuilder {
+    let mut b = ReaderBuilder::new();
+    b.has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .terminator(Terminator::CRLF);
+    match quote {
+        Some(q) => {
+            b.quote(q).quoting(true);
+        }
+        None => {
+            b.quoting(false);
+        }
+    }
+    match escape {
+        Escape::Doubled => {
+            b.double_quote(true).escape(None);
+        }
+        Escape::Backslash => {
+            b.double_quote(true).escape(Some(b'\\'));
+        }
+        Escape::None => {
+            b.double_quote(false).escape(None);
+        }
+    }
+    b
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Candidate {
+    delimiter: u8,
+    quote: Option<u8>,
+    escape: Escape,
+}
+
+/// The candidates worth parsing, most preferred first. Candidates that would parse
+/// exactly like an earlier one (a quote character that never occurs, a backslash that
+/// never precedes a quote, a second absent delimiter) are left out.
+fn candidates(region: &[u8], ov: &DialectOverrides, delimiter_hint: Option<u8>) -> Vec<Candidate> {
+    let delimiters: Vec<u8> = match ov.delimiter.or(delimiter_hint) {
+        Some(d) => vec![d],
+        None => {
+            let mut seen_absent = false;
+            DELIMITERS
+                .iter()
+                .copied()
+                .filter(|d| {
+                    if region.contains(d) {
+                        true
+                    } else if !seen_absent {
+                        seen_absent = true;
+                        true
+                    } else {
+                        false
+                    }
+                })
+                .collect()
+        }
+    };
+    let quotes: Vec<Option<u8>> = match ov.quote {
+        Some(q) => vec![q],
+        None => {
+            let dq = region.contains(&b'"');
+            let sq = region.contains(&b'\'');
+            let mut q = vec![Some(b'"')];
+            if sq {
+                q.push(Some(b'\''));
+            }
+            if dq {
+                q.push(None);
+            }
+            q
+        }
+    };
+    let mut out = Vec::new();
+    for &delimiter in &delimiters {
+        for &quote in &quotes {
+            if quote == Some(delimiter) {
+                continue;
+            }
+            let escapes: Vec<Escape> = match (ov.escape, quote) {
+                (Some(e), _) => vec![e],
+                (None, None) => vec![Escape::None],
+                (None, Some(q)) => {
+                    if region.windows(2).any(|w| w[0] == b'\\' && w[1] == q) {
+                        vec![Escape::Doubled, Escape::Backslash]
+                    } else {
+                        vec![Escape::Doubled]
+                    }
+                }
+            };
+            for escape in escapes {
+                out.push(Candidate {
+                    delimiter,
+                    quote,
+                    escape,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// How well one candidate fits.
+#[derive(Debug, Clone)]
+struct Eval {
+    cand: Candidate,
+    order: usize,
+    /// Records parsed.
+    rows: usize,
+    /// Modal field count (ties go to the larger count).
+    m: usize,
+    /// Index of the first table record (records before it are preamble).
+    start_row: usize,
+    /// Byte offset (in the whole body) of the first table record.
+    start_offset: Option<usize>,
+    /// Table records whose field count is not `m`.
+    ragged: usize,
+    /// Fraction of rows that fit, after penalties.
+    consistency: f64,
+    /// Fraction of cells that are numbers, dates or booleans (for the single-column
+    /// versus weak-delimiter decision).
+    strict_typed: f64,
+    score: f64,
+    tier: u8,
+}
+
+fn evaluate(
+    bytes: &[u8],
+    base: usize,
+    cand: Candidate,
+    order: usize,
+    truncated: bool,
+    detect_preamble: bool,
+) -> Eval {
+    let region = &bytes[base..];
+    let mut rdr = reader_builder(cand.delimiter, cand.quote, cand.escape).from_reader(region);
+    let mut rec = ByteRecord::new();
+    let mut counts: Vec<usize> = Vec::new();
+    let mut starts: Vec<usize> = Vec::new();
+    // Per record among the first TYPE_ROWS: (known cells, strictly typed cells).
+    let mut types: Vec<(u32, u32)> = Vec::new();
+    let mut freq: HashMap<usize, usize> = HashMap::new();
+    let mut reached_end = false;
+    loop {
+        let before = rdr.position().byte() as usize;
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            // Reading from a byte slice cannot fail; byte records skip UTF-8 checks.
+            Ok(false) | Err(_) => {
+                reached_end = true;
+                break;
+            }
+        }
+        if starts.len() <= MAX_PREAMBLE_ROWS {
+            starts.push(base + skip_line_breaks(region, before));
+        }
+        counts.push(rec.len());
+        *freq.entry(rec.len()).or_insert(0) += 1;
+        if types.len() < TYPE_ROWS {
+            let (mut known, mut strict) = (0u32, 0u32);
+            for cell in rec.iter() {
+                let t = classify(cell);
+                known += u32::from(t != CellType::Other);
+                strict += u32::from(t.is_typed());
+            }
+            types.push((known, strict));
+        }
+        let n = counts.len();
+        if n >= MAX_SNIFF_ROWS {
+            break;
+        }
+        if n.is_multiple_of(HOPELESS_CHECK_EVERY) {
+            let best = freq.values().copied().max().unwrap_or(0);
+            if best * 4 < n {
+                break;
+            }
+        }
+    }
+    if truncated && reached_end && counts.len() >= 2 {
+        let last = counts.len() - 1;
+        if let Some(f) = freq.get_mut(&counts[last]) {
+            *f -= 1;
+        }
+        counts.pop();
+        types.truncate(last);
+        starts.truncate(last);
+    }
+    let rows = counts.len();
+    let mut eval = Eval {
+        cand,
+        order,
+        rows,
+        m: 0,
+        start_row: 0,
+        start_offset: None,
+        ragged: 0,
+        consistency: 0.0,
+        strict_typed: 0.0,
+        score: 0.0,
+        tier: 0,
+    };
+    if rows == 0 {
+        return eval;
+    }
+    let m = freq
+        .iter()
+        .filter(|&(_, &f)| f > 0)
+        .max_by_key(|&(&count, &f)| (f, count))
+        .map_or(1, |(&count, _)| count);
+    // Preamble: leading rows with fewer fields than the table.
+    let mut start_row = 0;
+    if detect_preamble
+        && let Some(s) = counts.iter().position(|&c| c == m)
+        && s <= MAX_PREAMBLE_ROWS
+        && counts[..s].iter().all(|&c| c < m)
+    {
+        start_row = s;
+    }
+    let obvious = (0..start_row)
+        .filter(|&i| obvious_preamble(bytes, starts[i], counts[i]))
+        .count();
+    let consistent = counts[start_row..].iter().filter(|&&c| c == m).count();
+    let dirty = match cand.quote {
+        Some(q) => dirty_quotes(region, cand.delimiter, q, cand.escape),
+        None => 0,
+    };
+    let denominator = (rows - obvious).max(1) as f64;
+    let consistency = consistent.saturating_sub(dirty) as f64 / denominator;
+
+    // Type score over the fitting rows below the first table row (the header, maybe).
+    let typed_rows = |skip_header: bool| {
+        let from = start_row + usize::from(skip_header);
+        let (mut known, mut strict, mut total) = (0u64, 0u64, 0u64);
+        for (i, &(k, s)) in types.iter().enumerate().skip(from) {
+            if counts[i] == m {
+                known += u64::from(k);
+                strict += u64::from(s);
+                total += m as u64;
+            }
+        }
+        (known, strict, total)
+    };
+    let (mut known, mut strict, mut total) = typed_rows(true);
+    if total == 0 {
+        (known, strict, total) = typed_rows(false);
+    }
+    let (type_score, strict_typed) = if total == 0 {
+        (0.0, 0.0)
+    } else {
+        (known as f64 / total as f64, strict as f64 / total as f64)
+    };
+    let mut score =
+        consistency * consistency * (0.5 + 0.5 * type_score) * (1.0 - 1.0 / (m as f64 + 1.0));
+    if cand.quote.is_none() && opens_quoted_field(region, cand.delimiter) {
+        // `"` at the start of a field is what quoting looks like: reading it as text
+        // must do clearly better than quoting to win.
+        score *= 0.9;
+    }
+    let fits = consistency >= 0.5;
+    let tier = match (fits, m) {
+        (false, _) => 0,
+        (true, 1) => 1,
+        (true, _) if STRONG_DELIMITERS.contains(&cand.delimiter) => 4,
+        (true, _) if cand.delimiter == b':' => 3,
+        (true, _) => 2,
+    };
+    eval.m = m;
+    eval.start_row = start_row;
+    eval.start_offset = starts.get(start_row).copied();
+    eval.ragged = (rows - start_row) - consistent;
+    eval.consistency = consistency;
+    eval.strict_typed = strict_typed;
+    eval.score = score;
+    eval.tier = tier;
+    eval
+}
+
+/// Pick the best candidate. A weak delimiter (colon, space) only beats a consistent
+/// single-column reading when the single column is not mostly numbers or dates
+/// (a column of times or timestamps is not split on `:` or ` `). Without a fixed
+/// delimiter, nothing consistent means no answer.
+fn choose(evals: &[Eval], delimiter_fixed: bool) -> Option<&Eval> {
+    let better = |a: &Eval, b: &Eval| {
+        (a.tier, a.score) > (b.tier, b.score)
+            || ((a.tier, a.score) == (b.tier, b.score) && a.order < b.order)
+    };
+    let pick = |filter: &dyn Fn(&Eval) -> bool| {
+        let mut best: Option<&Eval> = None;
+        for e in evals.iter().filter(|e| filter(e)) {
+            if best.is_none_or(|b| better(e, b)) {
+                best = Some(e);
+            }
+        }
+        best
+    };
+    let best = pick(&|_| true)?;
+    if (best.tier == 2 || best.tier == 3)
+        && let Some(single) = pick(&|e| e.tier == 1)
+        && single.strict_typed >= 0.5
+    {
+        return Some(single);
+    }
+    if best.tier == 0 && !delimiter_fixed {
+        return None;
+    }
+    Some(best)
+}
+
+/// A leading row that is plainly not part of the table: a `#` or `//` comment, or a
+/// single field with no common delimiter in it (a title).
+fn obvious_preamble(bytes: &[u8], start: usize, count: usize) -> bool {
+    let line = &bytes[start..];
+    let end = line
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .unwrap_or(line.len());
+    let line = line[..end].trim_ascii();
+    line.starts_with(b"#")
+        || line.starts_with(b"//")
+        || (count == 1 && !line.iter().any(|b| STRONG_DELIMITERS.contains(b)))
+}
+
+/// Whether a `"` starts some field.
+fn opens_quoted_field(region: &[u8], delimiter: u8) -> bool {
+    region.first() == Some(&b'"')
+        || region
+            .windows(2)
+            .any(|w| w[1] == b'"' && (w[0] == delimiter || w[0] == b'\n' || w[0] == b'\r'))
+}
+
+/// Count quoted fields whose closing quote is followed by something other than a
+/// delimiter or line end, parsing like the `csv` crate does. Such fields mean the
+/// escape (or quote) choice is wrong: `"say \"hi\""` read with doubled-quote escaping.
+fn dirty_quotes(bytes: &[u8], delimiter: u8, quote: u8, escape: Escape) -> usize {
+    #[derive(Clone, Copy)]
+    enum St {
+        StartField,
+        InField,
+        InQuoted,
+        Escaped,
+        AfterQuote,
+    }
+    let mut st = St::StartField;
+    let mut dirty = 0;
+    for &b in bytes {
+        let end = b == delimiter || b == b'\n' || b == b'\r';
+        st = match st {
+            St::StartField if b == quote => St::InQuoted,
+            St::StartField | St::InField => {
+                if end {
+                    St::StartField
+                } else {
+                    St::InField
+                }
+            }
+            St::InQuoted if b == quote => St::AfterQuote,
+            St::InQuoted if b == b'\\' && escape == Escape::Backslash => St::Escaped,
+            St::InQuoted | St::Escaped => St::InQuoted,
+            St::AfterQuote if b == quote && escape != Escape::None => St::InQuoted,
+            St::AfterQuote if end => St::StartField,
+            St::AfterQuote => {
+                dirty += 1;
+                St::InField
+            }
+        };
+    }
+    dirty
+}
+
+/// Parse up to `take` records starting at record `skip` (counted from `base`).
+fn collect_records(
+    bytes: &[u8],
+    base: usize,
+    cand: Candidate,
+    skip: usize,
+    take: usize,
+    truncated: bool,
+) -> Vec<ByteRecord> {
+    let mut rdr =
+        reader_builder(cand.delimiter, cand.quote, cand.escape).from_reader(&bytes[base..]);
+    let mut out = Vec::new();
+    let mut index = 0usize;
+    let mut reached_end = false;
+    loop {
+        let mut rec = ByteRecord::new();
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) | Err(_) => {
+                reached_end = true;
+                break;
+            }
+        }
+        if index >= skip {
+            out.push(rec);
+            if out.len() > take {
+                break;
+            }
+        }
+        index += 1;
+    }
+    if truncated && reached_end && out.len() >= 2 {
+        out.pop();
+    }
+    out.truncate(take);
+    out
+}
+
+/// DuckDB's rule: the first row is a header when its cells are non-empty and distinct
+/// and some column is typed (numbers, dates, booleans) below it while the first row's
+/// cell is not of that type. When every column is text, a header is assumed if no
+/// first-row cell looks like a number or a date.
+fn detect_header(table: &[ByteRecord], m: usize) -> bool {
+    let Some(first) = table.first() else {
+        return false;
+    };
+    let cells: Vec<&[u8]> = first.iter().map(<[u8]>::trim_ascii).collect();
+    if cells.iter().any(|c| c.is_empty()) {
+        return false;
+    }
+    let distinct: HashSet<&[u8]> = cells.iter().copied().collect();
+    if distinct.len() != cells.len() {
+        return false;
+    }
+    let data: Vec<&ByteRecord> = table[1..].iter().filter(|r| r.len() == m).collect();
+    let mut all_text = true;
+    for (j, header_cell) in cells.iter().enumerate() {
+        let mut column: Option<CellType> = None;
+        let mut text = false;
+        for row in &data {
+            let t = classify(row.get(j).unwrap_or_default());
+            if matches!(t, CellType::Empty | CellType::Null) {
+                continue;
+            }
+            if !t.is_typed() || column.is_some_and(|c| c != t) {
+                text = true;
+                break;
+            }
+            column = Some(t);
+        }
+        match column {
+            Some(t) if !text => {
+                all_text = false;
+                if classify(header_cell) != t {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    all_text
+        && cells
+            .iter()
+            .all(|c| !matches!(classify(c), CellType::Number | CellType::Temporal))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CellType {
+    Empty,
+    Null,
+    Number,
+    Temporal,
+    Bool,
+    /// Letters, digits, spaces and light punctuation: a name, a word, a sentence.
+    Word,
+    Other,
+}
+
+impl CellType {
+    fn is_typed(self) -> bool {
+        matches!(self, CellType::Number | CellType::Temporal | CellType::Bool)
+    }
+}
+
+fn classify(cell: &[u8]) -> CellType {
+    let s = cell.trim_ascii();
+    if s.is_empty() {
+        CellType::Empty
+    } else if is_null_token(s) {
+        CellType::Null
+    } else if is_number(s) {
+        CellType::Number
+    } else if is_temporal(s) {
+        CellType::Temporal
+    } else if is_bool(s) {
+        CellType::Bool
+    } else if is_word(s) {
+        CellType::Word
+    } else {
+        CellType::Other
+    }
+}
+
+fn is_null_token(s: &[u8]) -> bool {
+    const TOKENS: [&[u8]; 8] = [
+        b"na", b"n/a", b"null", b"none", b"nan", b"nil", b"-", b"#n/a",
+    ];
+    TOKENS.iter().any(|t| s.eq_ignore_ascii_case(t))
+}
+
+fn is_bool(s: &[u8]) -> bool {
+    const TOKENS: [&[u8]; 4] = [b"true", b"false", b"yes", b"no"];
+    TOKENS.iter().any(|t| s.eq_ignore_ascii_case(t))
+}
+
+fn is_word(s: &[u8]) -> bool {
+    let Ok(s) = std::str::from_utf8(s) else {
+        return false;
+    };
+    s.chars().any(char::is_alphabetic)
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || " .-_'/&()+#".contains(c))
+}
+
+/// Integers, decimals (point or comma), thousands groups, exponents, percentages.
+fn is_number(s: &[u8]) -> bool {
+    let s = s.strip_suffix(b"%").unwrap_or(s);
+    let s = match s.first() {
+        Some(b'+' | b'-') => &s[1..],
+        _ => s,
+    };
+    let (mantissa, exponent) = match s.iter().position(|&b| b == b'e' || b == b'E') {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    if let Some(e) = exponent {
+        let e = match e.first() {
+            Some(b'+' | b'-') => &e[1..],
+            _ => e,
+        };
+        if e.is_empty() || !e.iter().all(u8::is_ascii_digit) {
+            return false;
+        }
+    }
+    is_mantissa(mantissa)
+}
+
+fn is_mantissa(m: &[u8]) -> bool {
+    if !m.iter().any(u8::is_ascii_digit)
+        || !m
+            .iter()
+            .all(|&b| b.is_ascii_digit() || b == b'.' || b == b',')
+    {
+        return false;
+    }
+    let seps: Vec<usize> = m
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'.' || b == b',')
+        .map(|(i, _)| i)
+        .collect();
+    if seps.len() <= 1 {
+        return true;
+    }
+    // Several separators: thousands groups of three digits, then maybe one decimal
+    // separator of the other kind (1,234,567.89 or 1.234.567,89).
+    let group = m[seps[0]];
+    if seps[0] == 0 || seps[0] > 3 {
+        return false;
+    }
+    let last = seps.len() - 1;
+    for (k, &at) in seps.iter().enumerate() {
+        if k == last && m[at] != group {
+            // The decimal separator: any digits may follow.
+            continue;
+        }
+        if m[at] != group {
+            return false;
+        }
+        let next = seps.get(k + 1).copied().unwrap_or(m.len());
+        if next - at - 1 != 3 {
+            return false;
+        }
+    }
+    true
+}
+
+/// Dates (`2024-01-31`, `31/01/2024`, `1.2.24`), times (`12:30`, `12:30:00.5 PM`)
+/// and date-times joined by `T` or a space, with an optional zone.
+fn is_temporal(s: &[u8]) -> bool {
+    match date_prefix(s) {
+        Some(rest) => rest.is_empty() || (matches!(rest[0], b'T' | b' ') && is_time(&rest[1..])),
+        None => is_time(s),
+    }
+}
+
+fn digits(s: &[u8]) -> usize {
+    s.iter().take_while(|b| b.is_ascii_digit()).count()
+}
+
+fn date_prefix(s: &[u8]) -> Option<&[u8]> {
+    let a = digits(s);
+    let sep = *s.get(a)?;
+    if !matches!(sep, b'-' | b'/' | b'.') || a == 0 || a > 4 {
+        return None;
+    }
+    let s2 = &s[a + 1..];
+    let b = digits(s2);
+    if b == 0 || b > 2 || s2.get(b) != Some(&sep) {
+        return None;
+    }
+    let s3 = &s2[b + 1..];
+    let d = digits(s3);
+    let ok = (a == 4 && (1..=2).contains(&d)) || (a <= 2 && (d == 2 || d == 4));
+    ok.then(|| &s3[d..])
+}
+
+fn is_time(s: &[u8]) -> bool {
+    let h = digits(s);
+    if h == 0 || h > 2 || s.get(h) != Some(&b':') {
+        return false;
+    }
+    let mut rest = &s[h + 1..];
+    if digits(rest) != 2 {
+        return false;
+    }
+    rest = &rest[2..];
+    if rest.first() == Some(&b':') {
+        if digits(&rest[1..]) != 2 {
+            return false;
+        }
+        rest = &rest[3..];
+        if matches!(rest.first(), Some(b'.' | b',')) {
+            let f = digits(&rest[1..]);
+            if f == 0 {
+                return false;
+            }
+            rest = &rest[1 + f..];
+        }
+    }
+    let rest = rest.trim_ascii_start();
+    if rest.is_empty()
+        || rest.eq_ignore_ascii_case(b"am")
+        || rest.eq_ignore_ascii_case(b"pm")
+        || rest == b"Z"
+    {
+        return true;
+    }
+    // Zone offset: +HH, +HHMM, +HH:MM.
+    if matches!(rest[0], b'+' | b'-') {
+        let z = &rest[1..];
+        return (matches!(z.len(), 2 | 4) && z.iter().all(u8::is_ascii_digit))
+            || (z.len() == 5 && z[2] == b':' && digits(z) == 2 && digits(&z[3..]) == 2);
+    }
+    false
+}
+
+/// Excel's `sep=;` first line, naming the delimiter.
+fn excel_sep_line(body: &str) -> Option<u8> {
+    let first = body.lines().next()?.trim_end();
+    let rest = first
+        .get(..4)
+        .filter(|p| p.eq_ignore_ascii_case("sep="))
+        .map(|_| &first[4..])?;
+    match rest.as_bytes() {
+        [d] if !d.is_ascii_alphanumeric() => Some(*d),
+        _ => None,
+    }
+}
+
+fn detect_line_ending(bytes: &[u8]) -> LineEnding {
+    let (mut crlf, mut lf, mut cr) = (0usize, 0usize, 0usize);
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                crlf += 1;
+                i += 1;
+            }
+            b'\r' => cr += 1,
+            b'\n' => lf += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    if crlf > 0 && crlf >= lf && crlf >= cr {
+        LineEnding::CrLf
+    } else if cr > lf {
+        LineEnding::Cr
+    } else {
+        LineEnding::Lf
+    }
+}
+
+/// Physical line breaks in `bytes` (`\r\n`, `\n` and `\r` each count once).
+fn line_breaks(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Byte offset where physical line `k` (0-based) starts; `None` when there are fewer
+/// line breaks than that.
+fn line_start(bytes: &[u8], k: usize) -> Option<usize> {
+    if k == 0 {
+        return Some(0);
+    }
+    let mut seen = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\n' || b == b'\r' {
+            if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                i += 1;
+            }
+            seen += 1;
+            if seen == k {
+                return Some(i + 1);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The first `k` physical lines, without their terminators.
+fn physical_lines(body: &str, k: usize) -> Vec<String> {
+    let mut out = Vec::with_capacity(k);
+    let mut rest = body;
+    while out.len() < k && !rest.is_empty() {
+        match rest.find(['\n', '\r']) {
+            Some(i) => {
+                out.push(rest[..i].to_string());
+                let skip = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
+                rest = &rest[i + skip..];
+            }
+            None => {
+                out.push(rest.to_string());
+                rest = "";
+            }
+        }
+    }
+    out
+}
+
+fn skip_line_breaks(bytes: &[u8], from: usize) -> usize {
+    from + bytes[from.min(bytes.len())..]
+        .iter()
+        .take_while(|&&b| b == b'\r' || b == b'\n')
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sniff_with(text: &str, truncated: bool, ov: &DialectOverrides) -> Sniffed {
+        match sniff(text, truncated, ov) {
+            Ok(s) => s,
+            Err(e) => panic!("sniff failed on {text:?}: {e}"),
+        }
+    }
+
+    fn sniff_ok(text: &str) -> Sniffed {
+        sniff_with(text, false, &DialectOverrides::default())
+    }
+
+    fn no_ragged_note(s: &Sniffed) {
+        assert!(
+            s.notes.iter().all(|n| !n.contains("do not have")),
+            "{:?}",
+            s.notes
+        );
+    }
+
+    /// Parse the text with the sniffed dialect (after the preamble).
+    fn fields(text: &str, d: &Dialect) -> Vec<Vec<String>> {
+        let body = text.trim_start_matches('\u{feff}');
+        let start = line_start(body.as_bytes(), d.preamble_lines).unwrap_or(body.len());
+        let mut rdr = d.reader_builder().from_reader(&body.as_bytes()[start..]);
+        rdr.byte_records()
+            .map(|r| {
+                r.expect("reading from memory cannot fail")
+                    .iter()
+                    .map(|f| String::from_utf8_lossy(f).into_owned())
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn common_delimiters() {
+        for (delim, name) in [
+            (b',', "comma"),
+            (b'\t', "tab"),
+            (b';', "semicolon"),
+            (b'|', "pipe"),
+        ] {
+            let d = delim as char;
+            let text = format!(
+                "id{d}name{d}price{d}when\n1{d}apple{d}1.5{d}2024-01-02\n2{d}pear{d}2.25{d}2024-01-03\n3{d}fig{d}0.5{d}2024-02-01\n"
+            );
+            let s = sniff_ok(&text);
+            assert_eq!(s.dialect.delimiter, delim, "{name}");
+            assert_eq!(s.dialect.field_count, 4, "{name}");
+            assert!(s.dialect.has_header, "{name}");
+            assert_eq!(s.dialect.quote, Some(b'"'), "{name}");
+            assert_eq!(s.dialect.escape, Escape::Doubled, "{name}");
+            assert_eq!(s.dialect.preamble_lines, 0, "{name}");
+            assert_eq!(s.dialect.line_ending, LineEnding::Lf, "{name}");
+            assert!(!s.dialect.bom, "{name}");
+            assert!(s.preamble.is_empty(), "{name}");
+        }
+    }
+
+    #[test]
+    fn quoted_fields_with_delimiters_doubled_quotes_and_newlines() {
+        let text = "name,comment,score\n\"Smith, J\",\"said \"\"hi\"\"\",3\n\"Doe, A\",\"line one\nline two\",4\nLee,plain,5\n";
+        let s = sniff_ok(text);
+        let d = &s.dialect;
+        assert_eq!(
+            (d.delimiter, d.quote, d.escape, d.field_count),
+            (b',', Some(b'"'), Escape::Doubled, 3)
+        );
+        assert!(d.has_header);
+        no_ragged_note(&s);
+        let rows = fields(text, d);
+        assert_eq!(rows[1], ["Smith, J", "said \"hi\"", "3"]);
+        assert_eq!(rows[2], ["Doe, A", "line one\nline two", "4"]);
+    }
+
+    #[test]
+    fn single_quote_quoting() {
+        let text = "name,city,n\n'Smith, J','Paris, FR',1\n'Doe, A','Rome, IT',2\nLee,Oslo,3\n";
+        let s = sniff_ok(text);
+        assert_eq!(s.dialect.delimiter, b',');
+        assert_eq!(s.dialect.quote, Some(b'\''));
+        assert_eq!(s.dialect.field_count, 3);
+        assert_eq!(fields(text, &s.dialect)[1], ["Smith, J", "Paris, FR", "1"]);
+    }
+
+    #[test]
+    fn backslash_escaped_quotes() {
+        // Same field counts either way: the doubled reading leaves junk after a closing
+        // quote, so backslash wins.
+        let text = "id,quote\n1,\"say \\\"hi\\\"\"\n2,\"plain\"\n3,\"a \\\"b\\\" c\"\n";
+        let s = sniff_ok(text);
+        assert_eq!(s.dialect.escape, Escape::Backslash);
+        assert_eq!(s.dialect.field_count, 2);
+        assert_eq!(fields(text, &s.dialect)[1], ["1", "say \"hi\""]);
+        assert!(
+            s.notes.iter().any(|n| n.contains("backslash")),
+            "{:?}",
+            s.notes
+        );
+
+        // With an embedded delimiter the doubled reading is not even consistent.
+        let text = "id,quote,n\n1,\"say \\\"hi, there\\\"\",5\n2,\"x\",6\n3,\"a \\\"b\\\", c\",7\n";
+        let s = sniff_ok(text);
+        assert_eq!(s.dialect.escape, Escape::Backslash);
+        assert_eq!(fields(text, &s.dialect)[1], ["1", "say \"hi, there\"", "5"]);
+    }
+
+    #[test]
+    fn doubled_quotes_stay_doubled_even_with_backslashes() {
+        let text = "path,n\n\"C:\\dir\\\",1\n\"say \"\"hi\"\"\",2\n\"x\",3\n";
+        let s = sniff_ok(text);
+        assert_eq!(s.dialect.escape, Escape::Doubled);
+        assert_eq!(fields(text, &s.dialect)[1], ["C:\\dir\\", "1"]);
+    }
+
+    #[test]
+    fn bom_crlf_cr_trailing_blank_lines_and_no_final_newline() {
+        let s = sniff_ok("\u{feff}a,b\r\n1,2\r\n3,4\r\n");
+        assert!(s.dialect.bom);
+        assert_eq!(s.dialect.line_ending, LineEnding::CrLf);
+        assert_eq!(s.dialect.field_count, 2);
+        assert_eq!(s.dialect.preamble_lines, 0);
+        assert!(s.dialect.has_header);
+
+        let s = sniff_ok("a;b\r1;2\r3;4\r");
+        assert_eq!(s.dialect.line_ending, LineEnding::Cr);
+        assert_eq!(s.dialect.delimiter, b';');
+        assert!(s.dialect.has_header);
+
+        let s = sniff_ok("a,b\n1,2\n3,4\n\n\n\n");
+        assert_eq!(s.dialect.field_count, 2);
+        no_ragged_note(&s);
+
+        let s = sniff_ok("a,b\n1,2\n3,4");
+        assert_eq!(s.dialect.field_count, 2);
+        assert_eq!(s.dialect.line_ending, LineEnding::Lf);
+        assert!(s.dialect.has_header);
+    }
+
+    #[test]
+    fn preamble_lines_are_detected_and_returned() {
+        let text = "# exported 2024-01-01\nReport: Sales Q1\n\nregion,month,sales\nnorth,2024-01,100\nsouth,2024-01,120\n#7,2024-02,90\n";
+        let s = sniff_ok(text);
+        assert_eq!(s.dialect.preamble_lines, 3);
+        assert_eq!(
+            s.preamble,
+            ["# exported 2024-01-01", "Report: Sales Q1", ""]
+        );
+        assert_eq!(s.dialect.delimiter, b',');
+        assert_eq!(s.dialect.field_count, 3);
+        assert!(s.dialect.has_header);
+        no_ragged_note(&s);
+        // `#7,...` after the header is data.
+        let rows = fields(text, &s.dialect);
+        assert_eq!(rows.len(), 4);
+        assert_eq!(rows[3], ["#7", "2024-02", "90"]);
+    }
+
+    #[test]
+    fn preamble_with_crlf_and_commas() {
+        let text = "Sales report, generated by X\r\n\r\nid,a,b,c,d\r\n1,2,3,4,5\r\n6,7,8,9,10\r\n";
+        let s = sniff_ok(text);
+        assert_eq!(s.dialect.preamble_lines, 2);
+        assert_eq!(s.preamble, ["Sales report, generated by X", ""]);
+        assert_eq!(s.dialect.field_count, 5);
+        assert!(s.dialect.has_header);
+    }
+
+    #[test]
+    fn excel_sep_line_names_the_delimiter() {
+        let s = sniff_ok("sep=;\na;b\n1,5;2\n");
+        assert_eq!(s.dialect.delimiter, b';');
+        assert_eq!(s.dialect.preamble_lines, 1);
+        assert_eq!(s.preamble, ["sep=;"]);
+        assert!(s.dialect.has_header);
+    }
+
+    #[test]
+    fn header_detection() {
+        // Typed column under a text cell: header.
+        assert!(sniff_ok("name,age\nann,31\nbob,42\n").dialect.has_header);
+        // Dates under a text cell: header.
+        assert!(
+            sniff_ok("day,who\n2024-01-01,ann\n2024-01-02,bob\n")
+                .dialect
+                .has_header
+        );
+        // All text, distinct non-numeric first row: header.
+        assert!(
+            sniff_ok("first,last\nann,lee\nbob,ray\n")
+                .dialect
+                .has_header
+        );
+        // All numbers: no header.
+        assert!(!sniff_ok("1,2,3\n4,5,6\n7,8,9\n").dialect.has_header);
+        // First row repeats a cell: no header.
+        assert!(!sniff_ok("x,x\nann,lee\nbob,ray\n").dialect.has_header);
+        // First row has an empty cell: no header.
+        assert!(!sniff_ok("a,,c\n1,2,3\n4,5,6\n").dialect.has_header);
+        // Text and dates without a header: the first row has a date in the date column.
+        assert!(
+            !sniff_ok("2024-01-01,ann\n2024-01-02,bob\n")
+                .dialect
+                .has_header
+        );
+    }
+
+    #[test]
+    fn single_column() {
+        let s = sniff_ok("name\nann\nbob\ncarla\n");
+        assert_eq!(s.dialect.delimiter, b',');
+        assert_eq!(s.dialect.field_count, 1);
+        assert!(s.dialect.has_header);
+
+        let s = sniff_ok("12:30\n13:45\n14:00\n09:15\n");
+        assert_eq!(s.dialect.field_count, 1, "times are not split on ':'");
+        assert!(!s.dialect.has_header);
+        let s = sniff_ok("when\n2024-01-01 12:30:00\n2024-01-02 13:45:10\n2024-01-03 08:00:00\n");
+        assert_eq!(
+            s.dialect.field_count, 1,
+            "timestamps are not split on ' ' or ':'"
+        );
+        assert!(s.dialect.has_header);
+    }
+
+    #[test]
+    fn space_and_colon_are_last_resorts() {
+        let s = sniff_ok("a b c\n1 2 3\n4 5 6\n");
+        assert_eq!((s.dialect.delimiter, s.dialect.field_count), (b' ', 3));
+        let s = sniff_ok("name,time\nann,12:30:00\nbob,13:45:10\n");
+        assert_eq!((s.dialect.delimiter, s.dialect.field_count), (b',', 2));
+        let s = sniff_ok("key:value\nalpha:1\nbeta:2\n");
+        assert_eq!((s.dialect.delimiter, s.dialect.field_count), (b':', 2));
+    }
+
+    #[test]
+    fn truncated_prefix_ending_mid_record() {
+        // The prefix ends inside a quoted field that spans lines.
+        let text = "id,note,n\n1,\"short\",2\n2,\"two\nlines\",3\n3,\"cut here\nand";
+        let s = sniff_with(text, true, &DialectOverrides::default());
+        assert_eq!(s.dialect.field_count, 3);
+        no_ragged_note(&s);
+        // And mid-line.
+        let text = "a|b|c\n1|2|3\n4|5|6\n7|8";
+        let s = sniff_with(text, true, &DialectOverrides::default());
+        assert_eq!((s.dialect.delimiter, s.dialect.field_count), (b'|', 3));
+        no_ragged_note(&s);
+    }
+
+    #[test]
+    fn ragged_rows_are_a_minority() {
+        let mut text = String::from("id,name,score,when,ok\n");
+        for i in 0..100 {
+            if i % 30 == 7 {
+                text.push_str(&format!("{i},x{i},1.5,2024-01-01,true,extra\n"));
+            } else {
+                text.push_str(&format!("{i},x{i},1.5,2024-01-01 12:30,true\n"));
+            }
+        }
+        let s = sniff_ok(&text);
+        assert_eq!((s.dialect.delimiter, s.dialect.field_count), (b',', 5));
+        assert!(s.dialect.has_header);
+        assert!(
+            s.notes
+                .iter()
+                .any(|n| n.starts_with("4 of 101 sampled rows")),
+            "{:?}",
+            s.notes
+        );
+    }
+
+    #[test]
+    fn decimal_commas_with_semicolons() {
+        let s = sniff_ok("name;price\nbob;1,5\nann;2,25\ncat;3,75\n");
+        assert_eq!((s.dialect.delimiter, s.dialect.field_count), (b';', 2));
+        assert!(s.dialect.has_header);
+    }
+
+    #[test]
+    fn overrides_are_honoured_and_the_rest_sniffed() {
+        let text = "Title line\n\nx;y\n'a;b';1\n'c';2\n";
+        let ov = DialectOverrides {
+            delimiter: Some(b';'),
+            ..Default::default()
+        };
+        let s = sniff_with(text, false, &ov);
+        assert_eq!(s.dialect.delimiter, b';');
+        assert_eq!(s.dialect.quote, Some(b'\''));
+        assert_eq!(s.dialect.preamble_lines, 2);
+        assert!(s.dialect.has_header);
+
+        let ov = DialectOverrides {
+            skip_lines: Some(1),
+            has_header: Some(false),
+            quote: Some(None),
+            ..Default::default()
+        };
+        let s = sniff_with("junk\na,b\n1,2\n", false, &ov);
+        assert_eq!(s.dialect.preamble_lines, 1);
+        assert_eq!(s.preamble, ["junk"]);
+        assert!(!s.dialect.has_header);
+        assert_eq!(s.dialect.quote, None);
+        assert_eq!(s.dialect.field_count, 2);
+
+        let ov = DialectOverrides {
+            escape: Some(Escape::Backslash),
+            ..Default::default()
+        };
+        let s = sniff_with("a,b\n1,2\n", false, &ov);
+        assert_eq!(s.dialect.escape, Escape::Backslash);
+
+        // A fixed delimiter is used even when it does not split consistently.
+        let ov = DialectOverrides {
+            delimiter: Some(b'|'),
+            ..Default::default()
+        };
+        let s = sniff_with("a|b\n1|2|3|4\n5\n6|7|8\n", false, &ov);
+        assert_eq!(s.dialect.delimiter, b'|');
+    }
+
+    #[test]
+    fn errors() {
+        let ov = DialectOverrides::default();
+        assert_eq!(sniff("", false, &ov).err(), Some(SniffError::Empty));
+        assert_eq!(sniff("\n\r\n\n", false, &ov).err(), Some(SniffError::Empty));
+        assert_eq!(sniff("\u{feff}", false, &ov).err(), Some(SniffError::Empty));
+        let skip = DialectOverrides {
+            skip_lines: Some(5),
+            ..Default::default()
+        };
+        let e = sniff("a,b\n1,2\n", false, &skip).err();
+        assert_eq!(e, Some(SniffError::SkippedEverything { skipped: 5 }));
+        assert!(
+            e.map(|e| e.to_string())
+                .unwrap_or_default()
+                .contains("--skip-lines")
+        );
+        // Every candidate splits the rows into a different number of fields each.
+        let messy: String = (1..12)
+            .map(|i| format!("{}\n", vec!["x,x;x|x:x x\tx"; i].join("")))
+            .collect();
+        let e = sniff(&messy, false, &ov).err();
+        assert_eq!(e, Some(SniffError::NoConsistentDialect));
+        assert!(
+            e.map(|e| e.to_string())
+                .unwrap_or_default()
+                .contains("--delimiter")
+        );
+    }
+
+    #[test]
+    fn number_and_date_recognisers() {
+        for n in [
+            "1",
+            "-2.5",
+            "1,5",
+            "1,234,567.89",
+            "1.234.567,89",
+            "3e10",
+            "12%",
+            ".5",
+        ] {
+            assert!(is_number(n.as_bytes()), "{n}");
+        }
+        for n in ["1,2,3", "1.2.3", "abc", "1-2", "", "e5", "1,234.5.6"] {
+            assert!(!is_number(n.as_bytes()), "{n}");
+        }
+        for d in [
+            "2024-01-31",
+            "31/01/2024",
+            "1.2.24",
+            "12:30",
+            "2024-01-31T12:30:00Z",
+            "2024-01-31 12:30:00.123+02:00",
+            "9:05 PM",
+        ] {
+            assert!(is_temporal(d.as_bytes()), "{d}");
+        }
+        for d in ["2024-01", "12:3", "hello", "1/2"] {
+            assert!(!is_temporal(d.as_bytes()), "{d}");
+        }
+    }
+
+    #[test]
+    fn large_input_is_capped() {
+        let mut text = String::from("a,b,c\n");
+        while text.len() < 3 << 20 {
+            text.push_str("1,two,3.5\n");
+        }
+        let s = sniff_ok(&text);
+        assert_eq!(s.dialect.field_count, 3);
+        assert!(s.dialect.has_header);
+        no_ragged_note(&s);
+    }
+}

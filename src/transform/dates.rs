@@ -1,0 +1,236 @@
+//! Date steps: parse_date, format_date, date_part.
+
+use chrono::format::{Item, StrftimeItems};
+use polars::prelude::*;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{ApplyCx, CheckCx, Kind, OneOrMany, StepImpl};
+
+/// Whether a strftime format has a time of day in it.
+pub fn has_time(format: &str) -> bool {
+    [
+        "%H", "%I", "%M", "%S", "%T", "%R", "%r", "%s", "%c", "%+", "%k", "%l",
+    ]
+    .iter()
+    .any(|t| format.contains(t))
+}
+
+/// Check a strftime format string.
+pub fn check_format(cx: &mut CheckCx, format: &str) {
+    if format.is_empty() {
+        cx.problem("\"format\" is empty");
+        return;
+    }
+    if StrftimeItems::new(format).any(|i| matches!(i, Item::Error)) {
+        cx.problem(format!(
+            "format {format:?} is not a valid strftime format (use %Y-%m-%d, %d/%m/%Y, %H:%M:%S...)"
+        ));
+    }
+}
+
+/// Text to date (or datetime): with a strftime format, or inferred by polars from the
+/// values when none is given. Values that don't parse become null.
+pub fn parse_text(e: Expr, format: Option<&str>, datetime: bool) -> Expr {
+    let options = StrptimeOptions {
+        format: format.map(PlSmallStr::from),
+        strict: false,
+        exact: true,
+        cache: true,
+    };
+    let e = e.str().strip_chars(lit(NULL));
+    if datetime {
+        e.str()
+            .to_datetime(Some(TimeUnit::Microseconds), None, options, lit("raise"))
+    } else {
+        e.str().to_date(options)
+    }
+}
+
+/// Parse a text column into dates (or datetimes, when a format has a time). Values
+/// that don't parse become null and are counted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParseDate {
+    pub column: String,
+    /// strftime format such as "%d/%m/%Y", or a list tried in order (for columns with
+    /// dates written several ways); inferred from the values when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<OneOrMany>,
+}
+
+impl ParseDate {
+    fn formats(&self) -> Vec<String> {
+        self.format
+            .as_ref()
+            .map(OneOrMany::to_vec)
+            .unwrap_or_default()
+    }
+
+    /// The parse of `e` with every format in turn; the first that fits wins.
+    fn parse(&self, e: Expr) -> Expr {
+        let formats = self.formats();
+        let datetime = formats.iter().any(|f| has_time(f));
+        if formats.is_empty() {
+            return parse_text(e, None, datetime);
+        }
+        let parts: Vec<Expr> = formats
+            .iter()
+            .map(|f| parse_text(e.clone(), Some(f), datetime))
+            .collect();
+        if parts.len() == 1 {
+            parts.into_iter().next().unwrap_or(e)
+        } else {
+            coalesce(&parts)
+        }
+    }
+}
+
+impl StepImpl for ParseDate {
+    fn describe(&self) -> String {
+        match &self.format {
+            Some(f) => format!(
+                "parse {} as a date ({})",
+                self.column,
+                f.to_vec().join(" or ")
+            ),
+            None => format!("parse {} as a date", self.column),
+        }
+    }
+    fn kind(&self) -> Kind {
+        Kind::Values
+    }
+    fn check(&self, cx: &mut CheckCx) {
+        cx.text_column(&self.column);
+        if self.format.is_some() && self.formats().is_empty() {
+            cx.problem("\"format\" is an empty list; leave it out to infer the format");
+        }
+        for f in self.formats() {
+            check_format(cx, &f);
+        }
+    }
+    fn apply(&self, lf: LazyFrame, cx: &ApplyCx) -> PolarsResult<LazyFrame> {
+        let c = col(self.column.as_str());
+        let parsed = self.parse(c.clone());
+        let failed = c.clone().is_not_null().and(parsed.clone().is_null());
+        let label = format!("values of {} that are not dates became null", self.column);
+        let value = cx.count_failures(parsed, failed, &label);
+        let value = match cx.mask() {
+            None => value,
+            // A column has one type: values outside the condition are parsed too.
+            Some(m) => when(m).then(value).otherwise(self.parse(c)),
+        };
+        Ok(lf.with_column(value.alias(self.column.as_str())))
+    }
+}
+
+/// Write a date or datetime column as text with a strftime format.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FormatDate {
+    pub column: String,
+    pub format: String,
+}
+
+impl StepImpl for FormatDate {
+    fn describe(&self) -> String {
+        format!("format {} as {}", self.column, self.format)
+    }
+    fn kind(&self) -> Kind {
+        Kind::Values
+    }
+    fn check(&self, cx: &mut CheckCx) {
+        cx.temporal_column(&self.column);
+        check_format(cx, &self.format);
+        if let Some(DataType::Date) = cx.schema.get(&self.column)
+            && has_time(&self.format)
+        {
+            cx.problem(format!(
+                "column \"{}\" is a date without a time, but format {:?} prints a time",
+                self.column, self.format
+            ));
+        }
+    }
+    fn apply(&self, lf: LazyFrame, cx: &ApplyCx) -> PolarsResult<LazyFrame> {
+        let c = col(self.column.as_str());
+        let text = c.clone().dt().to_string(&self.format);
+        // Outside the condition the value is still turned into text (ISO form), since a
+        // column has one type.
+        let value = match cx.mask() {
+            None => text,
+            Some(m) => when(m).then(text).otherwise(c.cast(DataType::String)),
+        };
+        Ok(lf.with_column(value.alias(self.column.as_str())))
+    }
+}
+
+/// Which part `date_part` extracts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Part {
+    Year,
+    Quarter,
+    Month,
+    /// ISO 8601 week number (1-53).
+    Week,
+    Day,
+    /// ISO weekday: 1 = Monday ... 7 = Sunday.
+    Weekday,
+    Hour,
+}
+
+impl Part {
+    fn name(self) -> &'static str {
+        match self {
+            Part::Year => "year",
+            Part::Quarter => "quarter",
+            Part::Month => "month",
+            Part::Week => "week",
+            Part::Day => "day",
+            Part::Weekday => "weekday",
+            Part::Hour => "hour",
+        }
+    }
+}
+
+/// Put one part of a date or datetime (year, quarter, month, week, day, weekday, hour)
+/// in a new int column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DatePart {
+    pub column: String,
+    pub part: Part,
+    pub to: String,
+}
+
+impl StepImpl for DatePart {
+    fn describe(&self) -> String {
+        format!("{} of {} into {}", self.part.name(), self.column, self.to)
+    }
+    fn kind(&self) -> Kind {
+        Kind::Values
+    }
+    fn check(&self, cx: &mut CheckCx) {
+        cx.temporal_column(&self.column);
+        cx.new_name("to", &self.to);
+        if self.part == Part::Hour && matches!(cx.schema.get(&self.column), Some(DataType::Date)) {
+            cx.problem(format!(
+                "column \"{}\" is a date without a time; it has no hour",
+                self.column
+            ));
+        }
+    }
+    fn apply(&self, lf: LazyFrame, cx: &ApplyCx) -> PolarsResult<LazyFrame> {
+        let d = col(self.column.as_str()).dt();
+        let e = match self.part {
+            Part::Year => d.year(),
+            Part::Quarter => d.quarter(),
+            Part::Month => d.month(),
+            Part::Week => d.week(),
+            Part::Day => d.day(),
+            Part::Weekday => d.weekday(),
+            Part::Hour => d.hour(),
+        };
+        Ok(lf.with_column(cx.values(&self.to, e.cast(DataType::Int32))))
+    }
+}

@@ -1,0 +1,479 @@
+//! The step implementations, one file per family.
+//!
+//! A step knows everything about itself in one place: its parameters (serde), how it
+//! checks against the schema it will see, how it applies to a LazyFrame and how it
+//! prints in a recipe list. Adding a step means writing it in its family file and adding
+//! one line to the `ops!` list below.
+
+pub mod columns;
+pub mod computed;
+pub mod dates;
+pub mod missing;
+pub mod outliers;
+pub mod privacy;
+pub mod rows;
+pub mod text;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use polars::prelude::*;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::util::suggestion_suffix;
+
+/// What a step does to the data, which decides whether `where` applies to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Changes the shape or order of the table (rename, drop, sort...): no `where`.
+    Structure,
+    /// Changes values: `where` limits the change to matching rows.
+    Values,
+    /// Removes rows: `where` limits the removal to matching rows.
+    Rows,
+}
+
+/// The behaviour every step implements.
+pub trait StepImpl {
+    /// One line for a recipe list, without the `where` clause.
+    fn describe(&self) -> String;
+    /// Whether `where` applies, and how.
+    fn kind(&self) -> Kind;
+    /// Check the step against the schema it will see; push every problem found.
+    fn check(&self, cx: &mut CheckCx);
+    /// Add the step to the plan.
+    fn apply(&self, lf: LazyFrame, cx: &ApplyCx) -> PolarsResult<LazyFrame>;
+}
+
+/// Why an op could not be built from its JSON.
+#[derive(Debug)]
+pub enum OpParseError {
+    UnknownOp,
+    Params(String),
+}
+
+macro_rules! ops {
+    ($( $variant:ident($ty:ty) = $name:literal ),* $(,)?) => {
+        /// Every operation a recipe step can perform, tagged by `"op"` in JSON.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+        #[serde(tag = "op")]
+        pub enum Op {
+            $( #[serde(rename = $name)] $variant($ty), )*
+        }
+
+        impl Op {
+            /// Every op name, in the order of the families.
+            pub const NAMES: &'static [&'static str] = &[$($name),*];
+
+            /// The op name as written in recipe JSON.
+            pub fn name(&self) -> &'static str {
+                match self { $(Op::$variant(_) => $name,)* }
+            }
+
+            /// The step's behaviour.
+            pub fn step(&self) -> &dyn StepImpl {
+                match self { $(Op::$variant(s) => s,)* }
+            }
+
+            /// Build an op from its name and the remaining JSON fields.
+            pub fn from_parts(name: &str, params: Value) -> Result<Op, OpParseError> {
+                match name {
+                    $($name => serde_json::from_value::<$ty>(params)
+                        .map(Op::$variant)
+                        .map_err(|e| OpParseError::Params(e.to_string())),)*
+                    _ => Err(OpParseError::UnknownOp),
+                }
+            }
+        }
+    };
+}
+
+ops! {
+    Rename(columns::Rename) = "rename",
+    Drop(columns::Drop) = "drop",
+    Select(columns::Select) = "select",
+    Duplicate(columns::Duplicate) = "duplicate",
+    Move(columns::Move) = "move",
+    Cast(columns::Cast) = "cast",
+    Sort(columns::Sort) = "sort",
+    Filter(rows::Filter) = "filter",
+    Dedupe(rows::Dedupe) = "dedupe",
+    FillMissing(missing::FillMissing) = "fill_missing",
+    DropMissing(missing::DropMissing) = "drop_missing",
+    FlagMissing(missing::FlagMissing) = "flag_missing",
+    Upper(text::Upper) = "upper",
+    Lower(text::Lower) = "lower",
+    Title(text::Title) = "title",
+    Sentence(text::Sentence) = "sentence",
+    Trim(text::Trim) = "trim",
+    Replace(text::Replace) = "replace",
+    Extract(text::Extract) = "extract",
+    Split(text::Split) = "split",
+    Merge(text::Merge) = "merge",
+    AddPrefix(text::AddPrefix) = "add_prefix",
+    AddSuffix(text::AddSuffix) = "add_suffix",
+    Derive(computed::Derive) = "derive",
+    ParseDate(dates::ParseDate) = "parse_date",
+    FormatDate(dates::FormatDate) = "format_date",
+    DatePart(dates::DatePart) = "date_part",
+    Outliers(outliers::Outliers) = "outliers",
+    Hash(privacy::Hash) = "hash",
+    Mask(privacy::Mask) = "mask",
+}
+
+impl Op {
+    pub fn describe(&self) -> String {
+        self.step().describe()
+    }
+    pub fn kind(&self) -> Kind {
+        self.step().kind()
+    }
+}
+
+/// A list of column names written as one string or an array of strings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn to_vec(&self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s.clone()],
+            OneOrMany::Many(v) => v.clone(),
+        }
+    }
+}
+
+impl From<Vec<&str>> for OneOrMany {
+    fn from(v: Vec<&str>) -> Self {
+        OneOrMany::Many(v.into_iter().map(String::from).collect())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Checking
+
+/// What a step's `check` sees: the schema before the step, and a list of problems.
+pub struct CheckCx<'a> {
+    pub schema: &'a Schema,
+    pub problems: Vec<String>,
+}
+
+impl<'a> CheckCx<'a> {
+    pub fn new(schema: &'a Schema) -> Self {
+        CheckCx {
+            schema,
+            problems: Vec::new(),
+        }
+    }
+
+    pub fn problem(&mut self, msg: impl Into<String>) {
+        self.problems.push(msg.into());
+    }
+
+    /// The column's type, or a problem naming the closest existing column.
+    pub fn column(&mut self, name: &str) -> Option<DataType> {
+        match self.schema.get(name) {
+            Some(dt) => Some(dt.clone()),
+            None => {
+                let msg = format!(
+                    "no column \"{name}\"{}",
+                    suggestion_suffix(name, self.schema.iter_names().map(|n| n.as_str()))
+                );
+                self.problem(msg);
+                None
+            }
+        }
+    }
+
+    pub fn columns(&mut self, names: &[String]) {
+        for n in names {
+            self.column(n);
+        }
+    }
+
+    /// The column must exist and hold text.
+    pub fn text_column(&mut self, name: &str) {
+        if let Some(dt) = self.column(name)
+            && dt != DataType::String
+        {
+            self.problem(format!(
+                "column \"{name}\" is {}, not text; add a cast step to string first",
+                type_name(&dt)
+            ));
+        }
+    }
+
+    /// The column must exist and be numeric.
+    pub fn numeric_column(&mut self, name: &str) {
+        if let Some(dt) = self.column(name)
+            && !dt.is_primitive_numeric()
+        {
+            self.problem(format!(
+                "column \"{name}\" is {}, not a number; add a cast step to int or float first",
+                type_name(&dt)
+            ));
+        }
+    }
+
+    /// The column must exist and be a date or datetime.
+    pub fn temporal_column(&mut self, name: &str) {
+        if let Some(dt) = self.column(name)
+            && !matches!(dt, DataType::Date | DataType::Datetime(_, _))
+        {
+            let hint = if dt == DataType::String {
+                "; add a parse_date step first"
+            } else {
+                ""
+            };
+            self.problem(format!(
+                "column \"{name}\" is {}, not a date or datetime{hint}",
+                type_name(&dt)
+            ));
+        }
+    }
+
+    /// A name for a new or replaced column must not be empty.
+    pub fn new_name(&mut self, field: &str, name: &str) {
+        if name.trim().is_empty() {
+            self.problem(format!("\"{field}\" must name a column"));
+        }
+    }
+
+    /// A new column must not already exist (for steps that would silently overwrite).
+    pub fn fresh_name(&mut self, field: &str, name: &str) {
+        self.new_name(field, name);
+        if self.schema.contains(name) {
+            self.problem(format!(
+                "\"{field}\": column \"{name}\" already exists; choose another name or drop it first"
+            ));
+        }
+    }
+
+    /// The SQL must parse, and name only existing columns.
+    pub fn sql(&mut self, what: &str, sql: &str) {
+        if let Err(msg) = check_sql(sql, self.schema) {
+            self.problem(format!("{what} {}: {msg}", crate::util::quoted(sql, 80)));
+        }
+    }
+
+    /// The regex must compile.
+    pub fn regex(&mut self, pattern: &str) -> Option<regex::Regex> {
+        match regex::Regex::new(pattern) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                let first = e.to_string();
+                let last = first.lines().last().unwrap_or("").trim().to_string();
+                self.problem(format!(
+                    "pattern {} is not a valid regular expression: {last}",
+                    crate::util::quoted(pattern, 80)
+                ));
+                None
+            }
+        }
+    }
+}
+
+/// A readable name for a polars type, in recipe vocabulary.
+pub fn type_name(dt: &DataType) -> String {
+    match dt {
+        DataType::String => "text".into(),
+        DataType::Boolean => "bool".into(),
+        DataType::Date => "date".into(),
+        DataType::Datetime(_, _) => "datetime".into(),
+        dt if dt.is_integer() => "int".into(),
+        dt if dt.is_float() => "float".into(),
+        DataType::Null => "null".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Parse a SQL expression and resolve it against a schema: syntax errors and unknown
+/// columns come out as one readable sentence.
+pub fn check_sql(sql: &str, schema: &Schema) -> Result<Expr, String> {
+    let expr = parse_sql(sql)?;
+    let empty = DataFrame::empty_with_schema(schema);
+    let mut lf = empty.lazy().select([expr.clone().alias("__wort_check")]);
+    match lf.collect_schema() {
+        Ok(_) => Ok(expr),
+        Err(e) => Err(sql_error_text(&e, schema)),
+    }
+}
+
+/// Parse a SQL expression with polars' SQL parser.
+pub fn parse_sql(sql: &str) -> Result<Expr, String> {
+    if sql.trim().is_empty() {
+        return Err("empty SQL expression".into());
+    }
+    polars::sql::sql_expr(sql).map_err(|e| clean_polars_error(&e))
+}
+
+fn sql_error_text(e: &PolarsError, schema: &Schema) -> String {
+    let text = clean_polars_error(e);
+    // polars: `unable to find column "x"; valid columns: [...]`
+    if let Some(rest) = text.split("unable to find column \"").nth(1)
+        && let Some(name) = rest.split('"').next()
+    {
+        return format!(
+            "no column \"{name}\"{}",
+            suggestion_suffix(name, schema.iter_names().map(|n| n.as_str()))
+        );
+    }
+    text
+}
+
+/// The first line of a polars error without its variant prefix.
+pub fn clean_polars_error(e: &PolarsError) -> String {
+    let text = match e {
+        PolarsError::Context { error, .. } => return clean_polars_error(error),
+        PolarsError::SQLInterface(m)
+        | PolarsError::SQLSyntax(m)
+        | PolarsError::ComputeError(m)
+        | PolarsError::InvalidOperation(m)
+        | PolarsError::ColumnNotFound(m)
+        | PolarsError::SchemaMismatch(m)
+        | PolarsError::SchemaFieldNotFound(m) => m.to_string(),
+        other => other.to_string(),
+    };
+    text.lines().next().unwrap_or("").trim().to_string()
+}
+
+// ---------------------------------------------------------------------------------------
+// Applying
+
+/// Counters a step reports in the run summary (values that failed to cast, rows removed).
+#[derive(Debug, Default)]
+pub struct Counter(AtomicU64);
+
+impl Counter {
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+    fn add(&self, n: u64) {
+        self.0.fetch_add(n, Ordering::Relaxed);
+    }
+}
+
+/// What a step's `apply` sees.
+pub struct ApplyCx<'a> {
+    /// The schema before the step.
+    pub schema: &'a Schema,
+    /// The step's `where`, parsed; null counts as false.
+    pub condition: Option<Expr>,
+    /// Where to register counters, when the caller collects run statistics.
+    pub counters: Option<&'a dyn Fn(&str) -> Arc<Counter>>,
+}
+
+impl ApplyCx<'_> {
+    /// A counter registered under `label` for this step (None when not collecting).
+    pub fn counter(&self, label: &str) -> Option<Arc<Counter>> {
+        self.counters.map(|f| f(label))
+    }
+
+    /// The condition as a mask (true where the step applies), if there is one.
+    pub fn mask(&self) -> Option<Expr> {
+        self.condition.clone().map(|c| c.fill_null(lit(false)))
+    }
+
+    /// `new` where the condition holds, the column's current value elsewhere, named `name`.
+    /// When the column does not exist yet, rows outside the condition get null.
+    pub fn values(&self, name: &str, new: Expr) -> Expr {
+        match self.mask() {
+            None => new.alias(name),
+            Some(m) => {
+                let old = if self.schema.contains(name) {
+                    col(name)
+                } else {
+                    lit(NULL)
+                };
+                when(m).then(new).otherwise(old).alias(name)
+            }
+        }
+    }
+
+    /// Remove the rows where `remove` is true (and the condition holds), counting them.
+    pub fn remove_rows(&self, lf: LazyFrame, remove: Expr) -> LazyFrame {
+        let remove = remove.fill_null(lit(false));
+        let remove = match self.mask() {
+            Some(m) => remove.and(m),
+            None => remove,
+        };
+        let remove = self.count_true(remove, "rows removed");
+        lf.filter(remove.not())
+    }
+
+    /// Pass a boolean expression through unchanged, adding its true values to the counter
+    /// `label` as the data streams by.
+    pub fn count_true(&self, mask: Expr, label: &str) -> Expr {
+        match self.counter(label) {
+            None => mask,
+            Some(counter) => mask.map(
+                move |c: Column| {
+                    let n = c.bool()?.sum().unwrap_or(0);
+                    counter.add(u64::from(n));
+                    Ok(c)
+                },
+                |_, f| Ok(f.clone()),
+            ),
+        }
+    }
+
+    /// `value` with a count of rows where `failed` is true (values that became null).
+    pub fn count_failures(&self, value: Expr, failed: Expr, label: &str) -> Expr {
+        if self.counters.is_none() {
+            return value;
+        }
+        let failed = self.count_true(failed.fill_null(lit(false)), label);
+        when(failed).then(lit(NULL)).otherwise(value)
+    }
+}
+
+/// Apply a `str -> String` function to every non-null value of a text expression.
+pub fn map_text<F>(e: Expr, f: F) -> Expr
+where
+    F: Fn(&str) -> String + Send + Sync + 'static,
+{
+    e.map(
+        move |c: Column| {
+            let ca = c.str()?;
+            let out: StringChunked = ca.apply_values(|s| f(s).into());
+            Ok(out.into_column())
+        },
+        |_, field| Ok(Field::new(field.name().clone(), DataType::String)),
+    )
+}
+
+/// Build a polars literal from a JSON scalar, for a column of type `dt`.
+pub fn json_literal(v: &Value, dt: &DataType) -> Result<Expr, String> {
+    let base = match v {
+        Value::Null => return Ok(lit(NULL).cast(dt.clone())),
+        Value::Bool(b) => lit(*b),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                lit(i)
+            } else if let Some(f) = n.as_f64() {
+                lit(f)
+            } else {
+                return Err(format!("number {n} is out of range"));
+            }
+        }
+        Value::String(s) => lit(s.clone()),
+        other => return Err(format!("{other} is not a single value")),
+    };
+    // Check the value converts to the column's type.
+    let test = DataFrame::empty()
+        .lazy()
+        .select([base.clone().strict_cast(dt.clone()).alias("v")])
+        .collect();
+    match test {
+        Ok(df) if df.column("v").map(|c| c.null_count()).unwrap_or(1) == 0 => {
+            Ok(base.strict_cast(dt.clone()))
+        }
+        _ => Err(format!("value {v} does not fit a {} column", type_name(dt))),
+    }
+}

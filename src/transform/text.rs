@@ -1,0 +1,390 @@
+//! Text steps: upper, lower, title, sentence, trim, replace, extract, split, merge,
+//! add_prefix, add_suffix. They need a text column (cast other types first).
+
+use polars::prelude::*;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{ApplyCx, CheckCx, Kind, OneOrMany, StepImpl, map_text};
+
+macro_rules! case_step {
+    ($name:ident, $verb:literal, $f:expr) => {
+        #[doc = concat!("Change a text column to ", $verb, ".")]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            pub column: String,
+        }
+
+        impl StepImpl for $name {
+            fn describe(&self) -> String {
+                format!("{} {}", $verb, self.column)
+            }
+            fn kind(&self) -> Kind {
+                Kind::Values
+            }
+            fn check(&self, cx: &mut CheckCx) {
+                cx.text_column(&self.column);
+            }
+            fn apply(&self, lf: LazyFrame, cx: &ApplyCx) -> PolarsResult<LazyFrame> {
+                let f: fn(Expr) -> Expr = $f;
+                let new = f(col(self.column.as_str()));
+                Ok(lf.with_column(cx.values(&self.column, new)))
+            }
+        }
+    };
+}
+
+case_step!(Upper, "upper-case", |e| e.str().to_uppercase());
+case_step!(Lower, "lower-case", |e| e.str().to_lowercase());
+case_step!(Title, "title-case", |e| map_text(e, title_case));
+case_step!(Sentence, "sentence-case", |e| map_text(e, sentence_case));
+
+/// "hello wORLD-wide" -> "Hello World-Wide": upper-case the first letter of every word
+/// (a word starts after anything that is not a letter, digit or apostrophe), lower-case
+/// the rest.
+pub fn title_case(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut start = true;
+    for ch in s.chars() {
+        if ch.is_alphanumeric() {
+            if start {
+                out.extend(ch.to_uppercase());
+            } else {
+                out.extend(ch.to_lowercase());
+            }
+            start = false;
+        } else {
+            out.push(ch);
+            start = ch != '\'' && ch != '’';
+        }
+    }
+    out
+}
+
+/// "hELLO. wORLD" -> "Hello. world": upper-case the first letter, lower-case the rest.
+pub fn sentence_case(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut seen = false;
+    for ch in s.chars() {
+        if !seen && ch.is_alphabetic() {
+            out.extend(ch.to_uppercase());
+            seen = true;
+        } else {
+            out.extend(ch.to_lowercase());
+        }
+    }
+    out
+}
+
+/// Remove leading and trailing whitespace; with `collapse`, also turn every inner run of
+/// whitespace into one space.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Trim {
+    pub column: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub collapse: bool,
+}
+
+impl StepImpl for Trim {
+    fn describe(&self) -> String {
+        if self.collapse {
+            format!("trim and collapse spaces in {}", self.column)
+        } else {
+            format!("trim {}", self.column)
+        }
+    }
+    fn kind(&self) -> Kind {
+        Kind::Values
+    }
+    fn check(&self, cx: &mut CheckCx) {
+        cx.text_column(&self.column);
+    }
+    fn apply(&self, lf: LazyFrame, cx: &ApplyCx) -> PolarsResult<LazyFrame> {
+        let mut e = col(self.column.as_str()).str().strip_chars(lit(NULL));
+        if self.collapse {
+            e = e.str().replace_all(lit(r"\s+"), lit(" "), false);
+        }
+        Ok(lf.with_column(cx.values(&self.column, e)))
+    }
+}
+
+/// Replace every occurrence of `pattern` with `with`: literal text, or a regular
+/// expression with `"regex": true` (then `with` may use `$1`, `${name}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Replace {
+    pub column: String,
+    pub pattern: String,
+    pub with: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub regex: bool,
+}
+
+impl StepImpl for Replace {
+    fn describe(&self) -> String {
+        let kind = if self.regex { "regex " } else { "" };
+        format!(
+            "replace {kind}{:?} with {:?} in {}",
+            self.pattern, self.with, self.column
+        )
+    }
+    fn kind(&self) -> Kind {
+        Kind::Values
+    }
+    fn check(&self, cx: &mut CheckCx) {
+        cx.text_column(&self.column);
+        if self.pattern.is_empty() {
+            cx.problem("\"pattern\" is empty");
+        }
+        if self.regex {
+            cx.regex(&self.pattern);
+        }
+    }
+    fn apply(&self, lf: LazyFrame, cx: &ApplyCx) -> PolarsResult<LazyFrame> {
+        let e = col(self.column.as_str()).str().replace_all(
+            lit(self.pattern.as_str()),
+            lit(self.with.as_str()),
+            !self.regex,
+        );
+        Ok(lf.with_column(cx.values(&self.column, e)))
+    }
+}
+
+/// Copy the part of `column` matched by the one capture group of `pattern` into `to`
+/// (null when it does not match).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Extract {
+    pub column: String,
+    pub pattern: String,
+    pub to: String,
+}
+
+impl StepImpl for Extract {
+    fn describe(&self) -> String {
+        format!(
+            "extract {:?} from {} into {}",
+            self.pattern, self.column, self.to
+        )
+    }
+    fn kind(&self) -> Kind {
+        Kind::Values
+    }
+    fn check(&self, cx: &mut CheckCx) {
+        cx.text_column(&self.column);
+        cx.new_name("to", &self.to);
+        if let Some(re) = cx.regex(&self.pattern)
+            && re.captures_len() != 2
+        {
+            cx.problem(format!(
+                "pattern {:?} has {} capture groups; it needs exactly one, like \"([0-9]+)\" (use (?:...) for other groups)",
+                self.pattern,
+                re.captures_len() - 1
+            ));
+        }
+    }
+    fn apply(&self, lf: LazyFrame, cx: &ApplyCx) -> PolarsResult<LazyFrame> {
+        let e = col(self.column.as_str())
+            .str()
+            .extract(lit(self.pattern.as_str()), 1);
+        Ok(lf.with_column(cx.values(&self.to, e)))
+    }
+}
+
+/// Split a text column at a literal delimiter into the columns named in `into`; the last
+/// one gets the rest of the text. Missing parts are null. The new columns follow the
+/// original, which is kept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Split {
+    pub column: String,
+    pub delimiter: String,
+    pub into: Vec<String>,
+}
+
+impl StepImpl for Split {
+    fn describe(&self) -> String {
+        format!(
+            "split {} at {:?} into {}",
+            self.column,
+            self.delimiter,
+            self.into.join(", ")
+        )
+    }
+    fn kind(&self) -> Kind {
+        Kind::Values
+    }
+    fn check(&self, cx: &mut CheckCx) {
+        cx.text_column(&self.column);
+        if self.delimiter.is_empty() {
+            cx.problem("\"delimiter\" is empty");
+        }
+        if self.into.len() < 2 {
+            cx.problem("\"into\" needs at least two column names");
+        }
+        for n in &self.into {
+            if n != &self.column {
+                cx.fresh_name("into", n);
+            }
+        }
+    }
+    fn apply(&self, lf: LazyFrame, cx: &ApplyCx) -> PolarsResult<LazyFrame> {
+        let parts = col(self.column.as_str())
+            .str()
+            .splitn(lit(self.delimiter.as_str()), self.into.len());
+        let new: Vec<Expr> = self
+            .into
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let part = parts.clone().struct_().field_by_index(i as i64);
+                cx.values(name, part)
+            })
+            .collect();
+        let lf = lf.with_columns(new);
+        Ok(place_after(lf, cx.schema, &self.column, &self.into))
+    }
+}
+
+/// Reorder so that `new` columns come right after `anchor` (new names that replaced an
+/// existing column stay where that column was).
+pub(crate) fn place_after(
+    lf: LazyFrame,
+    before: &Schema,
+    anchor: &str,
+    new: &[String],
+) -> LazyFrame {
+    let mut order: Vec<PlSmallStr> = Vec::new();
+    for name in before.iter_names() {
+        order.push(name.clone());
+        if name.as_str() == anchor {
+            for n in new {
+                if !before.contains(n) {
+                    order.push(n.as_str().into());
+                }
+            }
+        }
+    }
+    lf.select(order.into_iter().map(col).collect::<Vec<_>>())
+}
+
+/// Join the text of several columns with a separator into `to` (missing parts are
+/// skipped; null when all are missing).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Merge {
+    pub columns: OneOrMany,
+    #[serde(default)]
+    pub separator: String,
+    pub to: String,
+}
+
+impl StepImpl for Merge {
+    fn describe(&self) -> String {
+        format!(
+            "merge {} with {:?} into {}",
+            self.columns.to_vec().join(", "),
+            self.separator,
+            self.to
+        )
+    }
+    fn kind(&self) -> Kind {
+        Kind::Values
+    }
+    fn check(&self, cx: &mut CheckCx) {
+        let cols = self.columns.to_vec();
+        if cols.len() < 2 {
+            cx.problem("\"columns\" needs at least two columns");
+        }
+        cx.columns(&cols);
+        cx.new_name("to", &self.to);
+    }
+    fn apply(&self, lf: LazyFrame, cx: &ApplyCx) -> PolarsResult<LazyFrame> {
+        let cols = self.columns.to_vec();
+        let parts: Vec<Expr> = cols
+            .iter()
+            .map(|c| col(c.as_str()).cast(DataType::String))
+            .collect();
+        let all_null = cols
+            .iter()
+            .map(|c| col(c.as_str()).is_null())
+            .reduce(|a, b| a.and(b))
+            .unwrap_or(lit(true));
+        let merged = when(all_null)
+            .then(lit(NULL).cast(DataType::String))
+            .otherwise(concat_str(parts, &self.separator, true));
+        Ok(lf.with_column(cx.values(&self.to, merged)))
+    }
+}
+
+/// Put text before every value of a text column (missing values stay missing).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddPrefix {
+    pub column: String,
+    pub text: String,
+}
+
+/// Put text after every value of a text column (missing values stay missing).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddSuffix {
+    pub column: String,
+    pub text: String,
+}
+
+impl StepImpl for AddPrefix {
+    fn describe(&self) -> String {
+        format!("prefix {} with {:?}", self.column, self.text)
+    }
+    fn kind(&self) -> Kind {
+        Kind::Values
+    }
+    fn check(&self, cx: &mut CheckCx) {
+        cx.text_column(&self.column);
+    }
+    fn apply(&self, lf: LazyFrame, cx: &ApplyCx) -> PolarsResult<LazyFrame> {
+        let e = concat_str(
+            [lit(self.text.as_str()), col(self.column.as_str())],
+            "",
+            false,
+        );
+        Ok(lf.with_column(cx.values(&self.column, e)))
+    }
+}
+
+impl StepImpl for AddSuffix {
+    fn describe(&self) -> String {
+        format!("suffix {} with {:?}", self.column, self.text)
+    }
+    fn kind(&self) -> Kind {
+        Kind::Values
+    }
+    fn check(&self, cx: &mut CheckCx) {
+        cx.text_column(&self.column);
+    }
+    fn apply(&self, lf: LazyFrame, cx: &ApplyCx) -> PolarsResult<LazyFrame> {
+        let e = concat_str(
+            [col(self.column.as_str()), lit(self.text.as_str())],
+            "",
+            false,
+        );
+        Ok(lf.with_column(cx.values(&self.column, e)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn title_and_sentence_case() {
+        assert_eq!(title_case("hello wORLD-wide"), "Hello World-Wide");
+        assert_eq!(title_case("o'neil  mcdonald"), "O'neil  Mcdonald");
+        assert_eq!(title_case("émile zola"), "Émile Zola");
+        assert_eq!(sentence_case("hELLO. wORLD"), "Hello. world");
+        assert_eq!(sentence_case("  42 apples"), "  42 Apples");
+    }
+}

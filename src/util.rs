@@ -1,0 +1,70 @@
+//! Small helpers shared by the core modules.
+
+/// The closest candidate to `name` (Jaro-Winkler similarity), when it is close enough
+/// to be worth suggesting.
+pub fn did_you_mean<'a, I>(name: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let lower = name.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (c, strsim::jaro_winkler(&lower, &c.to_lowercase())))
+        .filter(|(_, score)| *score >= 0.8)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(c, _)| c)
+}
+
+/// ` ; did you mean "x"?` or an empty string.
+pub fn suggestion_suffix<'a, I>(name: &str, candidates: I) -> String
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    match did_you_mean(name, candidates) {
+        Some(c) => format!("; did you mean \"{c}\"?"),
+        None => String::new(),
+    }
+}
+
+/// 1234567 -> "1,234,567".
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Quote a string for a message, cut to `max` characters.
+pub fn quoted(s: &str, max: usize) -> String {
+    let mut t: String = s.chars().take(max).collect();
+    if s.chars().count() > max {
+        t.push('…');
+    }
+    format!("{t:?}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(336776), "336,776");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+
+    #[test]
+    fn suggests_close_names_only() {
+        let cols = ["arr_delay", "dep_delay", "carrier"];
+        assert_eq!(did_you_mean("arr_dealy", cols), Some("arr_delay"));
+        assert_eq!(did_you_mean("zzz", cols), None);
+    }
+}

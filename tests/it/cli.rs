@@ -1,0 +1,478 @@
+//! `wort` end to end (assert_cmd) on files in a temp dir.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::str::contains;
+
+use super::root;
+
+fn wort() -> Command {
+    let mut c = Command::cargo_bin("wort").expect("binary");
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn write(dir: &Path, name: &str, content: &[u8]) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, content).expect("write");
+    p
+}
+
+fn read_csv(path: &Path) -> polars::prelude::DataFrame {
+    use polars::prelude::*;
+    CsvReadOptions::default()
+        .with_infer_schema_length(Some(0))
+        .try_into_reader_with_file_path(Some(path.to_path_buf()))
+        .expect("reader")
+        .finish()
+        .expect("reads")
+}
+
+/// Only the files the test wrote itself remain: no temporary or partial output.
+fn assert_only(dir: &Path, names: &[&str]) {
+    let mut found: Vec<String> = std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().to_string())
+        .collect();
+    found.sort();
+    let mut want: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+    want.sort();
+    assert_eq!(found, want, "unexpected files left behind");
+}
+
+const RECIPE: &str = r#"{"wort_recipe": 1, "steps": [
+  {"op": "fill_missing", "column": "amount", "strategy": "value", "value": 0},
+  {"op": "upper", "column": "city", "where": "amount > 10"},
+  {"op": "cast", "column": "code", "to": "int"}
+]}"#;
+
+const DATA: &str = "id,city,amount,code\n1,nyc,5,10\n2,la,20,x\n3,sf,NA,30\n4,\"rome, it\",15,40\n";
+
+#[test]
+fn run_writes_csv_and_summarises() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let r = write(dir.path(), "r.json", RECIPE.as_bytes());
+    let d = write(dir.path(), "d.csv", DATA.as_bytes());
+    let out = dir.path().join("out.csv");
+    wort()
+        .args([
+            "run",
+            r.to_str().unwrap(),
+            d.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .assert()
+        .success()
+        .stderr(contains("delimiter ','"))
+        .stderr(contains("\"NA\" ×1"))
+        .stderr(contains(
+            "step   3 (cast): 1 values of code that are not int became null",
+        ))
+        .stderr(contains("rows   4 in, 4 out"));
+    let df = read_csv(&out);
+    assert_eq!(super::strings(&df, "city"), ["nyc", "LA", "sf", "ROME, IT"]);
+    assert_eq!(super::strings(&df, "amount"), ["5", "20", "0", "15"]);
+    assert_eq!(super::strings(&df, "code"), ["10", "null", "30", "40"]);
+    assert_only(dir.path(), &["r.json", "d.csv", "out.csv"]);
+}
+
+#[test]
+fn run_writes_parquet_and_ndjson() {
+    use polars::prelude::*;
+    let dir = tempfile::tempdir().expect("tmp");
+    let r = write(dir.path(), "r.json", RECIPE.as_bytes());
+    let d = write(dir.path(), "d.csv", DATA.as_bytes());
+    let pq = dir.path().join("out.parquet");
+    wort()
+        .args([
+            "run",
+            r.to_str().unwrap(),
+            d.to_str().unwrap(),
+            "-o",
+            pq.to_str().unwrap(),
+            "-q",
+        ])
+        .assert()
+        .success()
+        .stderr("");
+    let df = ParquetReader::new(std::fs::File::open(&pq).expect("open"))
+        .finish()
+        .expect("parquet");
+    assert_eq!(df.height(), 4);
+    assert_eq!(df.column("amount").expect("col").dtype(), &DataType::Int64);
+    assert_eq!(df.column("code").expect("col").null_count(), 1);
+    let nd = dir.path().join("out.ndjson");
+    wort()
+        .args([
+            "run",
+            r.to_str().unwrap(),
+            d.to_str().unwrap(),
+            "-o",
+            nd.to_str().unwrap(),
+            "-q",
+        ])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&nd).expect("ndjson");
+    assert_eq!(text.lines().count(), 4);
+    assert!(
+        text.lines().next().unwrap().contains("\"city\":\"nyc\""),
+        "{text}"
+    );
+}
+
+#[test]
+fn dry_run_prints_the_plan_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let r = write(dir.path(), "r.json", RECIPE.as_bytes());
+    let d = write(dir.path(), "d.csv", DATA.as_bytes());
+    wort()
+        .args(["run", r.to_str().unwrap(), d.to_str().unwrap(), "--dry-run"])
+        .assert()
+        .success()
+        .stdout(contains("1. fill missing amount with 0"))
+        .stdout(contains("2. upper-case city where amount > 10"))
+        .stdout(contains("3. cast code to int   [code: text -> int]"));
+    assert_only(dir.path(), &["r.json", "d.csv"]);
+}
+
+fn run_fails(
+    recipe: &str,
+    data: &[u8],
+    data_name: &str,
+    out_name: &str,
+) -> (String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let r = write(dir.path(), "r.json", recipe.as_bytes());
+    let d = write(dir.path(), data_name, data);
+    let out = dir.path().join(out_name);
+    let assert = wort()
+        .args([
+            "run",
+            r.to_str().unwrap(),
+            d.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!stderr.contains("stack backtrace"), "{stderr}");
+    assert_only(dir.path(), &["r.json", data_name]);
+    (stderr, dir)
+}
+
+#[test]
+fn unknown_op_is_named_with_a_suggestion() {
+    let (err, _d) = run_fails(
+        r#"{"wort_recipe":1,"steps":[{"op":"fil_missing","column":"amount","strategy":"mean"}]}"#,
+        DATA.as_bytes(),
+        "d.csv",
+        "o.csv",
+    );
+    assert!(
+        err.contains("step 1: unknown op \"fil_missing\"; did you mean \"fill_missing\"?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_column_is_named_with_a_suggestion() {
+    let (err, _d) = run_fails(
+        r#"{"wort_recipe":1,"steps":[{"op":"trim","column":"ctiy"}]}"#,
+        DATA.as_bytes(),
+        "d.csv",
+        "o.csv",
+    );
+    assert!(
+        err.contains("step 1 (trim): no column \"ctiy\"; did you mean \"city\"?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_sql_and_bad_regex_are_reported_together() {
+    let (err, _d) = run_fails(
+        r#"{"wort_recipe":1,"steps":[{"op":"filter","keep":"amount >"},{"op":"replace","column":"city","pattern":"[a","with":"","regex":true}]}"#,
+        DATA.as_bytes(),
+        "d.csv",
+        "o.csv",
+    );
+    assert!(err.contains("2 problems"), "{err}");
+    assert!(err.contains("step 1 (filter): keep \"amount >\""), "{err}");
+    assert!(
+        err.contains("step 2 (replace): pattern \"[a\" is not a valid regular expression"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_field_in_a_step_is_named() {
+    let (err, _d) = run_fails(
+        r#"{"wort_recipe":1,"steps":[{"op":"rename","colum":"city","to":"town"}]}"#,
+        DATA.as_bytes(),
+        "d.csv",
+        "o.csv",
+    );
+    assert!(
+        err.contains("step 1 (rename): unknown field `colum`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn ragged_csv_names_the_line() {
+    let (err, _d) = run_fails(
+        r#"{"wort_recipe":1,"steps":[]}"#,
+        b"a,b,c\n1,2,3\n4,5\n6,7,8\n",
+        "d.csv",
+        "o.csv",
+    );
+    assert!(err.contains("d.csv"), "{err}");
+    assert!(err.contains("line 3"), "{err}");
+    assert!(err.contains("expected 3 fields, found 2"), "{err}");
+    assert!(err.contains("--skip-bad-rows"), "{err}");
+}
+
+#[test]
+fn skip_bad_rows_skips_counts_and_lists_them() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let r = write(dir.path(), "r.json", br#"{"wort_recipe":1,"steps":[]}"#);
+    let d = write(
+        dir.path(),
+        "d.csv",
+        b"a,b,c\n1,2,3\n4,5\n6,7,8\n9,10,11,12\n",
+    );
+    let out = dir.path().join("o.csv");
+    wort()
+        .args([
+            "run",
+            r.to_str().unwrap(),
+            d.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--skip-bad-rows",
+        ])
+        .assert()
+        .success()
+        .stderr(contains("skipped 2 malformed row(s)"))
+        .stderr(contains("line 3: expected 3 fields, found 2"))
+        .stderr(contains("line 5: expected 3 fields, found 4"));
+    let df = read_csv(&out);
+    assert_eq!(super::strings(&df, "a"), ["1", "6"]);
+}
+
+#[test]
+fn invalid_utf8_names_the_line_and_suggests_the_encoding() {
+    let (err, _d) = run_fails(
+        r#"{"wort_recipe":1,"steps":[]}"#,
+        b"name,city\nJos\xe9,Madrid\n",
+        "d.csv",
+        "o.csv",
+    );
+    assert!(err.contains("d.csv line 2: invalid UTF-8"), "{err}");
+    assert!(err.contains("--encoding latin1"), "{err}");
+}
+
+#[test]
+fn latin1_reads_with_the_flag() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let r = write(
+        dir.path(),
+        "r.json",
+        br#"{"wort_recipe":1,"steps":[{"op":"upper","column":"name"}]}"#,
+    );
+    let d = write(dir.path(), "d.csv", b"name,city\nJos\xe9,M\xfcnchen\n");
+    let out = dir.path().join("o.csv");
+    wort()
+        .args([
+            "run",
+            r.to_str().unwrap(),
+            d.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--encoding",
+            "latin1",
+        ])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(&out).expect("utf8 output"),
+        "name,city\nJOSÉ,München\n"
+    );
+}
+
+#[test]
+fn missing_input_and_missing_output_directory() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let r = write(dir.path(), "r.json", br#"{"wort_recipe":1,"steps":[]}"#);
+    wort()
+        .args([
+            "run",
+            r.to_str().unwrap(),
+            "nope.csv",
+            "-o",
+            dir.path().join("o.csv").to_str().unwrap(),
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("input nope.csv does not exist"));
+    let d = write(dir.path(), "d.csv", DATA.as_bytes());
+    wort()
+        .args([
+            "run",
+            r.to_str().unwrap(),
+            d.to_str().unwrap(),
+            "-o",
+            dir.path().join("no/such/o.csv").to_str().unwrap(),
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("does not exist; create it first"));
+    assert_only(dir.path(), &["r.json", "d.csv"]);
+}
+
+#[test]
+fn the_input_is_never_overwritten() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let r = write(dir.path(), "r.json", br#"{"wort_recipe":1,"steps":[]}"#);
+    let d = write(dir.path(), "d.csv", DATA.as_bytes());
+    wort()
+        .args([
+            "run",
+            r.to_str().unwrap(),
+            d.to_str().unwrap(),
+            "-o",
+            d.to_str().unwrap(),
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("never overwrites its input"));
+    assert_eq!(std::fs::read_to_string(&d).expect("read"), DATA);
+}
+
+#[test]
+fn failing_step_leaves_no_output_behind() {
+    // A step that fails while running (not at validation): cast to date with a bad SQL
+    // comparison fails in polars. Here: derive dividing text by a number.
+    let (err, _d) = run_fails(
+        r#"{"wort_recipe":1,"steps":[{"op":"derive","column":"x","expr":"city / 2"}]}"#,
+        DATA.as_bytes(),
+        "d.csv",
+        "o.parquet",
+    );
+    assert!(err.contains("step 1 (derive)"), "{err}");
+}
+
+#[test]
+fn several_inputs_are_one_dataset_and_mismatches_are_named() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let r = write(dir.path(), "r.json", br#"{"wort_recipe":1,"steps":[]}"#);
+    write(dir.path(), "a.csv", b"x,y\n1,2\n");
+    write(dir.path(), "b.csv", b"x,y\n3,4\n5,6\n");
+    let out = dir.path().join("o.csv");
+    let pattern = dir.path().join("*.csv");
+    wort()
+        .args([
+            "run",
+            r.to_str().unwrap(),
+            pattern.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .assert()
+        .success()
+        .stderr(contains("rows   3 in, 3 out"));
+    write(dir.path(), "c.csv", b"x,z\n7,8\n");
+    std::fs::remove_file(&out).expect("rm");
+    wort()
+        .args([
+            "run",
+            r.to_str().unwrap(),
+            pattern.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("c.csv does not match"))
+        .stderr(contains("column 2 is \"z\", not \"y\""));
+}
+
+#[test]
+fn schema_recipe_prints_a_json_schema() {
+    let out = wort().args(["schema", "recipe"]).assert().success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).expect("json");
+    let text = v.to_string();
+    for op in wort::transform::Op::NAMES {
+        assert!(text.contains(&format!("\"{op}\"")), "schema lacks {op}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_2_and_broken_pipe_is_quiet() {
+    wort().args(["run"]).assert().code(2);
+    wort().args(["frobnicate"]).assert().code(2);
+    // `wort schema recipe | head -1`: the closed pipe is not an error.
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "{} schema recipe | head -c 1 >/dev/null; echo ${{PIPESTATUS[0]}}",
+            assert_cmd::cargo::cargo_bin("wort").display()
+        ))
+        .output()
+        .expect("sh");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("error"));
+}
+
+#[test]
+fn example_recipes_run_on_the_samples() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let cases = [
+        ("flights_clean.json", "flights.csv"),
+        ("penguins_tidy.json", "penguins.csv"),
+        ("orders_cleanup.json", "messy_orders.csv"),
+    ];
+    for (recipe, data) in cases {
+        let out = dir.path().join(format!("{recipe}.csv"));
+        wort()
+            .args([
+                "run",
+                root().join("recipes").join(recipe).to_str().unwrap(),
+                root().join("samples").join(data).to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+            ])
+            .assert()
+            .success();
+    }
+    // flights: 5,000 rows, 31 cancelled (no dep_time) removed.
+    let f = read_csv(&dir.path().join("flights_clean.json.csv"));
+    assert_eq!(f.height(), 5000 - 31);
+    assert!(f.column("route").is_ok() && f.column("year").is_err());
+    assert_eq!(f.column("arr_delay").expect("col").null_count(), 0);
+    // penguins: 344 birds, 2 never measured.
+    let p = read_csv(&dir.path().join("penguins_tidy.json.csv"));
+    assert_eq!(p.height(), 342);
+    assert!(
+        super::strings(&p, "species")
+            .iter()
+            .all(|s| ["Adelie", "Chinstrap", "Gentoo"].contains(&s.as_str()))
+    );
+    assert!(
+        super::strings(&p, "Sex")
+            .iter()
+            .all(|s| ["Male", "Female", "Unknown"].contains(&s.as_str()))
+    );
+    // orders: 300 rows with 12 exact duplicates.
+    let o = read_csv(&dir.path().join("orders_cleanup.json.csv"));
+    assert_eq!(o.height(), 288);
+    assert!(
+        super::strings(&o, "customer")
+            .iter()
+            .all(|s| s.contains('*') || s.is_empty())
+    );
+}

@@ -1,0 +1,54 @@
+//! Integration tests, one crate (each file in tests/ links polars, so there is one).
+
+mod cli;
+mod recipe_format;
+mod source;
+mod steps;
+
+use polars::prelude::*;
+
+/// Apply the steps (a JSON array) to `df` through `recipe::apply`, and collect.
+pub fn apply(df: &DataFrame, steps: &str) -> PolarsResult<DataFrame> {
+    let text = format!("{{\"wort_recipe\": 1, \"steps\": {steps}}}");
+    let recipe = wort::recipe::Recipe::parse(&text, "test").expect("recipe parses");
+    let schema = df.schema().as_ref().clone();
+    if let Err(p) = wort::recipe::validate(&recipe, &schema) {
+        panic!("recipe does not validate: {p:?}");
+    }
+    wort::recipe::apply(&recipe, df.clone().lazy())
+        .map_err(|e| polars_err!(ComputeError: "{e}"))?
+        .collect()
+}
+
+/// The validation problems of `steps` against `df`'s schema, as text.
+pub fn problems(df: &DataFrame, steps: &str) -> Vec<String> {
+    let text = format!("{{\"wort_recipe\": 1, \"steps\": {steps}}}");
+    let recipe = match wort::recipe::Recipe::parse(&text, "test") {
+        Ok(r) => r,
+        Err(e) => return vec![e.to_string()],
+    };
+    match wort::recipe::validate(&recipe, df.schema().as_ref()) {
+        Ok(_) => Vec::new(),
+        Err(p) => p.iter().map(|p| p.to_string()).collect(),
+    }
+}
+
+/// A column as a vector of display strings ("null" for missing).
+pub fn strings(df: &DataFrame, name: &str) -> Vec<String> {
+    let c = df
+        .column(name)
+        .unwrap_or_else(|_| panic!("no column {name} in {df}"));
+    (0..c.len())
+        .map(|i| match c.get(i).expect("in range") {
+            AnyValue::Null => "null".to_string(),
+            AnyValue::String(s) => s.to_string(),
+            AnyValue::StringOwned(s) => s.to_string(),
+            v => v.to_string(),
+        })
+        .collect()
+}
+
+/// The repository root.
+pub fn root() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}

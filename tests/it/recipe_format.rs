@@ -1,0 +1,168 @@
+//! The recipe file format: JSON round trips (proptest), errors, the JSON Schema.
+
+use proptest::prelude::*;
+use wort::recipe::{Recipe, Step};
+use wort::transform::{OneOrMany, Op, columns, missing, outliers, privacy, rows, text};
+
+fn name() -> impl Strategy<Value = String> {
+    "[a-z_][a-z0-9_ ]{0,12}"
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        (name(), name()).prop_map(|(column, to)| Op::Rename(columns::Rename { column, to })),
+        prop::collection::vec(name(), 1..4).prop_map(|c| Op::Drop(columns::Drop {
+            columns: OneOrMany::Many(c)
+        })),
+        (name(), any::<bool>()).prop_map(|(c, d)| Op::Sort(columns::Sort {
+            by: OneOrMany::One(c),
+            descending: Some(columns::BoolOrMany::One(d)),
+        })),
+        name().prop_map(|c| Op::Filter(rows::Filter {
+            keep: Some(format!("{c} > 1")),
+            remove: None
+        })),
+        (name(), any::<i32>()).prop_map(|(column, v)| Op::FillMissing(missing::FillMissing {
+            column,
+            strategy: missing::FillStrategy::Value,
+            value: Some(serde_json::json!(v)),
+        })),
+        (name(), ".{0,8}", ".{0,8}", any::<bool>()).prop_map(|(column, pattern, with, regex)| {
+            Op::Replace(text::Replace {
+                column,
+                pattern,
+                with,
+                regex,
+            })
+        }),
+        (name(), 0.5f64..10.0).prop_map(|(column, t)| Op::Outliers(outliers::Outliers {
+            column,
+            method: outliers::Method::Iqr,
+            threshold: Some(t),
+            action: outliers::Action::Clip,
+            to: None,
+        })),
+        (name(), 0usize..5, 0usize..5).prop_map(|(column, keep_first, keep_last)| {
+            Op::Mask(privacy::Mask {
+                column,
+                keep_first,
+                keep_last,
+                char: Some("#".into()),
+            })
+        }),
+        (name(), proptest::option::of(".{0,10}"))
+            .prop_map(|(column, salt)| Op::Hash(privacy::Hash { column, salt })),
+    ]
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    (
+        op(),
+        proptest::option::of("[a-z]+ = 1"),
+        proptest::option::of(".{0,20}"),
+        any::<bool>(),
+    )
+        .prop_map(|(op, condition, comment, disabled)| Step {
+            op,
+            condition,
+            comment,
+            disabled,
+        })
+}
+
+proptest! {
+    #[test]
+    fn recipes_round_trip_through_json(
+        steps in prop::collection::vec(step(), 0..8),
+        description in proptest::option::of(".{0,30}"),
+    ) {
+        let recipe = Recipe { wort_recipe: 1, description, steps };
+        let json = recipe.to_json();
+        let back = Recipe::parse(&json, "roundtrip").expect("parses");
+        prop_assert_eq!(back, recipe);
+    }
+}
+
+#[test]
+fn every_op_name_parses_from_its_documented_example() {
+    let examples = [
+        r#"{"op":"rename","column":"a","to":"b"}"#,
+        r#"{"op":"drop","columns":["a"]}"#,
+        r#"{"op":"select","columns":["a","b"]}"#,
+        r#"{"op":"duplicate","column":"a","to":"b"}"#,
+        r#"{"op":"move","column":"a","to_index":0}"#,
+        r#"{"op":"cast","column":"a","to":"int"}"#,
+        r#"{"op":"sort","by":"a","descending":true}"#,
+        r#"{"op":"filter","keep":"a > 1"}"#,
+        r#"{"op":"dedupe"}"#,
+        r#"{"op":"fill_missing","column":"a","strategy":"median"}"#,
+        r#"{"op":"drop_missing"}"#,
+        r#"{"op":"flag_missing","column":"a","to":"a_missing"}"#,
+        r#"{"op":"upper","column":"a"}"#,
+        r#"{"op":"lower","column":"a"}"#,
+        r#"{"op":"title","column":"a"}"#,
+        r#"{"op":"sentence","column":"a"}"#,
+        r#"{"op":"trim","column":"a","collapse":true}"#,
+        r#"{"op":"replace","column":"a","pattern":"x","with":"y","regex":false}"#,
+        r#"{"op":"extract","column":"a","pattern":"(\\d+)","to":"n"}"#,
+        r#"{"op":"split","column":"a","delimiter":"-","into":["x","y"]}"#,
+        r#"{"op":"merge","columns":["a","b"],"separator":" ","to":"ab"}"#,
+        r#"{"op":"add_prefix","column":"a","text":"x"}"#,
+        r#"{"op":"add_suffix","column":"a","text":"x"}"#,
+        r#"{"op":"derive","column":"c","expr":"a / b * 60"}"#,
+        r#"{"op":"parse_date","column":"a","format":"%d/%m/%Y"}"#,
+        r#"{"op":"format_date","column":"a","format":"%Y"}"#,
+        r#"{"op":"date_part","column":"a","part":"quarter","to":"q"}"#,
+        r#"{"op":"outliers","column":"a","method":"zscore","threshold":3,"action":"remove"}"#,
+        r#"{"op":"hash","column":"a","salt":"s"}"#,
+        r#"{"op":"mask","column":"a","keep_first":1,"keep_last":2,"char":"*"}"#,
+    ];
+    assert_eq!(
+        examples.len(),
+        Op::NAMES.len(),
+        "a new op needs an example here and in README"
+    );
+    for (ex, name) in examples.iter().zip(Op::NAMES) {
+        let text = format!("{{\"wort_recipe\":1,\"steps\":[{ex}]}}");
+        let r = Recipe::parse(&text, "t").unwrap_or_else(|e| panic!("{ex}: {e}"));
+        assert_eq!(r.steps[0].op.name(), *name);
+    }
+}
+
+#[test]
+fn readme_documents_every_op() {
+    let readme = std::fs::read_to_string(super::root().join("README.md")).expect("README");
+    for op in Op::NAMES {
+        assert!(
+            readme.contains(&format!("`{op}`")),
+            "README does not document `{op}`"
+        );
+    }
+}
+
+#[test]
+fn format_errors_are_plain() {
+    let err = Recipe::parse("{\"steps\": []}", "r.json")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("missing \"wort_recipe\": 1"), "{err}");
+    let err = Recipe::parse("{\"wort_recipe\": 2, \"steps\": []}", "r.json")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("reads version 1"), "{err}");
+    let err = Recipe::parse("{\"wort_recipe\": 1, \"steps\": [", "r.json")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("r.json is not valid JSON"), "{err}");
+    let err = Recipe::parse(
+        r#"{"wort_recipe": 1, "steps": [{"op":"upper"}, {"op":"sort","by":"a","descending":"yes"}]}"#,
+        "r.json",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("step 1 (upper): missing field `column`"),
+        "{err}"
+    );
+    assert!(err.contains("step 2 (sort)"), "{err}");
+}
