@@ -172,6 +172,9 @@ pub struct SourceReport {
     pub null_tokens: Vec<(String, u64)>,
     /// Columns read as text after a later value did not fit the inferred type.
     pub demoted: Vec<String>,
+    /// When types and null tokens come from the first rows only (full reads of longer
+    /// inputs): how many rows.
+    pub inferred_from: Option<u64>,
 }
 
 /// How to scan one input.
@@ -441,6 +444,7 @@ pub fn open(inputs: &[String], opts: &ReadOptions) -> Result<Source, SourceError
             total_rows: None,
             null_tokens: Vec::new(),
             demoted: Vec::new(),
+            inferred_from: None,
         },
         _temp: temps,
     };
@@ -474,6 +478,9 @@ pub fn open(inputs: &[String], opts: &ReadOptions) -> Result<Source, SourceError
         source.report.columns = columns;
         source.report.null_tokens = tokens;
         source.report.sample_rows = total;
+        if total.is_none_or(|t| t > head.height() as u64) {
+            source.report.inferred_from = Some(head.height() as u64);
+        }
         return Ok(source);
     }
 
@@ -931,8 +938,12 @@ fn open_delimited(
     let reader = decode::open_utf8(path, gzip, opts.encoding).map_err(io_err)?;
     let can_read_directly = !gzip
         && opts.encoding == Encoding::Utf8
-        && dialect.escape != Escape::Backslash
-        && dialect.line_ending != LineEnding::Cr;
+        // polars reads `""` inside quotes as one quote, and has no backslash escape.
+        && (dialect.quote.is_none() || dialect.escape == Escape::Doubled)
+        && dialect.line_ending != LineEnding::Cr
+        // polars' skip_lines counts physical lines without regard to a BOM or
+        // quotes; a preamble is rare and small, so such files take the careful path.
+        && dialect.preamble_lines == 0;
     let bad_row = |e: scan::ScanError| match e {
         scan::ScanError::Bad(row) => {
             if let scan::BadRowProblem::InvalidUtf8 {
@@ -1013,37 +1024,27 @@ fn open_delimited(
 }
 
 /// Column names from the header row (or column_1...), made unique and non-empty.
+/// `text` after its first `n` lines, a line ending at `\n`, `\r\n` or a lone `\r`.
+fn skip_lines(text: &str, n: usize) -> &str {
+    let bytes = text.as_bytes();
+    let mut pos = 0;
+    for _ in 0..n {
+        match bytes[pos..].iter().position(|&b| b == b'\n' || b == b'\r') {
+            None => return "",
+            Some(i) => {
+                pos += i + 1;
+                if bytes[pos - 1] == b'\r' && bytes.get(pos) == Some(&b'\n') {
+                    pos += 1;
+                }
+            }
+        }
+    }
+    &text[pos..]
+}
+
 fn header_names(text: &str, dialect: &Dialect) -> Vec<String> {
-    let body: String = text
-        .trim_start_matches('\u{feff}')
-        .split_inclusive(['\n'])
-        .skip(dialect.preamble_lines)
-        .collect();
-    let mut builder = csv::ReaderBuilder::new();
-    builder
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(dialect.delimiter)
-        .terminator(csv::Terminator::CRLF);
-    match dialect.quote {
-        Some(q) => {
-            builder.quote(q).quoting(true);
-        }
-        None => {
-            builder.quoting(false);
-        }
-    }
-    match dialect.escape {
-        Escape::Backslash => {
-            builder.escape(Some(b'\\')).double_quote(false);
-        }
-        Escape::Doubled => {
-            builder.double_quote(true);
-        }
-        Escape::None => {
-            builder.double_quote(false);
-        }
-    }
+    let body = skip_lines(text.trim_start_matches('\u{feff}'), dialect.preamble_lines);
+    let builder = dialect.reader_builder();
     let mut rdr = builder.from_reader(body.as_bytes());
     let first: Vec<String> = rdr
         .records()
@@ -1148,6 +1149,13 @@ impl SourceReport {
             _ => {}
         }
         s.push('\n');
+        if let Some(n) = self.inferred_from {
+            let _ = writeln!(
+                s,
+                "infer  types and null counts from the first {} rows",
+                thousands(n)
+            );
+        }
         if !self.null_tokens.is_empty() {
             let _ = writeln!(
                 s,

@@ -44,7 +44,8 @@ pub enum BadRowProblem {
     },
     /// A quoted field opens on this line and is never closed.
     UnclosedQuote,
-    /// `byte_offset_in_line` is 0-based, counted in the physical line.
+    /// `byte_offset_in_line` is 0-based, counted in the physical line (messages show
+    /// it 1-based: "at byte 1" is the first byte of the line).
     InvalidUtf8 {
         byte_offset_in_line: usize,
     },
@@ -79,7 +80,8 @@ impl fmt::Display for BadRow {
                 byte_offset_in_line,
             } => write!(
                 f,
-                "line {line}: invalid UTF-8 at byte {byte_offset_in_line} ({text:?}); if the file is Latin-1 or Windows-1252, pass --encoding latin1 or --encoding windows-1252"
+                "line {line}: invalid UTF-8 at byte {} ({text:?}); if the file is Latin-1 or Windows-1252, pass --encoding latin1 or --encoding windows-1252",
+                byte_offset_in_line + 1
             ),
         }
     }
@@ -917,7 +919,7 @@ mod tests {
         match scan(&input[..], &d, &o) {
             Err(e @ ScanError::Bad(_)) => {
                 let msg = e.to_string();
-                assert!(msg.starts_with("line 4: invalid UTF-8 at byte 2"), "{msg}");
+                assert!(msg.starts_with("line 4: invalid UTF-8 at byte 3 "), "{msg}");
                 assert!(msg.contains("--encoding latin1"), "{msg}");
             }
             other => panic!("expected invalid UTF-8, got {other:?}"),

@@ -42,10 +42,18 @@ impl OutputFormat {
 
     fn file_format(self) -> FileWriteFormat {
         match self {
-            OutputFormat::Csv => FileWriteFormat::Csv(CsvWriterOptions {
-                check_extension: false,
-                ..Default::default()
-            }),
+            OutputFormat::Csv => {
+                let serialize = SerializeOptions {
+                    // ISO 8601, with a fraction only when there is one.
+                    datetime_format: Some("%Y-%m-%dT%H:%M:%S%.f".into()),
+                    ..Default::default()
+                };
+                FileWriteFormat::Csv(CsvWriterOptions {
+                    check_extension: false,
+                    serialize_options: Arc::new(serialize),
+                    ..Default::default()
+                })
+            }
             OutputFormat::Parquet => {
                 FileWriteFormat::Parquet(Arc::new(ParquetWriteOptions::default()))
             }

@@ -69,28 +69,24 @@ impl StepImpl for FillMissing {
                     }
                 }
             },
-            FillStrategy::Mean | FillStrategy::Median => {
-                if !dt.is_primitive_numeric() {
-                    cx.problem(format!(
-                        "strategy \"{}\" needs a numeric column, but \"{}\" is {}",
-                        if self.strategy == FillStrategy::Mean {
-                            "mean"
-                        } else {
-                            "median"
-                        },
-                        self.column,
-                        type_name(&dt)
-                    ));
-                }
+            FillStrategy::Mean | FillStrategy::Median if !dt.is_primitive_numeric() => {
+                cx.problem(format!(
+                    "strategy \"{}\" needs a numeric column, but \"{}\" is {}",
+                    if self.strategy == FillStrategy::Mean {
+                        "mean"
+                    } else {
+                        "median"
+                    },
+                    self.column,
+                    type_name(&dt)
+                ));
             }
-            FillStrategy::Empty => {
-                if dt != DataType::String {
-                    cx.problem(format!(
-                        "strategy \"empty\" needs a text column, but \"{}\" is {}",
-                        self.column,
-                        type_name(&dt)
-                    ));
-                }
+            FillStrategy::Empty if dt != DataType::String => {
+                cx.problem(format!(
+                    "strategy \"empty\" needs a text column, but \"{}\" is {}",
+                    self.column,
+                    type_name(&dt)
+                ));
             }
             _ => {}
         }

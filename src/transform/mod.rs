@@ -359,6 +359,9 @@ impl Counter {
     }
 }
 
+/// Registers (or finds) the counter with a label.
+pub type CounterFactory = dyn Fn(&str) -> Arc<Counter>;
+
 /// What a step's `apply` sees.
 pub struct ApplyCx<'a> {
     /// The schema before the step.
@@ -366,7 +369,7 @@ pub struct ApplyCx<'a> {
     /// The step's `where`, parsed; null counts as false.
     pub condition: Option<Expr>,
     /// Where to register counters, when the caller collects run statistics.
-    pub counters: Option<&'a dyn Fn(&str) -> Arc<Counter>>,
+    pub counters: Option<&'a CounterFactory>,
 }
 
 impl ApplyCx<'_> {

