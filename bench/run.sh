@@ -12,9 +12,10 @@ RUNS="${RUNS:-2}"
 mkdir -p bench/out
 DATA="bench/out/flights_${SIZE}.csv"
 [ -f "$DATA" ] || python3 bench/gen_messy.py --size "$SIZE" --out "$DATA"
-cargo build --release --bin wort --example bench_polars
-WORT=target/release/wort
-BASE=target/release/examples/bench_polars
+[ -n "${SKIP_BUILD:-}" ] || cargo build --release --bin wort --example bench_polars
+TARGET="${CARGO_TARGET_DIR:-target}"
+WORT=$TARGET/release/wort
+BASE=$TARGET/release/examples/bench_polars
 
 measure() { # label, command...
   local label=$1; shift

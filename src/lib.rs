@@ -12,7 +12,11 @@
 //! the `cli` module (and later the TUI) presents it.
 
 pub mod cli;
+pub mod export;
+pub mod profile;
+pub mod quality;
 pub mod recipe;
 pub mod source;
 pub mod transform;
+pub mod tui;
 pub mod util;

@@ -6,12 +6,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use clap::Args;
 
 use super::InputArgs;
 use crate::recipe::{self, ApplyOptions, Recipe, RunStats};
-use crate::source::{self, Sample, Source, WriteError};
+use crate::source::{self, LateTypeError, Sample, Source, WriteError};
 use crate::transform::type_name;
 use crate::util::thousands;
 
@@ -68,39 +68,32 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let spinner = progress(&recipe, &output);
     // A full read infers types from the first rows; when a later value does not fit, the
     // column is read as text and the run starts again.
-    let mut attempts = 0;
-    let stats = loop {
-        attempts += 1;
-        let stats = Arc::new(RunStats::default());
-        let options = ApplyOptions {
-            stats: Some(stats.clone()),
-        };
-        let lf = src.lazy().context("reading the input")?;
-        let lf = recipe::apply_with(&recipe, lf, &options)?;
-        match source::write_atomic(lf, &output) {
-            Ok(()) => break stats,
-            Err(WriteError::Polars(msg)) if src.report.sample.is_full() && attempts < 4 => {
-                let bad = src.diagnose()?;
-                if bad.is_empty() {
-                    bail!(input_or_step_error(&msg, &args.inputs));
+    let stats = src
+        .retry_on_late_types(
+            |src| {
+                schema = check_recipe(&recipe, src, &args.recipe)
+                    .map_err(|e| LateTypeError::Other(e.to_string()))?;
+                let stats = Arc::new(RunStats::default());
+                let options = ApplyOptions {
+                    stats: Some(stats.clone()),
+                };
+                let lf = src
+                    .lazy()
+                    .map_err(|e| LateTypeError::Other(format!("reading the input: {e}")))?;
+                let lf = recipe::apply_with(&recipe, lf, &options)
+                    .map_err(|e| LateTypeError::Other(e.to_string()))?;
+                match source::write_atomic(lf, &output) {
+                    Ok(()) => Ok(stats),
+                    Err(WriteError::Polars(msg)) => Err(LateTypeError::Polars(msg)),
+                    Err(e) => Err(LateTypeError::Other(e.to_string())),
                 }
-                let names: Vec<String> = bad.iter().map(|(n, _)| n.clone()).collect();
-                for (name, value) in &bad {
-                    spinner.suspend(|| {
-                        eprintln!(
-                            "note   column {name} was inferred from the first {} rows, but later holds {}: reading it as text and starting again",
-                            thousands(source::FULL_INFER_ROWS as u64),
-                            crate::util::quoted(value, 30)
-                        )
-                    });
-                }
-                src.demote(&names);
-                schema = check_recipe(&recipe, &src, &args.recipe)?;
-            }
-            Err(WriteError::Polars(msg)) => bail!(input_or_step_error(&msg, &args.inputs)),
-            Err(e) => return Err(e.into()),
-        }
-    };
+            },
+            |line| spinner.suspend(|| eprintln!("{line}")),
+        )
+        .map_err(|e| match e {
+            LateTypeError::Polars(msg) => anyhow::anyhow!(input_or_step_error(&msg, &args.inputs)),
+            LateTypeError::Other(msg) => anyhow::anyhow!(msg),
+        })?;
     spinner.finish_and_clear();
     if !args.quiet {
         eprint!("{}", src.report.summary());

@@ -39,6 +39,18 @@ pub const DEFAULT_NULL_TOKENS: &[&str] = &[
 /// How many rows a `full` read looks at to infer types.
 pub const FULL_INFER_ROWS: usize = 100_000;
 
+/// Why an attempt over the data failed, for [`Source::retry_on_late_types`].
+#[derive(Debug, thiserror::Error)]
+pub enum LateTypeError {
+    /// polars failed while reading or computing: possibly a late value that does not
+    /// fit its column's inferred type.
+    #[error("{0}")]
+    Polars(String),
+    /// Anything else; not retried.
+    #[error("{0}")]
+    Other(String),
+}
+
 /// How many bytes of a delimited file the dialect sniffer reads.
 const SNIFF_BYTES: usize = 1 << 20;
 
@@ -390,6 +402,41 @@ impl Source {
             _temp: Vec::new(),
         };
         text_only.full_lazy(false)
+    }
+
+    /// Run `attempt` over the data; when a full read fails because a value after the
+    /// first [`FULL_INFER_ROWS`] rows does not fit its inferred type, read that column
+    /// as text and try again (up to 3 times). `note` receives one line per column
+    /// demoted. Other errors, and failures on samples, are returned as they are.
+    pub fn retry_on_late_types<T>(
+        &mut self,
+        mut attempt: impl FnMut(&Source) -> Result<T, LateTypeError>,
+        mut note: impl FnMut(&str),
+    ) -> Result<T, LateTypeError> {
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            match attempt(self) {
+                Err(LateTypeError::Polars(msg)) if self.report.sample.is_full() && attempts < 4 => {
+                    let bad = self
+                        .diagnose()
+                        .map_err(|e| LateTypeError::Other(e.to_string()))?;
+                    if bad.is_empty() {
+                        return Err(LateTypeError::Polars(msg));
+                    }
+                    let names: Vec<String> = bad.iter().map(|(n, _)| n.clone()).collect();
+                    for (name, value) in &bad {
+                        note(&format!(
+                            "note   column {name} was inferred from the first {} rows, but later holds {}: reading it as text and starting again",
+                            thousands(FULL_INFER_ROWS as u64),
+                            quoted(value, 30)
+                        ));
+                    }
+                    self.demote(&names);
+                }
+                other => return other,
+            }
+        }
     }
 
     /// Read `columns` as text from now on (their later values did not fit).

@@ -161,3 +161,38 @@ fn sink(lf: LazyFrame, path: &Path, format: OutputFormat) -> PolarsResult<()> {
     .collect_with_engine(Engine::Streaming)?;
     Ok(())
 }
+
+/// Write `text` (a report) to `path` atomically: a temporary file in the same
+/// directory, renamed into place when complete. A final newline is added if missing.
+pub fn write_text_atomic(path: &Path, text: &str) -> Result<(), WriteError> {
+    use std::io::Write as _;
+    let dir = parent_dir(path);
+    if !dir.is_dir() {
+        return Err(WriteError::NoDirectory {
+            dir: dir.display().to_string(),
+        });
+    }
+    let mut temp = tempfile::Builder::new()
+        .prefix(".wort-")
+        .suffix(".part")
+        .tempfile_in(&dir)
+        .map_err(|source| WriteError::Temp {
+            dir: dir.display().to_string(),
+            source,
+        })?;
+    let mut body = text.to_string();
+    if !body.ends_with('\n') {
+        body.push('\n');
+    }
+    temp.write_all(body.as_bytes())
+        .and_then(|_| temp.flush())
+        .map_err(|source| WriteError::Temp {
+            dir: dir.display().to_string(),
+            source,
+        })?;
+    temp.persist(path).map_err(|e| WriteError::Rename {
+        path: path.display().to_string(),
+        source: e.error,
+    })?;
+    Ok(())
+}

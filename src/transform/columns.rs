@@ -5,6 +5,11 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{ApplyCx, CheckCx, Kind, OneOrMany, StepImpl, type_name};
+use crate::export::databrew::{BrewCx, BrewStep, type_param};
+use crate::export::datefmt::Mode;
+use crate::export::pyspark::{PyCx, py_pattern};
+use crate::export::sql::{SqlCx, sql_pattern, strip, text_to_bool, text_to_float, text_to_int};
+use crate::export::text::{py_list, py_str, sql_ident};
 
 /// Rename a column.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -29,6 +34,34 @@ impl StepImpl for Rename {
     }
     fn apply(&self, lf: LazyFrame, _cx: &ApplyCx) -> PolarsResult<LazyFrame> {
         Ok(lf.rename([self.column.as_str()], [self.to.as_str()], true))
+    }
+    fn pyspark(&self, _cx: &PyCx) -> Result<String, String> {
+        Ok(format!(
+            "df = df.withColumnRenamed({}, {})",
+            py_str(&self.column),
+            py_str(&self.to)
+        ))
+    }
+    fn sql(&self, cx: &SqlCx) -> Result<String, String> {
+        let exprs: Vec<String> = cx
+            .schema
+            .iter_names()
+            .map(|n| {
+                if n.as_str() == self.column {
+                    format!("{} AS {}", sql_ident(n), sql_ident(&self.to))
+                } else {
+                    sql_ident(n)
+                }
+            })
+            .collect();
+        Ok(cx.select(&exprs))
+    }
+    fn databrew(&self, _cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        Ok(vec![
+            BrewStep::op("RENAME")
+                .param("sourceColumn", &self.column)
+                .param("targetColumn", &self.to),
+        ])
     }
 }
 
@@ -56,6 +89,28 @@ impl StepImpl for Drop {
     fn apply(&self, lf: LazyFrame, _cx: &ApplyCx) -> PolarsResult<LazyFrame> {
         let cols = self.columns.to_vec();
         Ok(lf.drop(by_name(cols.iter().map(String::as_str), true, false)))
+    }
+    fn pyspark(&self, _cx: &PyCx) -> Result<String, String> {
+        let cols: Vec<String> = self.columns.to_vec().iter().map(|c| py_str(c)).collect();
+        Ok(format!("df = df.drop({})", cols.join(", ")))
+    }
+    fn sql(&self, cx: &SqlCx) -> Result<String, String> {
+        let drop = self.columns.to_vec();
+        let exprs: Vec<String> = cx
+            .schema
+            .iter_names()
+            .filter(|n| !drop.iter().any(|d| d == n.as_str()))
+            .map(|n| sql_ident(n))
+            .collect();
+        Ok(cx.select(&exprs))
+    }
+    fn databrew(&self, _cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        Ok(self
+            .columns
+            .to_vec()
+            .iter()
+            .map(|c| BrewStep::op("DELETE").param("sourceColumn", c))
+            .collect())
     }
 }
 
@@ -95,6 +150,38 @@ impl StepImpl for Select {
                 .collect::<Vec<_>>(),
         ))
     }
+    fn pyspark(&self, _cx: &PyCx) -> Result<String, String> {
+        Ok(format!(
+            "df = keep_columns(df, {})",
+            py_list(&self.columns.to_vec())
+        ))
+    }
+    fn sql(&self, cx: &SqlCx) -> Result<String, String> {
+        let exprs: Vec<String> = self.columns.to_vec().iter().map(|c| sql_ident(c)).collect();
+        Ok(cx.select(&exprs))
+    }
+    fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        let Some(schema) = cx.schema else {
+            return Err(
+                "DataBrew has no \"keep only\": it becomes DELETE and MOVE steps, which need the input's columns (export with --input)"
+                    .into(),
+            );
+        };
+        let keep = self.columns.to_vec();
+        let mut out: Vec<BrewStep> = schema
+            .iter_names()
+            .filter(|n| !keep.iter().any(|k| k == n.as_str()))
+            .map(|n| BrewStep::op("DELETE").param("sourceColumn", n.as_str()))
+            .collect();
+        for (i, c) in keep.iter().enumerate() {
+            out.push(
+                BrewStep::op("MOVE_TO_INDEX")
+                    .param("sourceColumn", c)
+                    .param("targetIndex", i.to_string()),
+            );
+        }
+        Ok(out)
+    }
 }
 
 /// Copy a column under a new name (placed right after the original).
@@ -125,6 +212,30 @@ impl StepImpl for Duplicate {
             }
         }
         Ok(lf.select(exprs))
+    }
+    fn pyspark(&self, _cx: &PyCx) -> Result<String, String> {
+        Ok(format!(
+            "df = duplicate_column(df, {}, {})",
+            py_str(&self.column),
+            py_str(&self.to)
+        ))
+    }
+    fn sql(&self, cx: &SqlCx) -> Result<String, String> {
+        let mut exprs = Vec::new();
+        for n in cx.schema.iter_names() {
+            exprs.push(sql_ident(n));
+            if n.as_str() == self.column {
+                exprs.push(format!("{} AS {}", sql_ident(n), sql_ident(&self.to)));
+            }
+        }
+        Ok(cx.select(&exprs))
+    }
+    fn databrew(&self, _cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        Ok(vec![
+            BrewStep::op("DUPLICATE")
+                .param("sourceColumn", &self.column)
+                .param("targetColumn", &self.to),
+        ])
     }
 }
 
@@ -163,6 +274,32 @@ impl StepImpl for Move {
         let at = self.to_index.min(names.len());
         names.insert(at, self.column.as_str().into());
         Ok(lf.select(names.into_iter().map(col).collect::<Vec<_>>()))
+    }
+    fn pyspark(&self, _cx: &PyCx) -> Result<String, String> {
+        Ok(format!(
+            "df = move_column(df, {}, {})",
+            py_str(&self.column),
+            self.to_index
+        ))
+    }
+    fn sql(&self, cx: &SqlCx) -> Result<String, String> {
+        let mut names: Vec<String> = cx
+            .schema
+            .iter_names()
+            .filter(|n| n.as_str() != self.column)
+            .map(|n| n.to_string())
+            .collect();
+        let at = self.to_index.min(names.len());
+        names.insert(at, self.column.clone());
+        let exprs: Vec<String> = names.iter().map(|n| sql_ident(n)).collect();
+        Ok(cx.select(&exprs))
+    }
+    fn databrew(&self, _cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        Ok(vec![
+            BrewStep::op("MOVE_TO_INDEX")
+                .param("sourceColumn", &self.column)
+                .param("targetIndex", self.to_index.to_string()),
+        ])
     }
 }
 
@@ -279,6 +416,83 @@ impl StepImpl for Cast {
             }
         };
         Ok(lf.with_column(value.alias(self.column.as_str())))
+    }
+    fn pyspark(&self, _cx: &PyCx) -> Result<String, String> {
+        // A column has one type: values outside a `where` are converted the same way.
+        let mut args = format!("df, {}, {}", py_str(&self.column), py_str(self.to.name()));
+        if let Some(f) = &self.format {
+            match self.to {
+                CastType::Date | CastType::Datetime => {
+                    args.push_str(&format!(", parse={}", py_pattern(f, Mode::Parse)?));
+                }
+                _ => args.push_str(&format!(", print={}", py_pattern(f, Mode::Print)?)),
+            }
+        }
+        Ok(format!(
+            "df = df.withColumn({}, cast_expr({args}))",
+            py_str(&self.column)
+        ))
+    }
+    fn sql(&self, cx: &SqlCx) -> Result<String, String> {
+        let from = cx.dtype(&self.column)?;
+        let c = sql_ident(&self.column);
+        let temporal = matches!(from, DataType::Date | DataType::Datetime(_, _));
+        let e = match (&from, self.to) {
+            (DataType::String, CastType::Int) => text_to_int(&strip(&c)),
+            (DataType::String, CastType::Float) => text_to_float(&strip(&c)),
+            (DataType::String, CastType::Bool) => text_to_bool(&strip(&c)),
+            (DataType::String, CastType::Date | CastType::Datetime) => {
+                let Some(f) = &self.format else {
+                    return Err(
+                        "without a format the date format is inferred from the values, which only the PySpark job does"
+                            .into(),
+                    );
+                };
+                let func = if self.to == CastType::Date {
+                    "to_date"
+                } else {
+                    "to_timestamp_ntz"
+                };
+                format!("{func}({}, {})", strip(&c), sql_pattern(f, Mode::Parse)?)
+            }
+            (_, CastType::String) if temporal && self.format.is_some() => format!(
+                "date_format({c}, {})",
+                sql_pattern(self.format.as_deref().unwrap_or_default(), Mode::Print)?
+            ),
+            (_, CastType::String) => cx.as_text(&self.column)?,
+            (dt, CastType::Bool) if dt.is_primitive_numeric() => format!("{c} != 0"),
+            (dt, CastType::Int) if dt.is_float() => {
+                format!(
+                    "CASE WHEN NOT isnan({c}) AND abs({c}) < 9.2e18 THEN CAST({c} AS BIGINT) END"
+                )
+            }
+            (DataType::Date | DataType::Datetime(_, _), CastType::Int | CastType::Float) => {
+                return Err("dates as numbers have no SQL form here".into());
+            }
+            (_, to) => {
+                let ty = match to {
+                    CastType::Int => "BIGINT",
+                    CastType::Float => "DOUBLE",
+                    CastType::Bool => "BOOLEAN",
+                    CastType::Date => "DATE",
+                    CastType::Datetime => "TIMESTAMP_NTZ",
+                    CastType::String => "STRING",
+                };
+                format!("CAST({c} AS {ty})")
+            }
+        };
+        Ok(cx.with_columns(&[(self.column.clone(), e)]))
+    }
+    fn databrew(&self, _cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        if self.format.is_some() {
+            return Err("CHANGE_DATA_TYPE takes no date format".into());
+        }
+        // A `where` only limits what is counted: every value is converted.
+        Ok(vec![
+            BrewStep::op("CHANGE_DATA_TYPE")
+                .param("sourceColumn", &self.column)
+                .param("columnDataType", type_param(self.to.name())),
+        ])
     }
 }
 
@@ -400,5 +614,56 @@ impl StepImpl for Sort {
             .with_nulls_last(true)
             .with_maintain_order(true);
         Ok(lf.sort(by, opts))
+    }
+    fn pyspark(&self, _cx: &PyCx) -> Result<String, String> {
+        let keys: Vec<String> = self
+            .by
+            .to_vec()
+            .iter()
+            .zip(self.flags().into_iter().chain(std::iter::repeat(false)))
+            .map(|(c, d)| format!("({}, {})", py_str(c), if d { "True" } else { "False" }))
+            .collect();
+        Ok(format!("df = sort_rows(df, [{}])", keys.join(", ")))
+    }
+    fn sql(&self, cx: &SqlCx) -> Result<String, String> {
+        if !cx.last {
+            return Err(
+                "SQL tables have no row order between steps: a sort has a SQL form only as the last step"
+                    .into(),
+            );
+        }
+        let keys: Vec<String> = self
+            .by
+            .to_vec()
+            .iter()
+            .zip(self.flags().into_iter().chain(std::iter::repeat(false)))
+            .map(|(c, d)| {
+                format!(
+                    "{} {} NULLS LAST",
+                    sql_ident(c),
+                    if d { "DESC" } else { "ASC" }
+                )
+            })
+            .collect();
+        Ok(format!("ORDER BY {}", keys.join(", ")))
+    }
+    fn databrew(&self, _cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        let exprs: Vec<serde_json::Value> = self
+            .by
+            .to_vec()
+            .iter()
+            .zip(self.flags().into_iter().chain(std::iter::repeat(false)))
+            .map(|(c, d)| {
+                serde_json::json!({
+                    "sourceColumn": c,
+                    "ordering": if d { "DESCENDING" } else { "ASCENDING" },
+                    "nullsOrdering": "NULLS_BOTTOM",
+                })
+            })
+            .collect();
+        Ok(vec![BrewStep::op("SORT").param(
+            "expressions",
+            serde_json::to_string(&exprs).unwrap_or_default(),
+        )])
     }
 }

@@ -5,6 +5,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{ApplyCx, CheckCx, Kind, StepImpl};
+use crate::export::databrew::{BrewCx, BrewStep, polars_to_brew_sql};
+use crate::export::pyspark::{PyCx, py_sql};
+use crate::export::sql::SqlCx;
+use crate::export::text::{Tok, spark_sql, tokenize};
 
 /// A new column (or a replaced one) from a SQL expression: `"distance / air_time * 60"`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -29,4 +33,85 @@ impl StepImpl for Derive {
         let e = super::rows::sql(&self.expr)?;
         Ok(lf.with_column(cx.values(&self.column, e)))
     }
+    fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
+        Ok(cx.set(&self.column, &py_sql(&self.expr)?))
+    }
+    fn sql(&self, cx: &SqlCx) -> Result<String, String> {
+        let e = cx.value(&self.column, &format!("({})", spark_sql(&self.expr)?));
+        Ok(cx.with_columns(&[(self.column.clone(), e)]))
+    }
+    fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        cx.no_where()?;
+        let replaces = cx.schema.and_then(|s| s.index_of(&self.column));
+        let target = if replaces.is_some() {
+            format!("{}__wort_new", self.column)
+        } else {
+            self.column.clone()
+        };
+        let toks: Vec<Tok> = tokenize(&self.expr)?
+            .into_iter()
+            .filter(|t| !matches!(t, Tok::Space(_)))
+            .collect();
+        let mut out = Vec::new();
+        if matches!(toks.first(), Some(Tok::Word(w)) if w.eq_ignore_ascii_case("case")) {
+            out.push(
+                BrewStep::op("CASE_OPERATION")
+                    .param("valueExpression", polars_to_brew_sql(&self.expr)?)
+                    .param("targetColumn", &target),
+            );
+        } else if let [a, Tok::Sym(op), b] = toks.as_slice()
+            && let (Some(a), Some(b)) = (operand(a), operand(b))
+        {
+            let name = match op.as_str() {
+                "+" => "ADD",
+                "-" => "SUBTRACT",
+                "*" => "MULTIPLY",
+                "/" => "DIVIDE",
+                _ => return Err(no_equivalent()),
+            };
+            let mut st = BrewStep::op(name);
+            for (k, o) in [(1, a), (2, b)] {
+                st = match o {
+                    Operand::Col(c) => st.param(&format!("sourceColumn{k}"), c),
+                    Operand::Num(n) => st.param(&format!("value{k}"), n),
+                };
+            }
+            out.push(st.param("targetColumn", &target));
+        } else {
+            return Err(no_equivalent());
+        }
+        if let Some(index) = replaces {
+            // DataBrew functions write a new column: replace the old one with it.
+            out.push(BrewStep::op("DELETE").param("sourceColumn", &self.column));
+            out.push(
+                BrewStep::op("RENAME")
+                    .param("sourceColumn", &target)
+                    .param("targetColumn", &self.column),
+            );
+            out.push(
+                BrewStep::op("MOVE_TO_INDEX")
+                    .param("sourceColumn", &self.column)
+                    .param("targetIndex", index.to_string()),
+            );
+        }
+        Ok(out)
+    }
+}
+
+enum Operand {
+    Col(String),
+    Num(String),
+}
+
+fn operand(t: &Tok) -> Option<Operand> {
+    match t {
+        Tok::Word(w) => Some(Operand::Col(w.clone())),
+        Tok::QuotedIdent(n) => Some(Operand::Col(n.clone())),
+        Tok::Num(n) => Some(Operand::Num(n.clone())),
+        _ => None,
+    }
+}
+
+fn no_equivalent() -> String {
+    "DataBrew has functions for CASE expressions (CASE_OPERATION) and for one arithmetic operator between two columns or numbers; this expression is neither".into()
 }

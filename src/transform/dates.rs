@@ -6,6 +6,11 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{ApplyCx, CheckCx, Kind, OneOrMany, StepImpl};
+use crate::export::databrew::{BrewCx, BrewStep, FORMAT_DATE_LAYOUTS, brew_date_format};
+use crate::export::datefmt::Mode;
+use crate::export::pyspark::{PyCx, py_pattern};
+use crate::export::sql::{SqlCx, sql_pattern, strip};
+use crate::export::text::{py_col, py_str, sql_ident};
 
 /// Whether a strftime format has a time of day in it.
 pub fn has_time(format: &str) -> bool {
@@ -122,6 +127,61 @@ impl StepImpl for ParseDate {
         };
         Ok(lf.with_column(value.alias(self.column.as_str())))
     }
+    fn pyspark(&self, _cx: &PyCx) -> Result<String, String> {
+        // Values outside a `where` are parsed too (a column has one type).
+        let formats = self.formats();
+        let datetime = formats.iter().any(|f| has_time(f));
+        let patterns = if formats.is_empty() {
+            "None".to_string()
+        } else {
+            let ps = formats
+                .iter()
+                .map(|f| py_pattern(f, Mode::Parse))
+                .collect::<Result<Vec<_>, _>>()?;
+            format!("[{}]", ps.join(", "))
+        };
+        Ok(format!(
+            "df = df.withColumn({c}, parse_dates(df, {c}, {patterns}, {}))",
+            if datetime { "True" } else { "False" },
+            c = py_str(&self.column)
+        ))
+    }
+    fn sql(&self, cx: &SqlCx) -> Result<String, String> {
+        let formats = self.formats();
+        if formats.is_empty() {
+            return Err(
+                "without a format the date format is inferred from the values, which only the PySpark job does"
+                    .into(),
+            );
+        }
+        let datetime = formats.iter().any(|f| has_time(f));
+        let func = if datetime {
+            "to_timestamp_ntz"
+        } else {
+            "to_date"
+        };
+        let t = strip(&sql_ident(&self.column));
+        let parts = formats
+            .iter()
+            .map(|f| sql_pattern(f, Mode::Parse).map(|p| format!("{func}({t}, {p})")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let e = if parts.len() == 1 {
+            parts[0].clone()
+        } else {
+            format!("COALESCE({})", parts.join(", "))
+        };
+        Ok(cx.with_columns(&[(self.column.clone(), e)]))
+    }
+    fn databrew(&self, _cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        if self.format.is_some() {
+            return Err("DataBrew converts text to dates without a format parameter".into());
+        }
+        Ok(vec![
+            BrewStep::op("CHANGE_DATA_TYPE")
+                .param("sourceColumn", &self.column)
+                .param("columnDataType", "date"),
+        ])
+    }
 }
 
 /// Write a date or datetime column as text with a strftime format.
@@ -161,6 +221,70 @@ impl StepImpl for FormatDate {
             Some(m) => when(m).then(text).otherwise(c.cast(DataType::String)),
         };
         Ok(lf.with_column(value.alias(self.column.as_str())))
+    }
+    fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
+        let text = format!(
+            "F.date_format({}, {})",
+            py_col(&self.column),
+            py_pattern(&self.format, Mode::Print)?
+        );
+        let value = match cx.cond() {
+            None => text,
+            // Outside the condition the value is written as text too (ISO form).
+            Some(c) => format!(
+                "F.when({c}, {text}).otherwise(as_text(df, {}))",
+                py_str(&self.column)
+            ),
+        };
+        Ok(format!(
+            "df = df.withColumn({}, {value})",
+            py_str(&self.column)
+        ))
+    }
+    fn sql(&self, cx: &SqlCx) -> Result<String, String> {
+        let text = format!(
+            "date_format({}, {})",
+            sql_ident(&self.column),
+            sql_pattern(&self.format, Mode::Print)?
+        );
+        let e = match &cx.cond {
+            None => text,
+            Some(c) => format!(
+                "CASE WHEN {c} THEN {text} ELSE {} END",
+                cx.as_text(&self.column)?
+            ),
+        };
+        Ok(cx.with_columns(&[(self.column.clone(), e)]))
+    }
+    fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        cx.no_where()?;
+        if let Some((layout, _)) = FORMAT_DATE_LAYOUTS.iter().find(|(_, f)| *f == self.format) {
+            return Ok(vec![
+                BrewStep::op("FORMAT_DATE")
+                    .param("sourceColumn", &self.column)
+                    .param("targetDateFormat", *layout),
+            ]);
+        }
+        // DATE_FORMAT writes a new column: format into it, then replace the old one.
+        let tmp = format!("{}__wort_text", self.column);
+        let mut out = vec![
+            BrewStep::op("DATE_FORMAT")
+                .param("sourceColumn", &self.column)
+                .param("dateTimeFormat", brew_date_format(&self.format)?)
+                .param("targetColumn", &tmp),
+            BrewStep::op("DELETE").param("sourceColumn", &self.column),
+            BrewStep::op("RENAME")
+                .param("sourceColumn", &tmp)
+                .param("targetColumn", &self.column),
+        ];
+        if let Some(i) = cx.schema.and_then(|s| s.index_of(&self.column)) {
+            out.push(
+                BrewStep::op("MOVE_TO_INDEX")
+                    .param("sourceColumn", &self.column)
+                    .param("targetIndex", i.to_string()),
+            );
+        }
+        Ok(out)
     }
 }
 
@@ -232,5 +356,50 @@ impl StepImpl for DatePart {
             Part::Hour => d.hour(),
         };
         Ok(lf.with_column(cx.values(&self.to, e.cast(DataType::Int32))))
+    }
+    fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
+        let c = py_col(&self.column);
+        let e = match self.part {
+            Part::Year => format!("F.year({c})"),
+            Part::Quarter => format!("F.quarter({c})"),
+            Part::Month => format!("F.month({c})"),
+            Part::Week => format!("F.weekofyear({c})"),
+            Part::Day => format!("F.dayofmonth({c})"),
+            // Spark counts from Sunday = 1; wort (ISO) from Monday = 1.
+            Part::Weekday => format!("(F.dayofweek({c}) + 5) % 7 + 1"),
+            Part::Hour => format!("F.hour({c})"),
+        };
+        Ok(cx.set(&self.to, &format!("({e}).cast(\"int\")")))
+    }
+    fn sql(&self, cx: &SqlCx) -> Result<String, String> {
+        let c = sql_ident(&self.column);
+        let e = match self.part {
+            Part::Year => format!("year({c})"),
+            Part::Quarter => format!("quarter({c})"),
+            Part::Month => format!("month({c})"),
+            Part::Week => format!("weekofyear({c})"),
+            Part::Day => format!("dayofmonth({c})"),
+            Part::Weekday => format!("(dayofweek({c}) + 5) % 7 + 1"),
+            Part::Hour => format!("hour({c})"),
+        };
+        let e = cx.value(&self.to, &format!("CAST({e} AS INT)"));
+        Ok(cx.with_columns(&[(self.to.clone(), e)]))
+    }
+    fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        cx.no_where()?;
+        let op = match self.part {
+            Part::Year => "YEAR",
+            Part::Quarter => "QUARTER",
+            Part::Month => "MONTH",
+            Part::Week => "WEEK_NUMBER",
+            Part::Day => "DAY",
+            Part::Weekday => "WEEK_DAY",
+            Part::Hour => "HOUR",
+        };
+        Ok(vec![
+            BrewStep::op(op)
+                .param("sourceColumn", &self.column)
+                .param("targetColumn", &self.to),
+        ])
     }
 }

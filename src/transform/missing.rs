@@ -6,6 +6,43 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{ApplyCx, CheckCx, Kind, OneOrMany, StepImpl, json_literal, type_name};
+use crate::export::databrew::{Atom, BrewCx, BrewStep};
+use crate::export::pyspark::PyCx;
+use crate::export::sql::SqlCx;
+use crate::export::text::{py_col, py_float, py_list, py_str, sql_ident, sql_str};
+
+/// A JSON scalar as a Python literal.
+fn py_value(v: &Value) -> Result<String, String> {
+    Ok(match v {
+        Value::Null => "None".into(),
+        Value::Bool(b) => if *b { "True" } else { "False" }.into(),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => i.to_string(),
+            None => py_float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Value::String(s) => py_str(s),
+        other => return Err(format!("{other} is not a single value")),
+    })
+}
+
+/// The Spark SQL type of a polars type.
+pub fn spark_sql_type(dt: &DataType) -> Result<&'static str, String> {
+    Ok(match dt {
+        DataType::String => "STRING",
+        DataType::Boolean => "BOOLEAN",
+        DataType::Int8 => "TINYINT",
+        DataType::Int16 => "SMALLINT",
+        DataType::Int32 => "INT",
+        DataType::Int64 | DataType::UInt32 => "BIGINT",
+        DataType::UInt8 => "SMALLINT",
+        DataType::UInt16 => "INT",
+        DataType::Float32 => "FLOAT",
+        DataType::Float64 => "DOUBLE",
+        DataType::Date => "DATE",
+        DataType::Datetime(_, _) => "TIMESTAMP_NTZ",
+        other => return Err(format!("type {other} has no Spark SQL equivalent here")),
+    })
+}
 
 /// How `fill_missing` chooses the replacement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -139,6 +176,117 @@ impl StepImpl for FillMissing {
             .alias(self.column.as_str());
         Ok(lf.with_column(out))
     }
+    fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
+        let mut args = format!(
+            "df, {}, {}",
+            py_str(&self.column),
+            py_str(self.strategy_name())
+        );
+        if self.strategy == FillStrategy::Value {
+            args.push_str(&format!(
+                ", value={}",
+                py_value(self.value.as_ref().unwrap_or(&Value::Null))?
+            ));
+        }
+        if let Some(c) = cx.cond() {
+            args.push_str(&format!(", cond={c}"));
+        }
+        Ok(format!("df = fill_missing({args})"))
+    }
+    fn sql(&self, cx: &SqlCx) -> Result<String, String> {
+        let dt = cx.dtype(&self.column)?;
+        let c = sql_ident(&self.column);
+        let from = cx.from;
+        let fill = match self.strategy {
+            FillStrategy::Value => {
+                let v = match self.value.as_ref().unwrap_or(&Value::Null) {
+                    Value::Null => "NULL".to_string(),
+                    Value::Bool(b) => b.to_string().to_uppercase(),
+                    Value::Number(n) => n.to_string(),
+                    Value::String(s) => sql_str(s),
+                    other => return Err(format!("{other} is not a single value")),
+                };
+                format!("CAST({v} AS {})", spark_sql_type(&dt)?)
+            }
+            FillStrategy::Mean | FillStrategy::Median => {
+                let agg = if self.strategy == FillStrategy::Mean {
+                    format!("avg({c})")
+                } else {
+                    format!("percentile({c}, 0.5)")
+                };
+                let stat = format!("(SELECT {agg} FROM {from})");
+                if dt.is_integer() {
+                    format!("CAST(bround({stat}, 0) AS {})", spark_sql_type(&dt)?)
+                } else {
+                    stat
+                }
+            }
+            FillStrategy::Mode => format!(
+                "(SELECT v FROM (SELECT {c} AS v, count(*) AS n FROM {from} WHERE {c} IS NOT NULL GROUP BY {c}) ORDER BY n DESC, v ASC LIMIT 1)"
+            ),
+            FillStrategy::Empty => "''".into(),
+            FillStrategy::Previous | FillStrategy::Next => {
+                return Err(
+                    "fills from neighbouring rows, which needs a row order that SQL tables do not have"
+                        .into(),
+                );
+            }
+        };
+        let missing = cx.and_cond(&format!("{c} IS NULL"));
+        let e = format!("CASE WHEN {missing} THEN {fill} ELSE {c} END");
+        Ok(cx.with_columns(&[(self.column.clone(), e)]))
+    }
+    fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        let src = |op: &str| BrewStep::op(op).param("sourceColumn", &self.column);
+        if self.strategy == FillStrategy::Value {
+            let v = self.value.as_ref().unwrap_or(&Value::Null);
+            let (value, kind) = match v {
+                Value::Number(n) => (n.to_string(), "number"),
+                Value::Bool(b) => (b.to_string(), "boolean"),
+                Value::String(s) => (s.clone(), "string"),
+                _ => return Err("FILL_WITH_CUSTOM needs a value".into()),
+            };
+            let kind = match cx.dtype(&self.column) {
+                Some(dt) if dt.is_primitive_numeric() => "number",
+                Some(DataType::Boolean) => "boolean",
+                Some(DataType::Date) => "date",
+                Some(DataType::Datetime(_, _)) => "timestamp",
+                Some(DataType::String) => "string",
+                _ => kind,
+            };
+            return Ok(vec![
+                src("FILL_WITH_CUSTOM")
+                    .param("columnDataType", kind)
+                    .param("value", value)
+                    .conditions(cx.conditions()?),
+            ]);
+        }
+        cx.no_where()?;
+        Ok(vec![match self.strategy {
+            FillStrategy::Mean => src("FILL_WITH_AVERAGE"),
+            FillStrategy::Median => src("FILL_WITH_MEDIAN"),
+            FillStrategy::Mode => src("FILL_WITH_MODE").param("modeType", "MINIMUM"),
+            FillStrategy::Previous => src("FILL_WITH_LAST_VALID"),
+            FillStrategy::Empty => src("FILL_WITH_EMPTY"),
+            FillStrategy::Next | FillStrategy::Value => {
+                return Err("DataBrew fills only from the last valid value above".into());
+            }
+        }])
+    }
+}
+
+impl FillMissing {
+    fn strategy_name(&self) -> &'static str {
+        match self.strategy {
+            FillStrategy::Value => "value",
+            FillStrategy::Mean => "mean",
+            FillStrategy::Median => "median",
+            FillStrategy::Mode => "mode",
+            FillStrategy::Previous => "previous",
+            FillStrategy::Next => "next",
+            FillStrategy::Empty => "empty",
+        }
+    }
 }
 
 /// Remove rows with a missing value in any of `columns` (any column when absent).
@@ -180,6 +328,52 @@ impl StepImpl for DropMissing {
             .unwrap_or(lit(false));
         Ok(cx.remove_rows(lf, any_missing))
     }
+    fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
+        let cols = match &self.columns {
+            Some(c) => py_list(&c.to_vec()),
+            None => "data_columns(df)".into(),
+        };
+        Ok(format!(
+            "df = remove_rows(df, any_null({cols}){})",
+            cx.cond_arg()
+        ))
+    }
+    fn sql(&self, cx: &SqlCx) -> Result<String, String> {
+        let cols: Vec<String> = match &self.columns {
+            Some(c) => c.to_vec(),
+            None => cx.schema.iter_names().map(|n| n.to_string()).collect(),
+        };
+        let any: Vec<String> = cols
+            .iter()
+            .map(|c| format!("{} IS NULL", sql_ident(c)))
+            .collect();
+        Ok(cx.remove_rows(&format!("({})", any.join(" OR "))))
+    }
+    fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        let cols: Vec<String> = match (&self.columns, cx.schema) {
+            (Some(c), _) => c.to_vec(),
+            (None, Some(s)) => s.iter_names().map(|n| n.to_string()).collect(),
+            (None, None) => {
+                return Err(
+                    "checks every column, which DataBrew needs listed (export with --input)".into(),
+                );
+            }
+        };
+        let cond = cx.atoms()?;
+        let mut out = Vec::new();
+        for c in cols {
+            if cond.is_empty() {
+                out.push(BrewStep::op("REMOVE_MISSING").param("sourceColumn", &c));
+            } else {
+                let missing = Atom::IsNull {
+                    col: c,
+                    negated: false,
+                };
+                out.extend(crate::export::databrew::remove_where(&[missing], &cond)?);
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// Add a boolean column that is true where `column` is missing.
@@ -208,5 +402,24 @@ impl StepImpl for FlagMissing {
             None => flag,
         };
         Ok(lf.with_column(flag.alias(self.to.as_str())))
+    }
+    fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
+        let flag = cx.and_cond(&format!("{}.isNull()", py_col(&self.column)));
+        Ok(format!("df = df.withColumn({}, {flag})", py_str(&self.to)))
+    }
+    fn sql(&self, cx: &SqlCx) -> Result<String, String> {
+        let flag = cx.and_cond(&format!("{} IS NULL", sql_ident(&self.column)));
+        Ok(cx.with_columns(&[(self.to.clone(), flag)]))
+    }
+    fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        cx.no_where()?;
+        Ok(vec![
+            BrewStep::op("FLAG_COLUMN_FROM_NULL")
+                .param("sourceColumn", &self.column)
+                .param("targetColumn", &self.to)
+                .param("flagType", "Null values")
+                .param("trueString", "true")
+                .param("falseString", "false"),
+        ])
     }
 }

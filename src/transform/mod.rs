@@ -22,6 +22,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::export::databrew::{BrewCx, BrewStep};
+use crate::export::pyspark::PyCx;
+use crate::export::sql::SqlCx;
 use crate::util::suggestion_suffix;
 
 /// What a step does to the data, which decides whether `where` applies to it.
@@ -45,6 +48,15 @@ pub trait StepImpl {
     fn check(&self, cx: &mut CheckCx);
     /// Add the step to the plan.
     fn apply(&self, lf: LazyFrame, cx: &ApplyCx) -> PolarsResult<LazyFrame>;
+    /// The step as PySpark statements over `df`, doing exactly what `apply` does (see
+    /// `export::pyspark`); `Err` says why a parameter has no Spark equivalent.
+    fn pyspark(&self, cx: &PyCx) -> Result<String, String>;
+    /// The step as one Spark SQL `SELECT` over `cx.from` (see `export::sql`), or why it
+    /// has no SQL form.
+    fn sql(&self, cx: &SqlCx) -> Result<String, String>;
+    /// The DataBrew operations doing the same (see `export::databrew`), or why there
+    /// are none.
+    fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String>;
 }
 
 /// Why an op could not be built from its JSON.

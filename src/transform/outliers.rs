@@ -6,6 +6,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{ApplyCx, CheckCx, Kind, StepImpl};
+use crate::export::databrew::{BrewCx, BrewStep};
+use crate::export::pyspark::PyCx;
+use crate::export::sql::SqlCx;
+use crate::export::text::{py_float, py_str, sql_ident};
 
 /// How an outlier is recognised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -25,6 +29,13 @@ impl Method {
             Method::Zscore => 3.0,
             Method::ModifiedZscore => 3.5,
             Method::Iqr => 1.5,
+        }
+    }
+    fn key(self) -> &'static str {
+        match self {
+            Method::Zscore => "zscore",
+            Method::ModifiedZscore => "modified_zscore",
+            Method::Iqr => "iqr",
         }
     }
     fn name(self) -> &'static str {
@@ -186,6 +197,128 @@ impl StepImpl for Outliers {
                         .alias(self.column.as_str()),
                 ))
             }
+        }
+    }
+    fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
+        let mut args = format!(
+            "df, {}, {}, {}, {}",
+            py_str(&self.column),
+            py_str(self.method.key()),
+            py_float(self.threshold()),
+            py_str(self.action_key())
+        );
+        if let Some(to) = &self.to {
+            args.push_str(&format!(", to={}", py_str(to)));
+        }
+        if let Some(c) = cx.cond() {
+            args.push_str(&format!(", cond={c}"));
+        }
+        Ok(format!("df = outliers({args})"))
+    }
+    fn sql(&self, cx: &SqlCx) -> Result<String, String> {
+        let f = cx.from;
+        let c = sql_ident(&self.column);
+        let x = format!("CAST({c} AS DOUBLE)");
+        let t = format!("CAST({} AS DOUBLE)", self.threshold());
+        let w = match &cx.cond {
+            Some(cond) => format!(" WHERE {cond}"),
+            None => String::new(),
+        };
+        let stats = match self.method {
+            Method::Zscore => format!(
+                "SELECT m - {t} * s AS __wort_lo, m + {t} * s AS __wort_hi FROM (SELECT avg({x}) AS m, stddev_samp({x}) AS s FROM {f}{w})"
+            ),
+            Method::ModifiedZscore => format!(
+                "SELECT med - {t} * mad / 0.6745 AS __wort_lo, med + {t} * mad / 0.6745 AS __wort_hi FROM (SELECT first(__wort_m.med) AS med, percentile(abs({x} - __wort_m.med), 0.5) AS mad FROM {f} CROSS JOIN (SELECT percentile({x}, 0.5) AS med FROM {f}{w}) AS __wort_m{w})"
+            ),
+            Method::Iqr => format!(
+                "SELECT q1 - {t} * (q3 - q1) AS __wort_lo, q3 + {t} * (q3 - q1) AS __wort_hi FROM (SELECT percentile({x}, 0.25) AS q1, percentile({x}, 0.75) AS q3 FROM {f}{w})"
+            ),
+        };
+        let outside = cx.and_cond(&format!(
+            "COALESCE({x} < __wort_lo OR {x} > __wort_hi, FALSE)"
+        ));
+        let from = format!("{f} CROSS JOIN ({stats}) AS __wort_s");
+        let mut exprs: Vec<String> = Vec::new();
+        let replace = |e: String| format!("CASE WHEN {outside} THEN {e} ELSE {c} END AS {c}");
+        for n in cx.schema.iter_names() {
+            if n.as_str() != self.column {
+                exprs.push(sql_ident(n));
+                continue;
+            }
+            match self.action {
+                Action::Null => exprs.push(replace("NULL".into())),
+                Action::Clip => {
+                    let dt = cx.dtype(&self.column)?;
+                    let (lo, hi) = if dt.is_integer() {
+                        ("ceil(__wort_lo)", "floor(__wort_hi)")
+                    } else {
+                        ("__wort_lo", "__wort_hi")
+                    };
+                    let ty = crate::transform::missing::spark_sql_type(&dt)?;
+                    exprs.push(replace(format!(
+                        "CAST(CASE WHEN {x} < {lo} THEN {lo} ELSE {hi} END AS {ty})"
+                    )));
+                }
+                _ => exprs.push(sql_ident(n)),
+            }
+        }
+        let mut sql = format!("SELECT {} ", exprs.join(", "));
+        match self.action {
+            Action::Flag => {
+                let to = self.to.clone().unwrap_or_else(|| "outlier".into());
+                sql = format!(
+                    "SELECT {}, {outside} AS {} FROM {from}",
+                    exprs.join(", "),
+                    sql_ident(&to)
+                );
+            }
+            Action::Remove => sql.push_str(&format!("FROM {from} WHERE NOT ({outside})")),
+            _ => sql.push_str(&format!("FROM {from}")),
+        }
+        Ok(sql)
+    }
+    fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        cx.no_where()?;
+        let strategy = match self.method {
+            Method::Zscore => "Z_SCORE",
+            Method::ModifiedZscore => "MODIFIED_Z_SCORE",
+            Method::Iqr => "IQR",
+        };
+        let base = |op: &str| {
+            BrewStep::op(op)
+                .param("sourceColumn", &self.column)
+                .param("outlierStrategy", strategy)
+                .param("threshold", self.threshold().to_string())
+        };
+        Ok(vec![match self.action {
+            Action::Flag => base("FLAG_OUTLIERS")
+                .param("targetColumn", self.to.clone().unwrap_or_default())
+                .param("trueString", "true")
+                .param("falseString", "false"),
+            Action::Remove => base("REMOVE_OUTLIERS")
+                .param("removeType", "DELETE_ROWS")
+                .param("trimValue", "FALSE"),
+            Action::Null => base("REMOVE_OUTLIERS")
+                .param("removeType", "CLEAR")
+                .param("trimValue", "FALSE"),
+            Action::Clip => {
+                return Err(
+                    "DataBrew caps values at percentiles (WINSORIZE_VALUES), not at the outlier bounds"
+                        .into(),
+                );
+            }
+        }])
+    }
+}
+
+impl Outliers {
+    fn action_key(&self) -> &'static str {
+        match self.action {
+            Action::Flag => "flag",
+            Action::Remove => "remove",
+            Action::Clip => "clip",
+            Action::Null => "null",
         }
     }
 }

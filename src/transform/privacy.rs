@@ -6,6 +6,11 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{ApplyCx, CheckCx, Kind, StepImpl, map_text};
+use crate::export::databrew::{BrewCx, BrewStep};
+use crate::export::pyspark::PyCx;
+use crate::export::regex::java_literal_replacement;
+use crate::export::sql::SqlCx;
+use crate::export::text::{py_col, py_str, sql_ident, sql_str};
 
 /// Replace values with the SHA-256 of (salt + value), as 64 lower-case hex digits.
 /// Non-text columns are hashed as their text form. Missing values stay missing.
@@ -52,6 +57,43 @@ impl StepImpl for Hash {
             Some(m) => when(m).then(hashed).otherwise(text),
         };
         Ok(lf.with_column(value.alias(self.column.as_str())))
+    }
+    fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
+        let c = py_str(&self.column);
+        let salt = py_str(self.salt.as_deref().unwrap_or(""));
+        let hashed = format!("hash_text(df, {c}, {salt})");
+        let value = match cx.cond() {
+            None => hashed,
+            // Outside the condition the value becomes text too (a column has one type).
+            Some(cond) => format!("F.when({cond}, {hashed}).otherwise(as_text(df, {c}))"),
+        };
+        Ok(format!("df = df.withColumn({c}, {value})"))
+    }
+    fn sql(&self, cx: &SqlCx) -> Result<String, String> {
+        let text = cx.as_text(&self.column)?;
+        let hashed = format!(
+            "sha2(concat({}, {text}), 256)",
+            sql_str(self.salt.as_deref().unwrap_or(""))
+        );
+        let e = match &cx.cond {
+            None => hashed,
+            Some(c) => format!("CASE WHEN {c} THEN {hashed} ELSE {text} END"),
+        };
+        Ok(cx.with_columns(&[(self.column.clone(), e)]))
+    }
+    fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        cx.no_where()?;
+        if self.salt.is_some() {
+            return Err(
+                "DataBrew hashes with a secret (HMAC) or without a salt; a salted SHA-256 has no equivalent"
+                    .into(),
+            );
+        }
+        Ok(vec![
+            BrewStep::op("CRYPTOGRAPHIC_HASH")
+                .list("sourceColumns", std::slice::from_ref(&self.column))
+                .param("algorithm", "SHA256"),
+        ])
     }
 }
 
@@ -120,6 +162,52 @@ impl StepImpl for Mask {
             mask_text(v, first, last, ch)
         });
         Ok(lf.with_column(cx.values(&self.column, e)))
+    }
+    fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
+        let symbol = java_literal_replacement(&self.mask_char().to_string());
+        Ok(cx.set(
+            &self.column,
+            &format!(
+                "mask_text({}, {}, {}, {})",
+                py_col(&self.column),
+                self.keep_first,
+                self.keep_last,
+                py_str(&symbol)
+            ),
+        ))
+    }
+    fn sql(&self, cx: &SqlCx) -> Result<String, String> {
+        let c = sql_ident(&self.column);
+        let (first, last) = (self.keep_first, self.keep_last);
+        let symbol = sql_str(&java_literal_replacement(&self.mask_char().to_string()));
+        let hide = |e: &str| format!("regexp_replace({e}, '(?s).', {symbol})");
+        let middle = format!("substr({c}, {}, length({c}) - {})", first + 1, first + last);
+        let tail = if last > 0 {
+            format!(", substr({c}, length({c}) - {}, {last})", last - 1)
+        } else {
+            String::new()
+        };
+        let e = format!(
+            "CASE WHEN length({c}) <= {} THEN {} ELSE concat(substr({c}, 1, {first}), {}{tail}) END",
+            first + last,
+            hide(&c),
+            hide(&middle)
+        );
+        let e = cx.value(&self.column, &e);
+        Ok(cx.with_columns(&[(self.column.clone(), e)]))
+    }
+    fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        cx.no_where()?;
+        let mut st = BrewStep::op("MASK_RANGE")
+            .list("sourceColumns", std::slice::from_ref(&self.column))
+            .param("maskSymbol", self.mask_char().to_string());
+        if self.keep_first > 0 {
+            st = st.param("start", self.keep_first.to_string());
+        }
+        if self.keep_last > 0 {
+            st = st.param("stop", format!("-{}", self.keep_last));
+        }
+        Ok(vec![st])
     }
 }
 

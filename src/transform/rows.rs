@@ -5,6 +5,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{ApplyCx, CheckCx, Kind, OneOrMany, StepImpl, parse_sql};
+use crate::export::databrew::{BrewCx, BrewStep, keep_where, parse_conjunction, remove_where};
+use crate::export::pyspark::PyCx;
+use crate::export::sql::SqlCx;
+use crate::export::text::{py_list, py_str, spark_sql};
 
 /// Keep the rows matching `keep`, or remove the rows matching `remove` (SQL booleans).
 /// Rows where the expression is null (unknown) are kept by `remove` and dropped by `keep`,
@@ -43,6 +47,30 @@ impl StepImpl for Filter {
             _ => polars_bail!(InvalidOperation: "filter needs exactly one of keep / remove"),
         };
         Ok(cx.remove_rows(lf, remove))
+    }
+    fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
+        let remove = match (&self.keep, &self.remove) {
+            (Some(k), None) => format!("~where({})", py_str(&spark_sql(k)?)),
+            (None, Some(r)) => format!("where({})", py_str(&spark_sql(r)?)),
+            _ => return Err("needs exactly one of keep / remove".into()),
+        };
+        Ok(format!("df = remove_rows(df, {remove}{})", cx.cond_arg()))
+    }
+    fn sql(&self, cx: &SqlCx) -> Result<String, String> {
+        let remove = match (&self.keep, &self.remove) {
+            (Some(k), None) => format!("NOT COALESCE(({}), FALSE)", spark_sql(k)?),
+            (None, Some(r)) => format!("({})", spark_sql(r)?),
+            _ => return Err("needs exactly one of keep / remove".into()),
+        };
+        Ok(cx.remove_rows(&remove))
+    }
+    fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        let cond = cx.atoms()?;
+        match (&self.keep, &self.remove) {
+            (Some(k), None) => keep_where(&parse_conjunction(k)?, &cond),
+            (None, Some(r)) => remove_where(&parse_conjunction(r)?, &cond),
+            _ => Err("needs exactly one of keep / remove".into()),
+        }
     }
 }
 
@@ -89,5 +117,41 @@ impl StepImpl for Dedupe {
             as_struct(cols.iter().map(|c| col(c.as_str())).collect())
         };
         Ok(cx.remove_rows(lf, key.is_first_distinct().not()))
+    }
+    fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
+        let cols = match &self.columns {
+            Some(c) => py_list(&c.to_vec()),
+            None => "data_columns(df)".into(),
+        };
+        Ok(format!(
+            "df = remove_rows(df, ~first_of({cols}){})",
+            cx.cond_arg()
+        ))
+    }
+    fn sql(&self, cx: &SqlCx) -> Result<String, String> {
+        if self.columns.is_some() {
+            return Err(
+                "keeps the first row of each group, which needs a row order that SQL tables do not have"
+                    .into(),
+            );
+        }
+        Ok(match &cx.cond {
+            None => format!("SELECT DISTINCT * FROM {}", cx.from),
+            // Equal rows have equal conditions: dedupe the rows where it holds.
+            Some(c) => format!(
+                "SELECT DISTINCT * FROM {f} WHERE {c} UNION ALL SELECT * FROM {f} WHERE NOT {c}",
+                f = cx.from
+            ),
+        })
+    }
+    fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        cx.no_where()?;
+        match self.columns.as_ref().map(OneOrMany::to_vec) {
+            None => Ok(vec![BrewStep::op("DELETE_DUPLICATE_ROWS")]),
+            Some(c) if c.len() == 1 => Ok(vec![
+                BrewStep::op("REMOVE_DUPLICATES").param("sourceColumn", &c[0]),
+            ]),
+            Some(_) => Err("DataBrew removes duplicates of whole rows or of one column".into()),
+        }
     }
 }

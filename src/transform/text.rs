@@ -6,9 +6,14 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{ApplyCx, CheckCx, Kind, OneOrMany, StepImpl, map_text};
+use crate::export::databrew::{BrewCx, BrewStep};
+use crate::export::pyspark::PyCx;
+use crate::export::regex::{java_literal, java_literal_replacement, java_regex, java_replacement};
+use crate::export::sql::{SqlCx, strip};
+use crate::export::text::{py_col, py_list, py_str, sql_ident, sql_str};
 
 macro_rules! case_step {
-    ($name:ident, $verb:literal, $f:expr) => {
+    ($name:ident, $verb:literal, $f:expr, $py:literal, $sql:expr, $brew:literal) => {
         #[doc = concat!("Change a text column to ", $verb, ".")]
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
         #[serde(deny_unknown_fields)]
@@ -31,14 +36,60 @@ macro_rules! case_step {
                 let new = f(col(self.column.as_str()));
                 Ok(lf.with_column(cx.values(&self.column, new)))
             }
+            fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
+                Ok(cx.set(&self.column, &format!($py, py_col(&self.column))))
+            }
+            fn sql(&self, cx: &SqlCx) -> Result<String, String> {
+                let sql: Option<&str> = $sql;
+                let Some(func) = sql else {
+                    return Err(
+                        "needs a Python function in Spark (wort's word rules), which only the PySpark job has"
+                            .into(),
+                    );
+                };
+                let e = cx.value(&self.column, &format!("{func}({})", sql_ident(&self.column)));
+                Ok(cx.with_columns(&[(self.column.clone(), e)]))
+            }
+            fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+                cx.no_where()?;
+                Ok(vec![BrewStep::op($brew).param("sourceColumn", &self.column)])
+            }
         }
     };
 }
 
-case_step!(Upper, "upper-case", |e| e.str().to_uppercase());
-case_step!(Lower, "lower-case", |e| e.str().to_lowercase());
-case_step!(Title, "title-case", |e| map_text(e, title_case));
-case_step!(Sentence, "sentence-case", |e| map_text(e, sentence_case));
+case_step!(
+    Upper,
+    "upper-case",
+    |e| e.str().to_uppercase(),
+    "F.upper({})",
+    Some("upper"),
+    "UPPER_CASE"
+);
+case_step!(
+    Lower,
+    "lower-case",
+    |e| e.str().to_lowercase(),
+    "F.lower({})",
+    Some("lower"),
+    "LOWER_CASE"
+);
+case_step!(
+    Title,
+    "title-case",
+    |e| map_text(e, title_case),
+    "title_case({})",
+    None,
+    "CAPITAL_CASE"
+);
+case_step!(
+    Sentence,
+    "sentence-case",
+    |e| map_text(e, sentence_case),
+    "sentence_case({})",
+    None,
+    "SENTENCE_CASE"
+);
 
 /// "hello wORLD-wide" -> "Hello World-Wide": upper-case the first letter of every word
 /// (a word starts after anything that is not a letter, digit or apostrophe), lower-case
@@ -108,6 +159,31 @@ impl StepImpl for Trim {
         }
         Ok(lf.with_column(cx.values(&self.column, e)))
     }
+    fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
+        let collapse = if self.collapse { ", collapse=True" } else { "" };
+        Ok(cx.set(
+            &self.column,
+            &format!("trim_text({}{collapse})", py_col(&self.column)),
+        ))
+    }
+    fn sql(&self, cx: &SqlCx) -> Result<String, String> {
+        let mut e = strip(&sql_ident(&self.column));
+        if self.collapse {
+            e = format!("regexp_replace({e}, {}, ' ')", sql_str(r"(?U)\s+"));
+        }
+        let e = cx.value(&self.column, &e);
+        Ok(cx.with_columns(&[(self.column.clone(), e)]))
+    }
+    fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        cx.no_where()?;
+        let mut st = BrewStep::op("REMOVE_COMBINED")
+            .param("sourceColumn", &self.column)
+            .param("removeLeadingAndTrailingWhitespace", "true");
+        if self.collapse {
+            st = st.param("collapseConsecutiveWhitespace", "true");
+        }
+        Ok(vec![st])
+    }
 }
 
 /// Replace every occurrence of `pattern` with `with`: literal text, or a regular
@@ -150,6 +226,60 @@ impl StepImpl for Replace {
         );
         Ok(lf.with_column(cx.values(&self.column, e)))
     }
+    fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
+        let (p, w) = self.java()?;
+        Ok(cx.set(
+            &self.column,
+            &format!(
+                "F.regexp_replace({}, {}, {})",
+                py_col(&self.column),
+                py_str(&p),
+                py_str(&w)
+            ),
+        ))
+    }
+    fn sql(&self, cx: &SqlCx) -> Result<String, String> {
+        let (p, w) = self.java()?;
+        let e = format!(
+            "regexp_replace({}, {}, {})",
+            sql_ident(&self.column),
+            sql_str(&p),
+            sql_str(&w)
+        );
+        let e = cx.value(&self.column, &e);
+        Ok(cx.with_columns(&[(self.column.clone(), e)]))
+    }
+    fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        cx.no_where()?;
+        // REPLACE_TEXT reads its pattern as a regex when it looks like one.
+        let (pattern, value) = if self.regex {
+            (self.pattern.clone(), self.with.clone())
+        } else if self.pattern.chars().any(|c| r"\.+*?()|[]{}^$".contains(c)) {
+            (regex::escape(&self.pattern), self.with.replace('$', "$$"))
+        } else {
+            (self.pattern.clone(), self.with.clone())
+        };
+        Ok(vec![
+            BrewStep::op("REPLACE_TEXT")
+                .param("sourceColumn", &self.column)
+                .param("pattern", pattern)
+                .param("value", value),
+        ])
+    }
+}
+
+impl Replace {
+    /// The Java regex and replacement doing this replacement.
+    fn java(&self) -> Result<(String, String), String> {
+        if self.regex {
+            Ok((java_regex(&self.pattern)?, java_replacement(&self.with)))
+        } else {
+            Ok((
+                java_literal(&self.pattern),
+                java_literal_replacement(&self.with),
+            ))
+        }
+    }
 }
 
 /// Copy the part of `column` matched by the one capture group of `pattern` into `to`
@@ -191,6 +321,81 @@ impl StepImpl for Extract {
             .extract(lit(self.pattern.as_str()), 1);
         Ok(lf.with_column(cx.values(&self.to, e)))
     }
+    fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
+        Ok(cx.set(
+            &self.to,
+            &format!(
+                "extract({}, {})",
+                py_col(&self.column),
+                py_str(&java_regex(&self.pattern)?)
+            ),
+        ))
+    }
+    fn sql(&self, cx: &SqlCx) -> Result<String, String> {
+        let c = sql_ident(&self.column);
+        let p = sql_str(&java_regex(&self.pattern)?);
+        let e = cx.value(
+            &self.to,
+            &format!("CASE WHEN {c} RLIKE {p} THEN regexp_extract({c}, {p}, 1) END"),
+        );
+        Ok(cx.with_columns(&[(self.to.clone(), e)]))
+    }
+    fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        cx.no_where()?;
+        let Some(pattern) = whole_match(&self.pattern) else {
+            return Err(
+                "EXTRACT_PATTERN keeps the whole match; this pattern's group is only part of it"
+                    .into(),
+            );
+        };
+        Ok(vec![
+            BrewStep::op("EXTRACT_PATTERN")
+                .param("sourceColumn", &self.column)
+                .param("pattern", pattern)
+                .param("targetColumn", &self.to),
+        ])
+    }
+}
+
+/// When the capture group is the whole match (`^(\w+)`, `(\d+)$`), the pattern without
+/// the group's parentheses.
+fn whole_match(pattern: &str) -> Option<String> {
+    let (start, rest) = match pattern.strip_prefix('^') {
+        Some(r) => ("^", r),
+        None => ("", pattern),
+    };
+    let (body, end) = match rest.strip_suffix('$') {
+        Some(b) if !b.ends_with('\\') => (b, "$"),
+        _ => (rest, ""),
+    };
+    let inner = body.strip_prefix('(')?.strip_suffix(')')?;
+    if inner.starts_with('?') {
+        return None;
+    }
+    // The opening parenthesis must close at the very end.
+    let mut depth = 0i32;
+    let mut escaped = false;
+    let mut class = false;
+    for (i, c) in body.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' => escaped = true,
+            '[' if !class => class = true,
+            ']' if class => class = false,
+            '(' if !class => depth += 1,
+            ')' if !class => {
+                depth -= 1;
+                if depth == 0 && i + 1 != body.len() {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(format!("{start}{inner}{end}"))
 }
 
 /// Split a text column at a literal delimiter into the columns named in `into`; the last
@@ -245,6 +450,42 @@ impl StepImpl for Split {
             .collect();
         let lf = lf.with_columns(new);
         Ok(place_after(lf, cx.schema, &self.column, &self.into))
+    }
+    fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
+        Ok(format!(
+            "df = split_column(df, {}, {}, {}{})",
+            py_str(&self.column),
+            py_str(&java_literal(&self.delimiter)),
+            py_list(&self.into),
+            cx.cond_arg()
+        ))
+    }
+    fn sql(&self, cx: &SqlCx) -> Result<String, String> {
+        let parts = format!(
+            "split({}, {}, {})",
+            sql_ident(&self.column),
+            sql_str(&java_literal(&self.delimiter)),
+            self.into.len()
+        );
+        let value = |name: &str, i: usize| cx.value(name, &format!("{parts}[{i}]"));
+        let mut exprs = Vec::new();
+        for name in cx.schema.iter_names() {
+            match self.into.iter().position(|n| n == name.as_str()) {
+                Some(i) => exprs.push(format!("{} AS {}", value(name, i), sql_ident(name))),
+                None => exprs.push(sql_ident(name)),
+            }
+            if name.as_str() == self.column {
+                for (i, n) in self.into.iter().enumerate() {
+                    if !cx.schema.contains(n) {
+                        exprs.push(format!("{} AS {}", value(n, i), sql_ident(n)));
+                    }
+                }
+            }
+        }
+        Ok(cx.select(&exprs))
+    }
+    fn databrew(&self, _cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        Err("DataBrew's splits name the new columns themselves (the scheme is undocumented)".into())
     }
 }
 
@@ -317,6 +558,44 @@ impl StepImpl for Merge {
             .otherwise(concat_str(parts, &self.separator, true));
         Ok(lf.with_column(cx.values(&self.to, merged)))
     }
+    fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
+        Ok(cx.set(
+            &self.to,
+            &format!(
+                "merge_columns(df, {}, {})",
+                py_list(&self.columns.to_vec()),
+                py_str(&self.separator)
+            ),
+        ))
+    }
+    fn sql(&self, cx: &SqlCx) -> Result<String, String> {
+        let cols = self.columns.to_vec();
+        let parts = cols
+            .iter()
+            .map(|c| cx.as_text(c))
+            .collect::<Result<Vec<_>, _>>()?;
+        let all_null: Vec<String> = cols
+            .iter()
+            .map(|c| format!("{} IS NULL", sql_ident(c)))
+            .collect();
+        let e = format!(
+            "CASE WHEN {} THEN NULL ELSE concat_ws({}, {}) END",
+            all_null.join(" AND "),
+            sql_str(&self.separator),
+            parts.join(", ")
+        );
+        let e = cx.value(&self.to, &e);
+        Ok(cx.with_columns(&[(self.to.clone(), e)]))
+    }
+    fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        cx.no_where()?;
+        Ok(vec![
+            BrewStep::op("MERGE")
+                .list("sourceColumns", &self.columns.to_vec())
+                .param("delimiter", &self.separator)
+                .param("targetColumn", &self.to),
+        ])
+    }
 }
 
 /// Put text before every value of a text column (missing values stay missing).
@@ -353,6 +632,33 @@ impl StepImpl for AddPrefix {
         );
         Ok(lf.with_column(cx.values(&self.column, e)))
     }
+    fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
+        Ok(cx.set(
+            &self.column,
+            &format!(
+                "F.concat(F.lit({}), {})",
+                py_str(&self.text),
+                py_col(&self.column)
+            ),
+        ))
+    }
+    fn sql(&self, cx: &SqlCx) -> Result<String, String> {
+        let e = format!(
+            "concat({}, {})",
+            sql_str(&self.text),
+            sql_ident(&self.column)
+        );
+        let e = cx.value(&self.column, &e);
+        Ok(cx.with_columns(&[(self.column.clone(), e)]))
+    }
+    fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        cx.no_where()?;
+        Ok(vec![
+            BrewStep::op("ADD_PREFIX")
+                .param("sourceColumn", &self.column)
+                .param("pattern", &self.text),
+        ])
+    }
 }
 
 impl StepImpl for AddSuffix {
@@ -372,6 +678,33 @@ impl StepImpl for AddSuffix {
             false,
         );
         Ok(lf.with_column(cx.values(&self.column, e)))
+    }
+    fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
+        Ok(cx.set(
+            &self.column,
+            &format!(
+                "F.concat({}, F.lit({}))",
+                py_col(&self.column),
+                py_str(&self.text)
+            ),
+        ))
+    }
+    fn sql(&self, cx: &SqlCx) -> Result<String, String> {
+        let e = format!(
+            "concat({}, {})",
+            sql_ident(&self.column),
+            sql_str(&self.text)
+        );
+        let e = cx.value(&self.column, &e);
+        Ok(cx.with_columns(&[(self.column.clone(), e)]))
+    }
+    fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        cx.no_where()?;
+        Ok(vec![
+            BrewStep::op("ADD_SUFFIX")
+                .param("sourceColumn", &self.column)
+                .param("pattern", &self.text),
+        ])
     }
 }
 

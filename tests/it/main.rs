@@ -1,9 +1,13 @@
 //! Integration tests, one crate (each file in tests/ links polars, so there is one).
 
+mod check;
 mod cli;
+mod export;
+mod profile;
 mod recipe_format;
 mod source;
 mod steps;
+mod tui;
 
 use polars::prelude::*;
 

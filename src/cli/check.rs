@@ -1,0 +1,166 @@
+//! `wort check`: evaluate DQDL rules against data; the CI gate.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+
+use super::InputArgs;
+use crate::quality::{self, EvalOptions, History, dqdl};
+use crate::source::{self, Sample};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// One line per rule, details of failures (default).
+    Text,
+    /// The whole report as JSON.
+    Json,
+    /// JUnit XML (one test case per rule), for CI test-report viewers.
+    Junit,
+    /// GitHub Actions annotations (`::error file=…,line=…::…`).
+    Github,
+}
+
+#[derive(Debug, Args)]
+// `--format` is the report format here; the input format moves to `--input-format`.
+#[command(mut_arg("format", |a| a.long("input-format")))]
+pub struct CheckArgs {
+    /// Input files or glob patterns, read as one dataset.
+    #[arg(required = true)]
+    pub inputs: Vec<String>,
+    /// The ruleset (DQDL).
+    #[arg(short, long)]
+    pub rules: PathBuf,
+    /// Report format.
+    #[arg(long = "format", value_enum, default_value_t = ReportFormat::Text)]
+    pub report: ReportFormat,
+    /// Write the report to this file (atomically) instead of stdout.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// A reference dataset for RowCountMatch, SchemaMatch, DatasetMatch,
+    /// ReferentialIntegrity and AggregateMatch: NAME=PATH. Repeatable.
+    #[arg(long = "ref", value_name = "NAME=PATH")]
+    pub references: Vec<String>,
+    /// How many failing rows to show per row-level rule.
+    #[arg(long, default_value_t = 10)]
+    pub failing_rows: usize,
+    /// Write every row that fails a row-level rule (with the rules it fails) to this
+    /// file (.csv, .parquet or .ndjson).
+    #[arg(long, value_name = "FILE")]
+    pub failures: Option<PathBuf>,
+    /// Directory of the metrics history used by last(k) and DetectAnomalies
+    /// [default: $WORT_DATA_DIR/history or the user data directory].
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
+    /// Append this run's metrics to the history.
+    #[arg(long)]
+    pub record: bool,
+    /// The dataset's name in the history and reports [default: the first input's file name].
+    #[arg(long)]
+    pub dataset: Option<String>,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(&args.rules)
+        .with_context(|| format!("reading rules {}", args.rules.display()))?;
+    let rules = dqdl::parse(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "rules {}: {}\nFix the rule there and run again.",
+            args.rules.display(),
+            e.render(&text)
+        )
+    })?;
+    if let Some(out) = &args.output {
+        let dir = out.parent().filter(|p| !p.as_os_str().is_empty());
+        if let Some(dir) = dir
+            && !dir.is_dir()
+        {
+            bail!(
+                "report directory {} does not exist; create it first (mkdir -p {})",
+                dir.display(),
+                dir.display()
+            );
+        }
+    }
+    if let Some(f) = &args.failures {
+        source::write::check_output(f)?;
+    }
+    let dataset = args.dataset.clone().unwrap_or_else(|| {
+        std::path::Path::new(&args.inputs[0])
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| args.inputs[0].clone())
+    });
+    let src = source::open(&args.inputs, &args.input.options(Sample::Full))?;
+    let mut references = BTreeMap::new();
+    for r in &args.references {
+        let Some((name, path)) = r.split_once('=') else {
+            bail!("--ref {r:?}: write it as NAME=PATH, for example --ref reference=customers.csv");
+        };
+        let rsrc = source::open(&[path.to_string()], &args.input.options(Sample::Full))
+            .with_context(|| format!("reading reference dataset {name}"))?;
+        references.insert(name.to_string(), rsrc.lazy()?);
+    }
+    let history_dir =
+        quality::history::directory(args.history.as_deref()).map_err(anyhow::Error::msg)?;
+    let history_file = quality::history::file_for(&history_dir, &dataset);
+    let history = History::load(&history_file).map_err(anyhow::Error::msg)?;
+    let opts = EvalOptions {
+        dataset: dataset.clone(),
+        references,
+        history,
+        max_failing_rows: args.failing_rows,
+        now: chrono::Utc::now().naive_utc(),
+    };
+    let lf = src.lazy()?;
+    let report = quality::evaluate(&rules, lf.clone(), &opts)?;
+
+    if let Some(path) = &args.failures {
+        let failing = quality::failing_rows_frame(&rules, lf, &opts)?;
+        source::write_atomic(failing, path)?;
+    }
+    if args.record {
+        let run = quality::history::Run {
+            time: chrono::Utc::now().to_rfc3339(),
+            metrics: quality::history_metrics(&report, &rules),
+        };
+        History::append(&history_file, &run).map_err(anyhow::Error::msg)?;
+    }
+
+    let body = match args.report {
+        ReportFormat::Text => report.to_text(),
+        ReportFormat::Json => report.to_json(),
+        ReportFormat::Junit => report.to_junit(),
+        ReportFormat::Github => {
+            let lines: BTreeMap<String, u32> = rules
+                .rules
+                .items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, e)| {
+                    e.rule
+                        .leaves()
+                        .first()
+                        .map(|r| (format!("Rule_{}", i + 1), r.span.line))
+                })
+                .filter(|(_, l)| *l > 0)
+                .collect();
+            report.to_github(&args.rules.display().to_string(), &lines)
+        }
+    };
+    match &args.output {
+        Some(path) => crate::source::write::write_text_atomic(path, &body)?,
+        None => super::print_stdout(&body)?,
+    }
+    Ok(if report.errors > 0 {
+        ExitCode::from(2)
+    } else if report.failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

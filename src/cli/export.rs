@@ -1,0 +1,135 @@
+//! `wort export`: a recipe as a PySpark job, a Spark SQL query or DataBrew recipe JSON.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+
+use super::InputArgs;
+use crate::export::pyspark::{self, JobInfo};
+use crate::export::read::ReadSpec;
+use crate::export::{databrew, sql};
+use crate::recipe::{self, Recipe};
+use crate::source::{self, Sample};
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The recipe (JSON).
+    pub recipe: PathBuf,
+    /// What to write.
+    #[arg(long, value_enum)]
+    pub to: Target,
+    /// Output file (default: standard output).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// A sample of the input (files or globs): the job reads the data the way wort reads
+    /// this (dialect, null tokens, encoding, column types), and the recipe is checked
+    /// against it. Needed for --to sql.
+    #[arg(long = "input", value_name = "SAMPLE", num_args = 1..)]
+    pub input_files: Vec<String>,
+    /// SQL: the table or view the query reads.
+    #[arg(long, default_value = "input")]
+    pub table: String,
+    /// DataBrew: write the steps that map and list the others on stderr, instead of
+    /// failing.
+    #[arg(long)]
+    pub partial: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Target {
+    /// A PySpark job (spark-submit or AWS Glue).
+    Pyspark,
+    /// One Spark SQL query, a CTE per step.
+    Sql,
+    /// AWS Glue DataBrew recipe JSON.
+    Databrew,
+}
+
+pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
+    let recipe = Recipe::load(&args.recipe)?;
+    let options = args.input.options(Sample::Full);
+    let source = if args.input_files.is_empty() {
+        None
+    } else {
+        Some(source::open(&args.input_files, &options)?)
+    };
+    let schema = match &source {
+        Some(src) => {
+            let input = src.schema()?;
+            recipe::validate(&recipe, &input).map_err(|problems| {
+                anyhow::anyhow!(
+                    "recipe {} does not fit the input {}:\n{}",
+                    args.recipe.display(),
+                    args.input_files.join(", "),
+                    problems
+                        .iter()
+                        .map(|p| format!("  {p}"))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                )
+            })?;
+            Some(input)
+        }
+        None => None,
+    };
+    let read = match &source {
+        Some(src) => ReadSpec::from_source(src, &options).map_err(|e| anyhow::anyhow!(e))?,
+        None => ReadSpec::from_options(&options),
+    };
+    let recipe_path = args.recipe.display().to_string();
+    let text = match args.to {
+        Target::Pyspark => pyspark::job(
+            &recipe,
+            &JobInfo {
+                recipe_path: &recipe_path,
+                read: &read,
+            },
+        )?,
+        Target::Sql => {
+            let Some(schema) = &schema else {
+                bail!(
+                    "--to sql needs the input's columns: give a sample with --input (SQL has no \"every column but this one\")"
+                );
+            };
+            sql::query(&recipe, schema, &args.table, Some(&read))?
+        }
+        Target::Databrew => {
+            let (text, left_out) = databrew::export(&recipe, schema.as_ref(), args.partial)?;
+            if !left_out.is_empty() {
+                eprintln!(
+                    "warning: {} step(s) have no DataBrew equivalent and were left out:",
+                    left_out.len()
+                );
+                for u in &left_out {
+                    eprintln!("  {u}");
+                }
+            }
+            text
+        }
+    };
+    match &args.output {
+        None => super::print_stdout(&text)?,
+        Some(path) => write_file(path, &text)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Write `text` to `path` through a temporary file in the same directory.
+pub fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    tmp.write_all(text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}

@@ -1,0 +1,233 @@
+//! `wort profile`: column and dataset statistics, as a terminal report or JSON.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+use polars::prelude::*;
+
+use super::InputArgs;
+use crate::profile::{self, ProfileError, ProfileOptions};
+use crate::source::{self, Sample, Source};
+use crate::util::{quoted, suggestion_suffix, thousands};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// A readable report, one block per column.
+    Table,
+    /// The whole profile as JSON.
+    Json,
+}
+
+#[derive(Debug, Args)]
+// `--format` is the report format here; the input format moves to `--input-format`.
+#[command(mut_arg("format", |a| a.long("input-format")))]
+pub struct ProfileArgs {
+    /// Input files or glob patterns, read as one dataset.
+    #[arg(required = true)]
+    pub inputs: Vec<String>,
+    /// Only these columns (comma-separated names).
+    #[arg(long, value_delimiter = ',', value_name = "A,B")]
+    pub columns: Option<Vec<String>>,
+    /// Report format.
+    #[arg(long = "format", value_enum, default_value_t = ReportFormat::Table, value_name = "table|json")]
+    pub report: ReportFormat,
+    /// Write the report to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exact statistics however many distinct values a column has (no sketches).
+    #[arg(long)]
+    pub exact: bool,
+    /// Histogram bins (default: NumPy's "auto" rule, at most 100).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub bins: Option<u16>,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+pub fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
+    if let Some(out) = &args.output {
+        check_dir(out)?;
+    }
+    let mut src = source::open(&args.inputs, &args.input.options(Sample::INTERACTIVE))?;
+    let columns = match &args.columns {
+        Some(cols) => Some(check_columns(cols, &src)?),
+        None => None,
+    };
+    let bar = progress(&src);
+    let mut opts = if args.exact {
+        ProfileOptions::exact()
+    } else {
+        ProfileOptions::default()
+    };
+    opts.bins = args.bins.map(usize::from);
+    let b = bar.clone();
+    opts.progress = Some(Arc::new(move |rows| b.set_position(rows)));
+
+    // A full read infers types from the first rows; when a later value does not fit,
+    // that column is read as text and profiling starts again.
+    let mut attempts = 0;
+    let mut profile = loop {
+        attempts += 1;
+        let mut lf = src.lazy().context("reading the input")?;
+        if let Some(cols) = &columns {
+            lf = lf.select(cols.iter().map(|c| col(c.as_str())).collect::<Vec<_>>());
+        }
+        match profile::profile(lf, &opts) {
+            Ok(p) => break p,
+            Err(ProfileError::Polars(msg)) if src.report.sample.is_full() && attempts < 4 => {
+                let bad = src.diagnose()?;
+                if bad.is_empty() {
+                    bar.finish_and_clear();
+                    bail!(failed(&msg, &args.inputs));
+                }
+                let names: Vec<String> = bad.iter().map(|(n, _)| n.clone()).collect();
+                for (name, value) in &bad {
+                    bar.suspend(|| {
+                        eprintln!(
+                            "note   column {name} was inferred from the first {} rows, but later holds {}: reading it as text and starting again",
+                            thousands(source::FULL_INFER_ROWS as u64),
+                            quoted(value, 30)
+                        )
+                    });
+                }
+                src.demote(&names);
+                bar.set_position(0);
+            }
+            Err(e) => {
+                bar.finish_and_clear();
+                bail!(failed(&e.to_string(), &args.inputs));
+            }
+        }
+    };
+    bar.finish_and_clear();
+    profile.dataset.inputs = args.inputs.clone();
+    profile.dataset.sample = Some(src.report.sample.to_string());
+
+    let text = match args.report {
+        ReportFormat::Json => profile.to_json(),
+        ReportFormat::Table => {
+            let color = args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            profile::render::table(&profile, 100, color)
+        }
+    };
+    match &args.output {
+        Some(path) => write_atomic(path, &text)?,
+        None => super::print_stdout(&text)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn failed(msg: &str, inputs: &[String]) -> String {
+    format!("profiling {} failed: {msg}", inputs.join(", "))
+}
+
+/// The requested columns, each checked against the input.
+fn check_columns(cols: &[String], src: &Source) -> anyhow::Result<Vec<String>> {
+    let schema = src.schema()?;
+    let names: Vec<&str> = schema.iter_names().map(|n| n.as_str()).collect();
+    let mut out = Vec::new();
+    for c in cols {
+        let c = c.trim();
+        if c.is_empty() {
+            continue;
+        }
+        if !names.contains(&c) {
+            bail!(
+                "--columns: no column \"{c}\" in the input{}; the columns are: {}",
+                suggestion_suffix(c, names.iter().copied()),
+                names.join(", ")
+            );
+        }
+        if !out.iter().any(|o| o == c) {
+            out.push(c.to_string());
+        }
+    }
+    if out.is_empty() {
+        bail!("--columns names no column; give comma-separated names like --columns a,b");
+    }
+    Ok(out)
+}
+
+fn parent(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn check_dir(path: &Path) -> anyhow::Result<()> {
+    let dir = parent(path);
+    if !dir.is_dir() {
+        bail!(
+            "output directory {} does not exist; create it first (mkdir -p {})",
+            dir.display(),
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+/// Write through a temporary file in the same directory, renamed into place.
+fn write_atomic(path: &Path, text: &str) -> anyhow::Result<()> {
+    let dir = parent(path);
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".wort-")
+        .suffix(".part")
+        .tempfile_in(&dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    tmp.write_all(text.as_bytes())
+        .and_then(|_| {
+            if text.ends_with('\n') {
+                Ok(())
+            } else {
+                tmp.write_all(b"\n")
+            }
+        })
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(path).map_err(|e| e.error).with_context(|| {
+        format!(
+            "cannot move the finished report into place at {}",
+            path.display()
+        )
+    })?;
+    Ok(())
+}
+
+fn progress(src: &Source) -> indicatif::ProgressBar {
+    let total = src.report.sample_rows.or(match src.report.sample {
+        Sample::Full => src.report.total_rows,
+        _ => None,
+    });
+    let target = indicatif::ProgressDrawTarget::stderr();
+    let bar = match total {
+        Some(n) => {
+            let b = indicatif::ProgressBar::with_draw_target(Some(n), target);
+            b.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} profiling {bar:30} {human_pos}/{human_len} rows {elapsed}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            b
+        }
+        None => {
+            let b = indicatif::ProgressBar::with_draw_target(None, target);
+            b.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} profiling {human_pos} rows {elapsed}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            b
+        }
+    };
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}

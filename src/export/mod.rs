@@ -1,0 +1,58 @@
+//! Recipe -> a PySpark job, a Spark SQL query, DataBrew recipe JSON; and DataBrew
+//! recipe JSON -> recipe.
+//!
+//! Each step translates itself (`StepImpl::pyspark`, `sql`, `databrew` in its family
+//! file); this module holds what the translations share and assembles the output:
+//!
+//! - [`pyspark`]: the job script. Its helpers (`runtime.py`) reproduce the semantics of
+//!   `recipe::apply` on Spark (null handling, text conversions, row order, statistics);
+//!   [`read::ReadSpec`] carries how wort read the input (dialect, null tokens, types).
+//! - [`sql`]: one query with a CTE per step, for recipes whose steps all have a SQL form.
+//! - [`databrew`]: DataBrew recipe JSON both ways.
+//! - [`text`], [`regex`], [`datefmt`]: quoting, Rust regex -> Java regex, strftime ->
+//!   Spark datetime patterns.
+
+pub mod databrew;
+pub mod datefmt;
+pub mod pyspark;
+pub mod read;
+pub mod regex;
+pub mod sql;
+pub mod text;
+
+use std::fmt;
+
+/// A step that has no translation to the target, with the reason.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Untranslated {
+    /// 1-based step number in the recipe.
+    pub step: usize,
+    pub op: &'static str,
+    pub reason: String,
+}
+
+impl fmt::Display for Untranslated {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "step {} ({}): {}", self.step, self.op, self.reason)
+    }
+}
+
+/// Export failed: the steps that do not translate (never dropped silently).
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{} step(s) have no {target} form:\n{}", steps.len(), list(steps))]
+    Steps {
+        target: &'static str,
+        steps: Vec<Untranslated>,
+    },
+    #[error("{0}")]
+    Other(String),
+}
+
+fn list(steps: &[Untranslated]) -> String {
+    steps
+        .iter()
+        .map(|s| format!("  {s}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,605 @@
+# ---------------------------------------------------------------------------------------
+# wort runtime: the helpers the steps above use, the same in every exported job. They
+# reproduce what `wort run` does (polars) on Spark: null handling, text conversions,
+# row order, statistics. Spark 3.5 or 4.x.
+
+import datetime as _dt
+import math
+from functools import reduce
+
+ROW = "__wort_row"  # input row order: carried through the steps, dropped at the end
+STAT = "__wort_stat"  # a statistic joined onto every row for one step
+
+
+def configure(spark):
+    """Session settings that make Spark behave like wort: a value that does not
+    convert becomes null (not an error), column names are case-sensitive, datetimes
+    are naive (UTC session), unparseable dates are null."""
+    spark.conf.set("spark.sql.ansi.enabled", "false")
+    spark.conf.set("spark.sql.caseSensitive", "true")
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
+    spark.conf.set("spark.sql.legacy.timeParserPolicy", "CORRECTED")
+
+
+def col(name):
+    """A column by its exact name (dots and spaces are part of the name)."""
+    return F.col("`" + name.replace("`", "``") + "`")
+
+
+def data_columns(df):
+    return [c for c in df.columns if c != ROW]
+
+
+def where(sql):
+    """A condition: true where the SQL is true; unknown (null) counts as false."""
+    return F.coalesce(F.expr(sql), F.lit(False))
+
+
+def with_values(df, name, new, cond):
+    """Set `name` to `new` where `cond` holds; elsewhere keep the old value (null for
+    a new column)."""
+    old = col(name) if name in df.columns else F.lit(None)
+    return df.withColumn(name, F.when(cond, new).otherwise(old))
+
+
+def remove_rows(df, remove, cond=None):
+    """Remove the rows where `remove` is true (and `cond`, when given)."""
+    remove = F.coalesce(remove, F.lit(False))
+    if cond is not None:
+        remove = remove & cond
+    # A column first: the test may use a window function (first_of), which Spark does
+    # not allow inside a filter.
+    return df.withColumn(STAT, remove).where(~F.col(STAT)).drop(STAT)
+
+
+def keep_columns(df, names):
+    return df.select(*[col(n) for n in names], col(ROW))
+
+
+def duplicate_column(df, name, to):
+    out = []
+    for c in data_columns(df):
+        out.append(col(c))
+        if c == name:
+            out.append(col(c).alias(to))
+    return df.select(*out, col(ROW))
+
+
+def move_column(df, name, index):
+    names = [c for c in data_columns(df) if c != name]
+    names.insert(min(index, len(names)), name)
+    return keep_columns(df, names)
+
+
+def place_after(df, before, anchor, new):
+    """Put the `new` columns that did not exist `before` right after `anchor`."""
+    order = []
+    for c in before:
+        order.append(c)
+        if c == anchor:
+            order.extend(n for n in new if n not in before)
+    return keep_columns(df, order)
+
+
+def sort_rows(df, keys):
+    """Stable sort by (name, descending) keys, missing values last; the new order
+    becomes the row order."""
+    order = [col(c).desc_nulls_last() if d else col(c).asc_nulls_last() for c, d in keys]
+    df = df.orderBy(*order, col(ROW))
+    return df.withColumn(ROW, F.monotonically_increasing_id())
+
+
+def first_of(names):
+    """True for the first row (in row order) of each group of equal values."""
+    w = Window.partitionBy(*[col(n) for n in names]).orderBy(col(ROW))
+    return F.row_number().over(w) == 1
+
+
+def any_null(names):
+    return reduce(lambda a, b: a | b, [col(n).isNull() for n in names], F.lit(False))
+
+
+def dtype(df, name):
+    return df.schema[name].dataType
+
+
+def is_integral(dt):
+    return isinstance(dt, (T.ByteType, T.ShortType, T.IntegerType, T.LongType))
+
+
+def is_floating(dt):
+    return isinstance(dt, (T.FloatType, T.DoubleType))
+
+
+def with_stats(df, **aggs):
+    """Join one-row aggregates (over all of `df`) onto every row."""
+    stats = df.agg(*[a.alias(k) for k, a in aggs.items()])
+    return df.crossJoin(F.broadcast(stats))
+
+
+# --- text ------------------------------------------------------------------------------
+
+INT_TEXT = r"^[+-]?[0-9]+$"
+FLOAT_TEXT = r"(?i)^[+-]?(([0-9]+[.]?[0-9]*|[.][0-9]+)(e[+-]?[0-9]+)?|inf|infinity|nan)$"
+
+
+def strip(c):
+    """Remove leading and trailing (Unicode) whitespace."""
+    return F.regexp_replace(c, r"(?U)^\s+|\s+\z", "")
+
+
+def _float_text(x):
+    """A float the way polars writes it: shortest digits that read back exactly, plain
+    notation for exponents -5..15 (with ".0" when whole), else 1.5e+20 / 1e-7."""
+    if x is None:
+        return None
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    r = repr(float(x))
+    sign = "-" if r.startswith("-") else ""
+    r = r.lstrip("-")
+    mant, _, exp = r.partition("e")
+    whole, _, frac = mant.partition(".")
+    digits = whole + frac
+    point = len(whole) + (int(exp) if exp else 0)
+    stripped = digits.lstrip("0")
+    if not stripped.strip("0"):
+        return sign + "0.0"
+    point -= len(digits) - len(stripped)
+    digits = stripped.rstrip("0")
+    e = point - 1
+    if -5 <= e <= 15:
+        if e >= 0:
+            head = digits[: e + 1].ljust(e + 1, "0")
+            tail = digits[e + 1 :] or "0"
+            return sign + head + "." + tail
+        return sign + "0." + "0" * (-e - 1) + digits
+    m = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+    return sign + m + "e" + ("+" if e >= 0 else "-") + str(abs(e))
+
+
+float_text = F.udf(_float_text, T.StringType())
+
+
+def as_text(df, name):
+    """A column as text, written the way wort writes it."""
+    c, dt = col(name), dtype(df, name)
+    if isinstance(dt, T.StringType):
+        return c
+    if is_floating(dt):
+        return float_text(c.cast("double"))
+    if isinstance(dt, (T.TimestampType, T.TimestampNTZType)):
+        return F.date_format(c, "yyyy-MM-dd HH:mm:ss.SSSSSS")
+    return c.cast("string")
+
+
+def text_to_float(t):
+    return F.when(t.rlike(FLOAT_TEXT), t.cast("double"))
+
+
+def text_to_int(t):
+    """"12", "+12", "12.0" and "1e3" convert; "12.5" does not (no silent truncation)."""
+    direct = F.when(t.rlike(INT_TEXT), t.cast("bigint"))
+    f = text_to_float(t)
+    whole = F.when(~F.isnan(f) & (F.abs(f) < 9.2e18) & (f == F.floor(f)), f.cast("bigint"))
+    return F.coalesce(direct, whole)
+
+
+def text_to_bool(t):
+    low = F.lower(t)
+    return F.when(low.isin("true", "t", "yes", "y", "1"), F.lit(True)).when(
+        low.isin("false", "f", "no", "n", "0"), F.lit(False)
+    ).otherwise(F.lit(None).cast("boolean"))
+
+
+def _title_case(s):
+    if s is None:
+        return None
+    out, start = [], True
+    for ch in s:
+        if ch.isalnum():
+            out.append(ch.upper() if start else ch.lower())
+            start = False
+        else:
+            out.append(ch)
+            start = ch not in "'\u2019"
+    return "".join(out)
+
+
+def _sentence_case(s):
+    if s is None:
+        return None
+    out, seen = [], False
+    for ch in s:
+        if not seen and ch.isalpha():
+            out.append(ch.upper())
+            seen = True
+        else:
+            out.append(ch.lower())
+    return "".join(out)
+
+
+title_case = F.udf(_title_case, T.StringType())
+sentence_case = F.udf(_sentence_case, T.StringType())
+
+
+def trim_text(c, collapse=False):
+    c = strip(c)
+    if collapse:
+        c = F.regexp_replace(c, r"(?U)\s+", " ")
+    return c
+
+
+def extract(c, pattern):
+    """The first capture group of `pattern`, null when the text does not match."""
+    return F.when(c.rlike(pattern), F.regexp_extract(c, pattern, 1))
+
+
+def split_column(df, name, delimiter, into, cond=None):
+    """Split at a delimiter (a Java regex) into the `into` columns, the last one taking
+    the rest; missing parts are null."""
+    before = data_columns(df)
+    # Split once, before any of the new columns replaces the one split.
+    df = df.withColumn(STAT, F.split(col(name), delimiter, len(into)))
+    for i, n in enumerate(into):
+        part = F.col(STAT).getItem(i)
+        df = df.withColumn(n, part) if cond is None else with_values(df, n, part, cond)
+    return place_after(df.drop(STAT), before, name, into)
+
+
+def merge_columns(df, names, separator):
+    """Join the columns' text with `separator`, skipping missing parts; null when all
+    are missing."""
+    parts = [as_text(df, n) for n in names]
+    all_missing = reduce(lambda a, b: a & b, [col(n).isNull() for n in names])
+    return F.when(all_missing, F.lit(None).cast("string")).otherwise(F.concat_ws(separator, *parts))
+
+
+def mask_text(c, first, last, symbol):
+    """Hide characters behind `symbol`, keeping `first` leading and `last` trailing
+    ones; values no longer than first + last are hidden entirely."""
+    n = F.length(c)
+    hide = lambda e: F.regexp_replace(e, "(?s).", symbol)  # noqa: E731
+    head = c.substr(F.lit(1), F.lit(first))
+    middle = c.substr(F.lit(first + 1), n - first - last)
+    tail = c.substr(n - last + 1, F.lit(last))
+    kept = F.concat(head, hide(middle), tail) if last > 0 else F.concat(head, hide(middle))
+    return F.when(n <= first + last, hide(c)).otherwise(kept)
+
+
+def hash_text(df, name, salt):
+    """SHA-256 of salt + the value's text, 64 lower-case hex digits."""
+    return F.sha2(F.concat(F.lit(salt), as_text(df, name)), 256)
+
+
+# --- types -----------------------------------------------------------------------------
+
+# What polars tries when no format is given: the first value that fits one of the groups
+# picks the group; every value is then parsed with the formats of that group.
+DATE_GROUPS = @DATE_GROUPS@
+DATETIME_GROUPS = @DATETIME_GROUPS@
+
+
+def _fits(value, fmt):
+    tries = [fmt.replace("%.f", ""), fmt.replace("%.f", ".%f")] if "%.f" in fmt else [fmt]
+    for f in tries:
+        try:
+            _dt.datetime.strptime(value, f)
+            return True
+        except ValueError:
+            pass
+    return False
+
+
+def infer_patterns(df, name, datetime):
+    """The Spark patterns polars would infer for a text column (from its first values,
+    in row order)."""
+    groups = DATETIME_GROUPS if datetime else DATE_GROUPS
+    first = (
+        df.where(col(name).isNotNull())
+        .orderBy(col(ROW))
+        .select(strip(col(name)).alias("v"))
+        .limit(1000)
+        .collect()
+    )
+    for row in first:
+        for group in groups:
+            if any(_fits(row.v, strftime) for strftime, _ in group):
+                return [pattern for _, pattern in group]
+    if not first:
+        return ["yyyy-M-d"]
+    raise ValueError(
+        "cannot work out the date format of column %r from values like %r; give the step a format"
+        % (name, first[0].v)
+    )
+
+
+def to_datetime(c, pattern):
+    return F.to_timestamp_ntz(c, F.lit(pattern))
+
+
+def parse_dates(df, name, patterns, datetime):
+    """Text to date (or datetime) with each pattern in turn; the first that fits wins;
+    values that fit none become null. No patterns: inferred like polars does."""
+    t = strip(col(name))
+    if patterns is None:
+        patterns = infer_patterns(df, name, datetime)
+    parse = to_datetime if datetime else F.to_date
+    parts = [parse(t, p) for p in patterns]
+    return parts[0] if len(parts) == 1 else F.coalesce(*parts)
+
+
+def cast_expr(df, name, to, parse=None, print=None):
+    """The conversion `wort` does for a cast step; values that do not convert become
+    null. `parse`/`print`: the Spark pattern for text -> date and date -> text."""
+    c, dt = col(name), dtype(df, name)
+    text = isinstance(dt, T.StringType)
+    temporal = isinstance(dt, (T.DateType, T.TimestampType, T.TimestampNTZType))
+    if text and to == "int":
+        return text_to_int(strip(c))
+    if text and to == "float":
+        return text_to_float(strip(c))
+    if text and to == "bool":
+        return text_to_bool(strip(c))
+    if text and to in ("date", "datetime"):
+        return parse_dates(df, name, None if parse is None else [parse], to == "datetime")
+    if temporal and to == "string" and print is not None:
+        return F.date_format(c, print)
+    if to == "string":
+        return as_text(df, name)
+    if to == "bool" and isinstance(dt, T.NumericType):
+        return c != 0
+    if to == "int" and is_floating(dt):
+        return F.when(~F.isnan(c) & (F.abs(c) < 9.2e18), c.cast("bigint"))
+    if to == "int" and isinstance(dt, T.DateType):
+        return F.datediff(c, F.lit("1970-01-01").cast("date")).cast("bigint")
+    if to == "int" and isinstance(dt, T.TimestampNTZType):
+        return F.unix_micros(c.cast("timestamp"))
+    if to == "float" and temporal:
+        return cast_expr(df, name, "int").cast("double")
+    if to == "datetime":
+        return c.cast("timestamp_ntz")
+    return c.cast({"int": "bigint", "float": "double", "bool": "boolean", "date": "date"}[to])
+
+
+def fill_missing(df, name, strategy, value=None, cond=None):
+    """Replace missing values (only where `cond` holds, when given)."""
+    c, dt = col(name), dtype(df, name)
+    if strategy == "value":
+        fill = F.lit(value).cast(dt)
+    elif strategy == "empty":
+        fill = F.lit("")
+    elif strategy in ("mean", "median"):
+        stat = F.avg(c) if strategy == "mean" else F.percentile(c, 0.5)
+        df = with_stats(df, **{STAT: stat})
+        fill = col(STAT)
+        if is_integral(dt):  # the mean of whole numbers is rounded, half to even
+            fill = F.bround(fill, 0).cast(dt)
+    elif strategy == "mode":  # the most common value; ties: the smallest
+        counts = df.where(c.isNotNull()).groupBy(c.alias("v")).count()
+        mode = counts.agg(F.min_by("v", F.struct(-F.col("count"), F.col("v"))).alias(STAT))
+        df = df.crossJoin(F.broadcast(mode))
+        fill = col(STAT)
+    elif strategy == "previous":
+        w = Window.orderBy(col(ROW)).rowsBetween(Window.unboundedPreceding, 0)
+        fill = F.last(c, ignorenulls=True).over(w)
+    elif strategy == "next":
+        w = Window.orderBy(col(ROW)).rowsBetween(0, Window.unboundedFollowing)
+        fill = F.first(c, ignorenulls=True).over(w)
+    else:
+        raise ValueError("unknown fill strategy %r" % strategy)
+    missing = c.isNull() if cond is None else c.isNull() & cond
+    df = df.withColumn(name, F.when(missing, fill).otherwise(c))
+    return df.drop(STAT) if STAT in df.columns else df
+
+
+def outliers(df, name, method, threshold, action, to=None, cond=None):
+    """Values outside the bounds of `method` (statistics over the rows where `cond`
+    holds) are flagged, removed, clipped or set to null."""
+    x = col(name).cast("double")
+    basis = df if cond is None else df.where(cond)
+    t = F.lit(float(threshold))
+    if method == "zscore":  # mean +- t sample standard deviations
+        stats = basis.agg(F.avg(x).alias("m"), F.stddev_samp(x).alias("s"))
+        stats = stats.select(
+            (F.col("m") - t * F.col("s")).alias("lo"), (F.col("m") + t * F.col("s")).alias("hi")
+        )
+    elif method == "modified_zscore":  # median +- t * MAD / 0.6745
+        med = basis.agg(F.percentile(x, 0.5).alias("med"))
+        mad = basis.crossJoin(med).agg(
+            F.first("med").alias("med"), F.percentile(F.abs(x - F.col("med")), 0.5).alias("mad")
+        )
+        spread = t * F.col("mad") / F.lit(0.6745)
+        stats = mad.select((F.col("med") - spread).alias("lo"), (F.col("med") + spread).alias("hi"))
+    elif method == "iqr":  # quartiles -+ t * IQR (linear interpolation)
+        q = basis.agg(F.percentile(x, 0.25).alias("q1"), F.percentile(x, 0.75).alias("q3"))
+        iqr = F.col("q3") - F.col("q1")
+        stats = q.select((F.col("q1") - t * iqr).alias("lo"), (F.col("q3") + t * iqr).alias("hi"))
+    else:
+        raise ValueError("unknown outlier method %r" % method)
+    lo, hi = STAT + "_lo", STAT + "_hi"
+    df = df.crossJoin(F.broadcast(stats.select(F.col("lo").alias(lo), F.col("hi").alias(hi))))
+    outside = F.coalesce((x < col(lo)) | (x > col(hi)), F.lit(False))
+    if cond is not None:
+        outside = outside & cond
+    c = col(name)
+    if action == "remove":
+        df = df.where(~outside)
+    elif action == "flag":
+        df = df.withColumn(to, outside)
+    elif action == "null":
+        df = df.withColumn(name, F.when(outside, F.lit(None)).otherwise(c))
+    elif action == "clip":
+        dt = dtype(df, name)
+        low, high = col(lo), col(hi)
+        if is_integral(dt):  # whole numbers inside the bounds
+            low, high = F.ceil(low), F.floor(high)
+        clipped = F.when(x < low, low).otherwise(high).cast(dt)
+        df = df.withColumn(name, F.when(outside, clipped).otherwise(c))
+    else:
+        raise ValueError("unknown outlier action %r" % action)
+    return df.drop(lo, hi)
+
+
+# --- reading and writing ---------------------------------------------------------------
+
+
+def _convert(c, conversion):
+    """The conversion wort inferred for a text column."""
+    kind, _, pattern = conversion.partition(" ")
+    if kind == "int":
+        return F.when(c.rlike(INT_TEXT), c.cast("bigint"))
+    if kind == "float":
+        return text_to_float(c)
+    if kind == "bool":
+        low = F.lower(c)
+        return F.when(low == "true", F.lit(True)).when(low == "false", F.lit(False))
+    if kind == "date":
+        return F.to_date(c, pattern)
+    if kind == "datetime":
+        return to_datetime(c, pattern)
+    raise ValueError("unknown conversion %r" % conversion)
+
+
+def _spark_type(name):
+    return {
+        "string": T.StringType(),
+        "bigint": T.LongType(),
+        "int": T.IntegerType(),
+        "double": T.DoubleType(),
+        "float": T.FloatType(),
+        "boolean": T.BooleanType(),
+        "date": T.DateType(),
+        "timestamp_ntz": T.TimestampNTZType(),
+        "timestamp": T.TimestampType(),
+    }[name]
+
+
+def read_input(spark, inputs):
+    """Read the inputs the way wort reads them (READ, COLUMNS), with the row order
+    in ROW."""
+    fmt = READ["format"]
+    columns = COLUMNS
+    schema = None
+    if columns is not None:
+        schema = T.StructType([T.StructField(n, _spark_type(t)) for n, t, _ in columns])
+    if fmt == "csv":
+        skip = READ["skip_records"]
+        header = READ["header"] and skip == 0
+        reader = (
+            spark.read.option("sep", READ["delimiter"])
+            .option("quote", READ["quote"] if READ["quote"] is not None else "\u0000")
+            .option("escape", READ["escape"] if READ["escape"] is not None else "\u0000")
+            .option("header", header)
+            .option("encoding", READ["encoding"])
+            .option("multiLine", READ["multiline"])
+            .option("mode", "DROPMALFORMED" if READ["skip_bad_rows"] else "PERMISSIVE")
+            .option("inferSchema", False)
+        )
+        if schema is not None:
+            reader = reader.schema(schema)
+        df = reader.csv(list(inputs))
+    elif fmt == "parquet":
+        df = spark.read.parquet(*inputs)
+    elif fmt in ("json", "ndjson"):
+        reader = spark.read.option("multiLine", fmt == "json")
+        if schema is not None:
+            reader = reader.schema(schema)
+        df = reader.json(list(inputs))
+    else:
+        raise ValueError("unknown input format %r" % fmt)
+
+    # Row order: file by file (in name order), then position in the file.
+    several = len(set(df.inputFiles())) > 1
+    if several or (fmt == "csv" and READ["skip_records"] > 0):
+        df = df.withColumn("__wort_file", F.input_file_name())
+        pos = F.monotonically_increasing_id()
+        df = df.withColumn(ROW, F.struct(F.col("__wort_file").alias("file"), pos.alias("pos")))
+    else:
+        df = df.withColumn(ROW, F.monotonically_increasing_id())
+    if fmt == "csv" and READ["skip_records"] > 0:
+        # Lines before the header (and the header itself): the first records of each file.
+        pos = F.col(ROW).getField("pos")
+        starts = df.groupBy("__wort_file").agg(F.min(pos).alias("__wort_start"))
+        df = df.join(F.broadcast(starts), "__wort_file")
+        df = df.where(pos >= F.col("__wort_start") + READ["skip_records"]).drop("__wort_start")
+    if "__wort_file" in df.columns:
+        df = df.drop("__wort_file")
+
+    if fmt != "parquet":
+        tokens = READ["null_values"]
+        for name, kind, conversion in columns or [(n, t, None) for n, t in df.dtypes if n != ROW]:
+            c = col(name)
+            if kind == "string" and tokens:
+                c = F.when(c.isin(*tokens), F.lit(None).cast("string")).otherwise(c)
+            if conversion is not None:
+                c = _convert(c, conversion)
+            if kind == "string" and (tokens or conversion is not None):
+                df = df.withColumn(name, c)
+    return df
+
+
+def write_output(df, output, output_format="parquet", keep_order=True):
+    """Write the result (in row order unless keep_order is False), replacing `output`."""
+    if keep_order:
+        df = df.orderBy(col(ROW))
+    df = df.drop(ROW)
+    writer = df.write.mode("overwrite")
+    if output_format == "csv":
+        writer.option("header", True).csv(output)
+    elif output_format == "json":
+        writer.json(output)
+    elif output_format == "parquet":
+        writer.parquet(output)
+    else:
+        raise ValueError("unknown output format %r (parquet, csv or json)" % output_format)
+
+
+def run(spark, inputs, output, output_format="parquet", keep_order=True):
+    """Read `inputs`, apply the recipe, write `output`."""
+    configure(spark)
+    df = read_input(spark, inputs)
+    df = transform(df)
+    write_output(df, output, output_format, keep_order)
+
+
+def main(argv=None):
+    argv = sys.argv if argv is None else argv
+    try:
+        from awsglue.utils import getResolvedOptions
+    except ImportError:
+        getResolvedOptions = None
+    if getResolvedOptions is not None and "--input" in argv:
+        # AWS Glue: job parameters --input (comma-separated), --output, --output_format.
+        from awsglue.context import GlueContext
+        from awsglue.job import Job
+        from pyspark.context import SparkContext
+
+        names = ["input", "output"] + [
+            n for n in ("JOB_NAME", "output_format") if "--" + n in argv
+        ]
+        args = getResolvedOptions(argv, names)
+        glue = GlueContext(SparkContext.getOrCreate())
+        job = Job(glue)
+        job.init(args.get("JOB_NAME", "wort-job"), args)
+        inputs = [p for p in args["input"].split(",") if p]
+        run(glue.spark_session, inputs, args["output"], args.get("output_format", "parquet"))
+        job.commit()
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--input", nargs="+", required=True, help="input files, directories or globs")
+    parser.add_argument("--output", required=True, help="output directory (replaced)")
+    parser.add_argument("--output-format", default="parquet", choices=["parquet", "csv", "json"])
+    parser.add_argument("--no-order", action="store_true", help="skip the final sort into input order")
+    args = parser.parse_args(argv[1:])
+    spark = SparkSession.builder.appName(APP_NAME).getOrCreate()
+    try:
+        run(spark, args.input, args.output, args.output_format, not args.no_order)
+    finally:
+        spark.stop()
+
+
+if __name__ == "__main__":
+    main()

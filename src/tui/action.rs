@@ -1,0 +1,151 @@
+//! `Action`: what a key means, as a value. Keys become actions (through the keymap),
+//! and `App::update` is the only place that changes state in response.
+//!
+//! Every action that a key can name has a serde name (`snake_case`, used by the keymap
+//! override file) and a doc line (used by the help screen, the command palette and the
+//! README's keymap table), all written once, in the `actions!` list below.
+
+use ratatui::crossterm::event::KeyEvent;
+use serde::{Deserialize, Serialize};
+
+macro_rules! actions {
+    ($( $(#[$meta:meta])* $variant:ident = $name:literal : $doc:literal ),* $(,)?) => {
+        /// Something the user asked for. The variants after `Input` are internal
+        /// (produced by the app itself, never named in a keymap).
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Action {
+            $( $(#[$meta])* #[serde(rename = $name)] $variant, )*
+            /// A key typed into the text field of a popup.
+            #[serde(skip)]
+            Input(KeyEvent),
+            /// Open the form of a recipe step (from the palette or the menu).
+            #[serde(skip)]
+            OpenStep(String),
+            /// The terminal was resized.
+            #[serde(skip)]
+            Resize(u16, u16),
+        }
+
+        impl Action {
+            /// Every action a key can name, in the order of the help screen.
+            pub const ALL: &'static [Action] = &[$(Action::$variant),*];
+
+            /// The name used in keymap files.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(Action::$variant => $name,)*
+                    Action::Input(_) => "input",
+                    Action::OpenStep(_) => "open_step",
+                    Action::Resize(..) => "resize",
+                }
+            }
+
+            /// One line for the help screen and the palette.
+            pub fn doc(&self) -> &'static str {
+                match self {
+                    $(Action::$variant => $doc,)*
+                    Action::Input(_) => "type into the field",
+                    Action::OpenStep(_) => "open a step's form",
+                    Action::Resize(..) => "the terminal was resized",
+                }
+            }
+
+            /// The action named `name` in a keymap file.
+            pub fn from_name(name: &str) -> Option<Action> {
+                match name {
+                    $($name => Some(Action::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+actions! {
+    Quit = "quit": "quit (asks first when the recipe or rules are unsaved)",
+    Help = "help": "show the keys (this screen)",
+    Undo = "undo": "undo the last change to the recipe",
+    Redo = "redo": "redo what was undone",
+    Save = "save": "save the recipe (JSON) and the rules (DQDL)",
+    Palette = "palette": "command palette: every step and command, fuzzy search",
+    Search = "search": "search the cells of the grid",
+    SearchNext = "search_next": "next search match",
+    SearchPrev = "search_prev": "previous search match",
+    Up = "up": "move up",
+    Down = "down": "move down",
+    Left = "left": "move left",
+    Right = "right": "move right",
+    PageUp = "page_up": "one screen up",
+    PageDown = "page_down": "one screen down",
+    Top = "top": "first row",
+    Bottom = "bottom": "last row",
+    FirstColumn = "first_column": "first column",
+    LastColumn = "last_column": "last column",
+    JumpColumn = "jump_column": "jump to a column by (fuzzy) name",
+    ToggleFreeze = "toggle_freeze": "freeze the first column while scrolling sideways",
+    CellDetail = "cell_detail": "show the whole cell and its row",
+    TransformMenu = "transform_menu": "menu of every recipe step, by category",
+    ToggleProfile = "toggle_profile": "profile panel: the focused column",
+    ToggleDataset = "toggle_dataset": "dataset panel: counts, duplicates, correlations",
+    ToggleRecipe = "toggle_recipe": "recipe panel: the steps; the grid shows the selected step",
+    ToggleRules = "toggle_rules": "rules panel: suggested and written DQDL rules, pass/fail",
+    FocusNext = "focus_next": "move the focus between the grid and the open panel",
+    Cancel = "cancel": "close / cancel running work / clear the filter or search",
+    EditStep = "edit_step": "edit the selected step",
+    ToggleStep = "toggle_step": "disable or enable the selected step",
+    DeleteStep = "delete_step": "delete the selected step",
+    MoveStepUp = "move_step_up": "move the selected step up",
+    MoveStepDown = "move_step_down": "move the selected step down",
+    AcceptRule = "accept_rule": "accept the selected suggested rule",
+    RejectRule = "reject_rule": "reject the selected suggested rule",
+    EditRule = "edit_rule": "edit the selected rule",
+    EditRules = "edit_rules": "edit all the rules as DQDL text",
+    DeleteRule = "delete_rule": "delete the selected rule",
+    FilterFailing = "filter_failing": "show only the rows failing the selected rule",
+    SuggestRules = "suggest_rules": "suggest rules from the data as of the current step",
+    Confirm = "confirm": "confirm (apply the step, run the command, save)",
+    Close = "close": "close the popup",
+    NextField = "next_field": "next field",
+    PrevField = "prev_field": "previous field",
+}
+
+impl Action {
+    /// Whether the command palette lists this action (movement and popup keys are
+    /// left out: they mean nothing without a key).
+    pub fn in_palette(&self) -> bool {
+        !matches!(
+            self,
+            Action::Up
+                | Action::Down
+                | Action::Left
+                | Action::Right
+                | Action::PageUp
+                | Action::PageDown
+                | Action::Confirm
+                | Action::Close
+                | Action::NextField
+                | Action::PrevField
+                | Action::Palette
+                | Action::Input(_)
+                | Action::OpenStep(_)
+                | Action::Resize(..)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_through_serde() {
+        for a in Action::ALL {
+            let json = serde_json::to_string(a).unwrap();
+            assert_eq!(json, format!("\"{}\"", a.name()));
+            let back: Action = serde_json::from_str(&json).unwrap();
+            assert_eq!(&back, a);
+            assert_eq!(Action::from_name(a.name()).as_ref(), Some(a));
+        }
+    }
+}

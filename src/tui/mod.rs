@@ -1,0 +1,144 @@
+//! The workbench: an interactive terminal UI over a sample of the data.
+//!
+//! ```text
+//! key ─ keymap ─> Action ─ App::update ─> State ─ views (&State) ─> screen
+//!                              │   ▲
+//!                   Job ─ worker thread ─ Msg (progress, results)
+//! ```
+//!
+//! - [`action`]: the `Action` enum (serde names, doc lines); [`keymap`]: keys to
+//!   actions by context, with overrides from `keymap.toml`.
+//! - [`app`]: `App::update`, the history of recipe revisions, job orchestration.
+//! - [`state`]: what the views read. [`views`] and [`popups`]: drawing (and, for
+//!   popups, their own key handling).
+//! - [`worker`]: sampling, applying steps, profiling, rules, previews and search run
+//!   on their own threads; [`frames`]: frames cached by the steps that made them.
+//! - [`steps`]: the step catalogue generated from the recipe's JSON Schema, from which
+//!   every step's form is built.
+//!
+//! Every change to the data is a recipe step applied through `recipe::apply`, one
+//! step at a time on the cached frame before it, so the recipe saved here gives the
+//! same result through `wort run`.
+
+pub mod action;
+pub mod app;
+pub mod frames;
+mod fuzzy;
+pub mod input;
+pub mod keymap;
+pub mod popups;
+pub mod session;
+pub mod state;
+pub mod steps;
+pub mod views;
+pub mod worker;
+
+use std::io;
+use std::time::Duration;
+
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+
+pub use action::Action;
+pub use app::{App, OpenOptions};
+pub use keymap::Keymap;
+
+/// Put the terminal back as it was (raw mode off, main screen, cursor shown).
+fn restore_terminal() {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        io::stdout(),
+        LeaveAlternateScreen,
+        ratatui::crossterm::cursor::Show
+    );
+}
+
+/// Restores the terminal when dropped (on return and on error).
+struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// A panic on the UI thread restores the terminal before the message is printed;
+/// panics on job threads are caught and reported in the status line instead, so
+/// their messages are not printed over the screen.
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let name = std::thread::current().name().map(str::to_string);
+        if name.as_deref() == Some("wort-job") {
+            return;
+        }
+        restore_terminal();
+        previous(info);
+    }));
+}
+
+/// Run the workbench in the terminal until the user quits.
+pub fn run(mut opts: OpenOptions) -> anyhow::Result<()> {
+    if let Ok((w, h)) = ratatui::crossterm::terminal::size() {
+        opts.size = (w, h);
+    }
+    let mut app = App::new(opts)?;
+    install_panic_hook();
+    enable_raw_mode()?;
+    let _guard = TerminalGuard;
+    execute!(io::stdout(), EnterAlternateScreen)?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    terminal.clear()?;
+    let result = event_loop(&mut terminal, &mut app);
+    drop(terminal);
+    drop(_guard);
+    result?;
+    if let Some(e) = app.fatal() {
+        anyhow::bail!("{e}");
+    }
+    Ok(())
+}
+
+fn event_loop(
+    terminal: &mut Terminal<CrosstermBackend<io::Stdout>>,
+    app: &mut App,
+) -> anyhow::Result<()> {
+    let mut dirty = true;
+    loop {
+        if dirty || app.state.busy() {
+            terminal.draw(|f| app.draw(f))?;
+            dirty = false;
+        }
+        if app.state.quit {
+            return Ok(());
+        }
+        let timeout = if app.state.busy() {
+            Duration::from_millis(80)
+        } else {
+            Duration::from_millis(400)
+        };
+        if event::poll(timeout)? {
+            // Take every pending event before drawing again, so a held key does not
+            // queue up frames.
+            loop {
+                match event::read()? {
+                    Event::Key(k) if k.kind != KeyEventKind::Release => app.handle_key(k),
+                    Event::Resize(w, h) => app.update(Action::Resize(w, h)),
+                    _ => {}
+                }
+                dirty = true;
+                if app.state.quit || !event::poll(Duration::ZERO)? {
+                    break;
+                }
+            }
+        }
+        if app.poll_jobs() {
+            dirty = true;
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! The help screen (`?`), generated from the keymap in effect.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{frame_box, hint, typed};
+use crate::tui::action::Action;
+use crate::tui::keymap::Keymap;
+use crate::tui::state::State;
+
+#[derive(Debug, Clone, Default)]
+pub struct HelpPopup {
+    pub scroll: u16,
+}
+
+pub fn handle(p: &mut HelpPopup, action: &Action) -> bool {
+    match action {
+        Action::Close | Action::Confirm => return false,
+        a if typed(a, '?') || typed(a, 'q') => return false,
+        Action::Down => p.scroll = p.scroll.saturating_add(1),
+        Action::Up => p.scroll = p.scroll.saturating_sub(1),
+        Action::PageDown => p.scroll = p.scroll.saturating_add(15),
+        Action::PageUp => p.scroll = p.scroll.saturating_sub(15),
+        a if typed(a, 'j') => p.scroll = p.scroll.saturating_add(1),
+        a if typed(a, 'k') => p.scroll = p.scroll.saturating_sub(1),
+        _ => {}
+    }
+    true
+}
+
+/// The help text: per context, the keys and what they do.
+pub fn lines(keymap: &Keymap) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for (ctx, rows) in keymap.sections() {
+        lines.push(Line::styled(
+            ctx.title().to_string(),
+            Style::default()
+                .fg(Color::Cyan)
+                .add_modifier(Modifier::BOLD),
+        ));
+        for (keys, action) in rows {
+            let keys = keys
+                .iter()
+                .map(|k| k.to_string())
+                .collect::<Vec<_>>()
+                .join(" ");
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!("  {keys:<16} "),
+                    Style::default().add_modifier(Modifier::BOLD),
+                ),
+                Span::raw(action.doc().to_string()),
+            ]));
+        }
+        lines.push(Line::raw(""));
+    }
+    lines
+}
+
+pub fn render(frame: &mut Frame, area: Rect, p: &HelpPopup, state: &State) {
+    let width = area.width.saturating_sub(4).clamp(30, 100);
+    let height = area.height.saturating_sub(2).max(6);
+    let popup = super::centered(area, width, height);
+    let inner = frame_box(frame, popup, "keys (generated from the keymap)");
+    let body = Rect::new(
+        inner.x,
+        inner.y,
+        inner.width,
+        inner.height.saturating_sub(1),
+    );
+    frame.render_widget(
+        Paragraph::new(lines(&state.keymap)).scroll((p.scroll, 0)),
+        body,
+    );
+    let file = "keymap.toml in the config directory ($WORT_CONFIG_DIR) adds bindings";
+    frame.render_widget(
+        Paragraph::new(Line::styled(
+            format!("↑↓ scroll · Esc close · {file}"),
+            hint(),
+        )),
+        Rect::new(
+            inner.x,
+            inner.y + inner.height.saturating_sub(1),
+            inner.width,
+            1,
+        ),
+    );
+}

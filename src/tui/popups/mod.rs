@@ -1,0 +1,149 @@
+//! Popups, one file each: their state, how they handle actions, how they draw.
+//!
+//! While a popup is open it gets every action; keys without a binding in the popup
+//! context arrive as `Action::Input` (typed text).
+
+pub mod detail;
+pub mod form;
+pub mod help;
+pub mod jump;
+pub mod menu;
+pub mod palette;
+pub mod prompts;
+pub mod rule_edit;
+pub mod rules_editor;
+pub mod save;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, BorderType, Borders, Clear};
+
+use super::action::Action;
+use super::app::App;
+use super::input::LineInput;
+use super::session::Session;
+use super::state::State;
+
+/// The open popup.
+pub enum Popup {
+    Help(help::HelpPopup),
+    Palette(palette::PalettePopup),
+    Menu(menu::MenuPopup),
+    Form(Box<form::FormPopup>),
+    Jump(jump::JumpPopup),
+    Detail(detail::DetailPopup),
+    /// "Quit without saving?"
+    Quit,
+    Save(save::SavePopup),
+    /// "Restore the autosaved session?"
+    Restore(Box<Session>),
+    Rule(rule_edit::RuleEdit),
+    Rules(rules_editor::RulesEditor),
+    /// The search prompt in the status line.
+    Search(LineInput),
+}
+
+/// Give `action` to the open popup.
+pub fn handle(app: &mut App, action: Action) {
+    let Some(mut popup) = app.state.popup.take() else {
+        return;
+    };
+    let keep = match &mut popup {
+        Popup::Help(p) => help::handle(p, &action),
+        Popup::Palette(p) => palette::handle(app, p, action),
+        Popup::Menu(p) => menu::handle(app, p, action),
+        Popup::Form(p) => form::handle(app, p, action),
+        Popup::Jump(p) => jump::handle(app, p, action),
+        Popup::Detail(p) => detail::handle(p, &action),
+        Popup::Quit => prompts::quit(app, &action),
+        Popup::Save(p) => save::handle(app, p, action),
+        Popup::Restore(s) => prompts::restore(app, s, &action),
+        Popup::Rule(p) => rule_edit::handle(app, p, action),
+        Popup::Rules(p) => rules_editor::handle(app, p, action),
+        Popup::Search(input) => prompts::search(app, input, action),
+    };
+    if keep && app.state.popup.is_none() {
+        let is_form = matches!(popup, Popup::Form(_));
+        app.state.popup = Some(popup);
+        if is_form {
+            app.refresh_form();
+        }
+    }
+}
+
+/// Draw the open popup over the screen.
+pub fn render(frame: &mut Frame, state: &State) {
+    let Some(popup) = &state.popup else {
+        return;
+    };
+    let area = frame.area();
+    match popup {
+        Popup::Help(p) => help::render(frame, area, p, state),
+        Popup::Palette(p) => palette::render(frame, area, p),
+        Popup::Menu(p) => menu::render(frame, area, p),
+        Popup::Form(p) => form::render(frame, area, p),
+        Popup::Jump(p) => jump::render(frame, area, p),
+        Popup::Detail(p) => detail::render(frame, area, p, state),
+        Popup::Quit => prompts::render_quit(frame, area, state),
+        Popup::Save(p) => save::render(frame, area, p),
+        Popup::Restore(s) => prompts::render_restore(frame, area, s),
+        Popup::Rule(p) => rule_edit::render(frame, area, p),
+        Popup::Rules(p) => rules_editor::render(frame, area, p),
+        // Drawn by the status bar.
+        Popup::Search(_) => {}
+    }
+}
+
+/// A rectangle `width` x `height` centred in `area` (clamped to it).
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+/// Clear `area` and draw a titled frame; returns the inner area.
+pub fn frame_box(frame: &mut Frame, area: Rect, title: &str) -> Rect {
+    frame.render_widget(Clear, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(Style::default().fg(Color::Cyan))
+        .title(Line::styled(
+            format!(" {title} "),
+            Style::default().add_modifier(Modifier::BOLD),
+        ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    inner
+}
+
+/// The dim hint style.
+pub fn hint() -> Style {
+    Style::default().fg(Color::DarkGray)
+}
+
+/// Whether a typed key is this character (no ctrl).
+pub fn typed(action: &Action, c: char) -> bool {
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+    matches!(action, Action::Input(k) if k.code == KeyCode::Char(c) && !k.modifiers.contains(KeyModifiers::CONTROL))
+}
+
+/// Cut a string to `width` characters, with an ellipsis when cut.
+pub fn cut(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else if width == 0 {
+        String::new()
+    } else {
+        let mut t: String = s.chars().take(width - 1).collect();
+        t.push('…');
+        t
+    }
+}

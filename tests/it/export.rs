@@ -1,0 +1,1297 @@
+//! `wort export` / `wort import`: PySpark jobs, Spark SQL, DataBrew JSON; and parity
+//! with `wort run` on real Spark (one Spark session runs every case: tests/spark/harness.py).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use assert_cmd::Command;
+use polars::prelude::*;
+use predicates::str::contains;
+
+use super::root;
+use wort::export::databrew;
+use wort::recipe::Recipe;
+use wort::transform::Op;
+
+fn wort() -> Command {
+    let mut c = Command::cargo_bin("wort").expect("binary");
+    c.env("NO_COLOR", "1");
+    c
+}
+
+/// Messy data every step case runs on: NA / N/A tokens, empty cells, a quoted line
+/// break, an exact duplicate row, outliers, text with odd spacing and case, numbers and
+/// dates as text with junk.
+const MESSY: &str = "\
+id,name,city,amount,qty,joined,seen_at,active,code,raw_date,raw_num,raw_iso,tags,email,note
+1,  alice  smith ,new york,12.5,3,2023-01-05,2023-01-05 10:00:00,true,A-001,05/01/2023,12,2023-01-05,a|b|c,alice@example.com,\"Call first; gate\"
+2,BOB JONES,NA,NA,5,2023-02-10,2023-02-10 11:30:00,false,B-002,2023-02-10,12.0,2023-02-10,x|y,bob@test.org,
+3,carol o'neil,boston,7.25,,N/A,2023-03-15 09:15:00,true,C-003,15/03/2023,x,unknown,solo,carol@mail.net,vip
+4,dave,boston,1000.0,4,2023-04-01,2023-04-01 00:00:00,false,D-004,01/04/2023, 7 ,2023-04-01,p|q|r|s,dave@example.com,\"He said \"\"hi\"\"\"
+5,Eve-Marie,chicago,15,2,2023-05-20,2023-05-20 23:59:59,true,E-005,NA,1e3,2023-05-20,,eve@example.com,
+6,  alice  smith ,new york,12.5,3,2023-01-05,2023-01-05 10:00:00,true,A-001,05/01/2023,12,2023-01-05,a|b|c,alice@example.com,\"Call first; gate\"
+7,frank,chicago,-3.5,100,2023-06-30,2023-06-30 12:00:00,false,F-007,30/06/2023,3.5,2023-06-30,m|n,frank@x.io,
+8,grace,,22.75,6,2023-07-04,2023-07-04 08:00:00,true,G-008,04/07/2023,-2,2023-07-04,a,grace@example.com,\"multi
+line note\"
+9,NA,boston,9.99,7,2023-08-15,2023-08-15 15:45:30,true,H-009,15/08/2023,abc,2023-08-15,b|c,heidi@example.com,
+10,ivan,new york,0,1,2023-09-09,2023-09-09 09:09:09,false,I-010,2023-09-09,0,2023-09-09,c,ivan@example.com,ok
+11,judy,chicago,11.5,5,2023-10-10,2023-10-10 10:10:10,true,J-011,10/10/2023,+5,2023-10-10,d|e,judy@example.com,
+12,KARL,new york,13,4,2023-11-11,2023-11-11 11:11:11,NA,K-012,11/11/2023,12.5,2023-11-11,e,karl@example.com,
+13,liz,boston,8.5,6,2023-12-12,2023-12-12 12:12:12,false,L-013,12/12/2023,inf,2023-12-12,f|g,liz@example.com,
+14,mike,chicago,14.25,5,2024-01-01,2024-01-01 00:00:01,true,M-014,01/01/2024,99,2024-01-01,g,mike@example.com,late
+15,nina,,10,3,2024-02-29,2024-02-29 14:00:00,true,N-015,29/02/2024,7,2024-02-29,h|i,nina@example.com,
+16,oscar,new york,12.5,4,2024-03-03,2024-03-03 03:03:03,false,O-016,03/03/2024,8,2024-03-03,,oscar@example.com,
+17,peggy,boston,9.5,5,2024-04-04,2024-04-04 04:04:04,true,P-017,04/04/2024,9,NA,j,peggy@example.com,
+18,quinn,chicago,16,4,2024-05-05,2024-05-05 05:05:05,false,Q-018,05/05/2024,10,2024-05-05,k|l,quinn@example.com,
+19,rita,new york,,6,2024-06-06,2024-06-06 06:06:06,true,R-019,06/06/2024,11,2024-06-06,m,rita@example.com,
+20,sam,boston,12.5,5,2024-07-07,2024-07-07 07:07:07,false,S-020,07/07/2024,-,2024-07-07,n|o,sam@example.com,
+";
+
+/// Recipes over MESSY, named: every op at least once, and `where` on every kind of step
+/// that takes one.
+const CASES: &[(&str, &str)] = &[
+    (
+        "rename",
+        r##"[{"op": "rename", "column": "city", "to": "town"}]"##,
+    ),
+    ("drop", r##"[{"op": "drop", "columns": ["note", "tags"]}]"##),
+    (
+        "select",
+        r##"[{"op": "select", "columns": ["email", "id", "amount"]}]"##,
+    ),
+    (
+        "duplicate",
+        r##"[{"op": "duplicate", "column": "amount", "to": "amount_copy"}]"##,
+    ),
+    (
+        "move",
+        r##"[{"op": "move", "column": "amount", "to_index": 0}, {"op": "move", "column": "id", "to_index": 14}]"##,
+    ),
+    (
+        "cast_text_to_numbers",
+        r##"[{"op": "duplicate", "column": "raw_num", "to": "as_int"}, {"op": "cast", "column": "as_int", "to": "int"},
+        {"op": "duplicate", "column": "raw_num", "to": "as_float"}, {"op": "cast", "column": "as_float", "to": "float"},
+        {"op": "duplicate", "column": "raw_num", "to": "as_bool"}, {"op": "cast", "column": "as_bool", "to": "bool"}]"##,
+    ),
+    (
+        "cast_numbers",
+        r##"[{"op": "cast", "column": "amount", "to": "int"}, {"op": "cast", "column": "qty", "to": "float"},
+        {"op": "cast", "column": "active", "to": "int"}, {"op": "cast", "column": "id", "to": "bool"}]"##,
+    ),
+    (
+        "cast_to_text",
+        r##"[{"op": "duplicate", "column": "amount", "to": "amount_text"}, {"op": "cast", "column": "amount_text", "to": "string"},
+        {"op": "cast", "column": "seen_at", "to": "string"}, {"op": "cast", "column": "joined", "to": "string", "format": "%d/%m/%Y"},
+        {"op": "cast", "column": "active", "to": "string"}, {"op": "cast", "column": "qty", "to": "string"}]"##,
+    ),
+    (
+        "cast_dates",
+        r##"[{"op": "cast", "column": "raw_date", "to": "date", "format": "%d/%m/%Y"}, {"op": "cast", "column": "raw_iso", "to": "date"},
+        {"op": "cast", "column": "seen_at", "to": "date"}, {"op": "cast", "column": "joined", "to": "datetime"}]"##,
+    ),
+    (
+        "cast_where",
+        r##"[{"op": "cast", "column": "raw_num", "to": "int", "where": "id > 5"}]"##,
+    ),
+    (
+        "sort",
+        r##"[{"op": "sort", "by": ["city", "amount"], "descending": [false, true]}]"##,
+    ),
+    (
+        "sort_stable",
+        r##"[{"op": "sort", "by": "active"}, {"op": "fill_missing", "column": "amount", "strategy": "previous"}]"##,
+    ),
+    (
+        "filter_keep",
+        r##"[{"op": "filter", "keep": "amount > 10"}]"##,
+    ),
+    (
+        "filter_remove",
+        r##"[{"op": "filter", "remove": "city = 'boston' OR name IS NULL"}]"##,
+    ),
+    (
+        "filter_where",
+        r##"[{"op": "filter", "remove": "amount < 12", "where": "active"}]"##,
+    ),
+    ("dedupe_rows", r##"[{"op": "dedupe"}]"##),
+    (
+        "dedupe_columns",
+        r##"[{"op": "dedupe", "columns": ["city", "active"]}]"##,
+    ),
+    (
+        "dedupe_where",
+        r##"[{"op": "dedupe", "columns": "city", "where": "qty > 3"}]"##,
+    ),
+    (
+        "fill_value",
+        r##"[{"op": "fill_missing", "column": "amount", "strategy": "value", "value": 0},
+        {"op": "fill_missing", "column": "city", "strategy": "value", "value": "unknown"},
+        {"op": "fill_missing", "column": "joined", "strategy": "value", "value": "2000-01-01"},
+        {"op": "fill_missing", "column": "active", "strategy": "value", "value": false}]"##,
+    ),
+    (
+        "fill_stats",
+        r##"[{"op": "fill_missing", "column": "amount", "strategy": "mean"},
+        {"op": "fill_missing", "column": "qty", "strategy": "median"},
+        {"op": "fill_missing", "column": "city", "strategy": "mode"}]"##,
+    ),
+    (
+        "fill_mean_int",
+        r##"[{"op": "fill_missing", "column": "qty", "strategy": "mean"}, {"op": "fill_missing", "column": "amount", "strategy": "median"}]"##,
+    ),
+    (
+        "fill_neighbours",
+        r##"[{"op": "fill_missing", "column": "city", "strategy": "previous"},
+        {"op": "fill_missing", "column": "amount", "strategy": "next"},
+        {"op": "fill_missing", "column": "name", "strategy": "empty"}]"##,
+    ),
+    (
+        "fill_where",
+        r##"[{"op": "fill_missing", "column": "amount", "strategy": "value", "value": -1, "where": "city = 'new york'"},
+        {"op": "fill_missing", "column": "city", "strategy": "mode", "where": "active"}]"##,
+    ),
+    (
+        "drop_missing",
+        r##"[{"op": "drop_missing", "columns": ["city", "amount"]}]"##,
+    ),
+    (
+        "drop_missing_any",
+        r##"[{"op": "drop", "columns": ["note", "tags", "raw_date", "raw_iso"]}, {"op": "drop_missing"}]"##,
+    ),
+    (
+        "drop_missing_where",
+        r##"[{"op": "drop_missing", "columns": "city", "where": "amount > 15"}]"##,
+    ),
+    (
+        "flag_missing",
+        r##"[{"op": "flag_missing", "column": "city", "to": "no_city"}, {"op": "flag_missing", "column": "amount", "to": "no_amount", "where": "id < 10"}]"##,
+    ),
+    (
+        "case",
+        r##"[{"op": "duplicate", "column": "name", "to": "u"}, {"op": "upper", "column": "u"},
+        {"op": "duplicate", "column": "name", "to": "l"}, {"op": "lower", "column": "l"},
+        {"op": "duplicate", "column": "name", "to": "t"}, {"op": "title", "column": "t"},
+        {"op": "duplicate", "column": "note", "to": "s"}, {"op": "sentence", "column": "s"}]"##,
+    ),
+    (
+        "case_where",
+        r##"[{"op": "upper", "column": "name", "where": "amount > 10"}, {"op": "title", "column": "city", "where": "NOT active"}]"##,
+    ),
+    (
+        "trim",
+        r##"[{"op": "trim", "column": "name"}, {"op": "trim", "column": "raw_num"}, {"op": "trim", "column": "note", "collapse": true}]"##,
+    ),
+    (
+        "replace",
+        r##"[{"op": "replace", "column": "code", "pattern": "-", "with": "."},
+        {"op": "replace", "column": "email", "pattern": "^(\\w+)@(\\w+)\\.(\\w+)$", "with": "$2 at $1 ($$)", "regex": true},
+        {"op": "replace", "column": "note", "pattern": "\\s+", "with": " ", "regex": true},
+        {"op": "replace", "column": "name", "pattern": "$", "with": "\\"}]"##,
+    ),
+    (
+        "replace_where",
+        r##"[{"op": "replace", "column": "city", "pattern": "[aeiou]", "with": "_", "regex": true, "where": "qty >= 5"}]"##,
+    ),
+    (
+        "extract",
+        r##"[{"op": "extract", "column": "email", "pattern": "@(\\w+)\\.", "to": "domain"},
+        {"op": "extract", "column": "code", "pattern": "^([A-Z])-", "to": "letter", "where": "active"}]"##,
+    ),
+    (
+        "split",
+        r##"[{"op": "split", "column": "tags", "delimiter": "|", "into": ["t1", "t2", "t3"]}]"##,
+    ),
+    (
+        "split_where",
+        r##"[{"op": "split", "column": "code", "delimiter": "-", "into": ["code", "num"], "where": "id <= 10"}]"##,
+    ),
+    (
+        "merge",
+        r##"[{"op": "merge", "columns": ["name", "city", "qty", "active", "joined"], "separator": " / ", "to": "label"}]"##,
+    ),
+    (
+        "merge_floats",
+        r##"[{"op": "merge", "columns": ["code", "amount"], "separator": ":", "to": "label", "where": "id <> 3"}]"##,
+    ),
+    (
+        "prefix_suffix",
+        r##"[{"op": "add_prefix", "column": "code", "text": "#"}, {"op": "add_suffix", "column": "city", "text": " (US)", "where": "qty > 4"}]"##,
+    ),
+    (
+        "derive",
+        r##"[{"op": "derive", "column": "total", "expr": "amount * qty"},
+        {"op": "derive", "column": "size", "expr": "CASE WHEN amount > 10 THEN 'big' ELSE 'small' END"},
+        {"op": "derive", "column": "ratio", "expr": "ROUND(amount / qty, 3)"},
+        {"op": "derive", "column": "amount", "expr": "amount + 1", "where": "city = 'chicago'"}]"##,
+    ),
+    (
+        "parse_date",
+        r##"[{"op": "parse_date", "column": "raw_date", "format": ["%d/%m/%Y", "%Y-%m-%d"]}, {"op": "parse_date", "column": "raw_iso"}]"##,
+    ),
+    (
+        "parse_datetime",
+        r##"[{"op": "cast", "column": "seen_at", "to": "string"}, {"op": "parse_date", "column": "seen_at", "format": "%Y-%m-%d %H:%M:%S%.f", "where": "active"}]"##,
+    ),
+    (
+        "format_date",
+        r##"[{"op": "format_date", "column": "joined", "format": "%d %B %Y"}, {"op": "format_date", "column": "seen_at", "format": "%Y-%m-%dT%H:%M", "where": "active"}]"##,
+    ),
+    (
+        "date_part",
+        r##"[{"op": "date_part", "column": "joined", "part": "year", "to": "y"},
+        {"op": "date_part", "column": "joined", "part": "quarter", "to": "q"},
+        {"op": "date_part", "column": "joined", "part": "month", "to": "m"},
+        {"op": "date_part", "column": "joined", "part": "week", "to": "w"},
+        {"op": "date_part", "column": "joined", "part": "day", "to": "d"},
+        {"op": "date_part", "column": "seen_at", "part": "weekday", "to": "wd"},
+        {"op": "date_part", "column": "seen_at", "part": "hour", "to": "h", "where": "active"}]"##,
+    ),
+    (
+        "outliers_flag",
+        r##"[{"op": "outliers", "column": "amount", "method": "zscore", "action": "flag", "to": "z"},
+        {"op": "outliers", "column": "amount", "method": "modified_zscore", "action": "flag", "to": "mz"},
+        {"op": "outliers", "column": "qty", "method": "iqr", "action": "flag", "to": "iq"},
+        {"op": "outliers", "column": "qty", "method": "iqr", "threshold": 0.5, "action": "flag", "to": "iq_where", "where": "active"}]"##,
+    ),
+    (
+        "outliers_remove",
+        r##"[{"op": "outliers", "column": "amount", "method": "iqr", "action": "remove"}]"##,
+    ),
+    (
+        "outliers_clip_null",
+        r##"[{"op": "outliers", "column": "qty", "method": "iqr", "threshold": 1, "action": "clip"},
+        {"op": "outliers", "column": "amount", "method": "zscore", "threshold": 1.5, "action": "clip"},
+        {"op": "outliers", "column": "amount", "method": "modified_zscore", "action": "null", "where": "city <> 'boston'"}]"##,
+    ),
+    (
+        "hash",
+        r##"[{"op": "hash", "column": "email", "salt": "pepper"}, {"op": "hash", "column": "amount"},
+        {"op": "hash", "column": "id", "where": "active"}]"##,
+    ),
+    (
+        "mask",
+        r##"[{"op": "mask", "column": "email", "keep_first": 1, "keep_last": 4, "char": "#"},
+        {"op": "mask", "column": "code", "keep_last": 3}, {"op": "mask", "column": "name", "keep_first": 2, "where": "id > 10"},
+        {"op": "mask", "column": "city", "char": "$"}]"##,
+    ),
+    (
+        "disabled_and_comment",
+        r##"[{"op": "upper", "column": "city", "comment": "shout\nloudly"}, {"op": "drop", "columns": "note", "disabled": true}]"##,
+    ),
+];
+
+/// Write MESSY into `dir`.
+fn messy(dir: &Path) -> PathBuf {
+    let p = dir.join("messy.csv");
+    std::fs::write(&p, MESSY).expect("write messy");
+    p
+}
+
+fn recipe_text(steps: &str) -> String {
+    format!("{{\"wort_recipe\": 1, \"steps\": {steps}}}")
+}
+
+fn recipe(steps: &str) -> Recipe {
+    Recipe::parse(&recipe_text(steps), "test").expect("recipe parses")
+}
+
+fn messy_schema() -> Schema {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = messy(dir.path());
+    let src = wort::source::open(
+        &[p.display().to_string()],
+        &wort::source::ReadOptions {
+            sample: Some(wort::source::Sample::Full),
+            ..Default::default()
+        },
+    )
+    .expect("opens");
+    src.schema().expect("schema")
+}
+
+// ---------------------------------------------------------------------------------------
+// Every op translates
+
+#[test]
+fn every_op_has_a_case_and_a_pyspark_translation() {
+    let mut covered = BTreeSet::new();
+    let read = wort::export::read::ReadSpec::from_options(&Default::default());
+    for (name, steps) in CASES {
+        let r = recipe(steps);
+        for s in &r.steps {
+            covered.insert(s.op.name());
+        }
+        let job = wort::export::pyspark::job(
+            &r,
+            &wort::export::pyspark::JobInfo {
+                recipe_path: name,
+                read: &read,
+            },
+        );
+        assert!(
+            job.is_ok(),
+            "case {name}: {}",
+            job.err().map(|e| e.to_string()).unwrap_or_default()
+        );
+    }
+    let missing: Vec<&&str> = Op::NAMES
+        .iter()
+        .filter(|n| !covered.contains(**n))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "ops without a parity case in tests/it/export.rs CASES (add one): {missing:?}"
+    );
+}
+
+#[test]
+fn pyspark_job_has_a_block_per_step_and_reads_like_wort() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = messy(dir.path());
+    let r = dir.path().join("r.json");
+    std::fs::write(
+        &r,
+        recipe_text(
+            r#"[{"op": "upper", "column": "city", "where": "\"amount\" > 10", "comment": "shout"},
+                {"op": "fill_missing", "column": "qty", "strategy": "median"}]"#,
+        ),
+    )
+    .expect("write");
+    let out = wort()
+        .args([
+            "export",
+            r.to_str().unwrap(),
+            "--to",
+            "pyspark",
+            "--input",
+            data.to_str().unwrap(),
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let job = String::from_utf8(out).expect("utf8");
+    for want in [
+        "# Step 1: upper-case city where \"amount\" > 10",
+        "#   shout",
+        "cond = where(\"`amount` > 10\")",
+        "df = with_values(df, \"city\", F.upper(col(\"city\")), cond)",
+        "# Step 2: fill missing qty with the median",
+        "df = fill_missing(df, \"qty\", \"median\")",
+        "\"delimiter\": \",\"",
+        "\"multiline\": True",
+        "\"null_values\": [\"NA\", \"N/A\"",
+        "(\"joined\", \"string\", \"date yyyy-M-d\")",
+        "(\"seen_at\", \"string\", \"datetime yyyy-M-d H:m:s\")",
+        "(\"qty\", \"string\", \"int\")",
+        "getResolvedOptions",
+        "def run(spark, inputs, output, output_format=\"parquet\", keep_order=True):",
+        "if __name__ == \"__main__\":",
+    ] {
+        assert!(job.contains(want), "job lacks {want:?}:\n{job}");
+    }
+}
+
+#[test]
+fn export_pyspark_without_sample_reads_text_and_says_so() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let r = dir.path().join("r.json");
+    std::fs::write(&r, recipe_text(r#"[{"op": "trim", "column": "a"}]"#)).expect("write");
+    let out = dir.path().join("job.py");
+    wort()
+        .args([
+            "export",
+            r.to_str().unwrap(),
+            "--to",
+            "pyspark",
+            "-o",
+            out.to_str().unwrap(),
+            "--delimiter",
+            ";",
+            "--null-values",
+            "NA,-",
+        ])
+        .assert()
+        .success();
+    let job = std::fs::read_to_string(&out).expect("job");
+    assert!(job.contains("COLUMNS = None"));
+    assert!(job.contains("\"delimiter\": \";\""));
+    assert!(job.contains("\"null_values\": [\"NA\", \"-\"]"));
+    assert!(job.contains("No sample was given"));
+}
+
+// ---------------------------------------------------------------------------------------
+// SQL
+
+#[test]
+fn sql_export_is_one_query_with_a_cte_per_step() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = messy(dir.path());
+    let r = dir.path().join("r.json");
+    std::fs::write(
+        &r,
+        recipe_text(
+            r#"[{"op": "filter", "remove": "city IS NULL"}, {"op": "rename", "column": "qty", "to": "quantity"},
+                {"op": "fill_missing", "column": "amount", "strategy": "median"},
+                {"op": "sort", "by": "amount", "descending": true}]"#,
+        ),
+    )
+    .expect("write");
+    wort()
+        .args([
+            "export",
+            r.to_str().unwrap(),
+            "--to",
+            "sql",
+            "--input",
+            data.to_str().unwrap(),
+            "--table",
+            "orders",
+        ])
+        .assert()
+        .success()
+        .stdout(contains("WITH\n"))
+        .stdout(contains(
+            "step_1 AS (SELECT * FROM `orders` WHERE NOT (COALESCE((city IS NULL), FALSE)))",
+        ))
+        .stdout(contains("`qty` AS `quantity`"))
+        .stdout(contains("percentile(`amount`, 0.5)"))
+        .stdout(contains(
+            "SELECT * FROM step_3\nORDER BY `amount` DESC NULLS LAST",
+        ));
+}
+
+#[test]
+fn sql_export_lists_the_steps_without_a_sql_form() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = messy(dir.path());
+    let r = dir.path().join("r.json");
+    std::fs::write(
+        &r,
+        recipe_text(
+            r#"[{"op": "title", "column": "name"}, {"op": "sort", "by": "id"},
+                {"op": "fill_missing", "column": "city", "strategy": "previous"}, {"op": "trim", "column": "name"}]"#,
+        ),
+    )
+    .expect("write");
+    wort()
+        .args([
+            "export",
+            r.to_str().unwrap(),
+            "--to",
+            "sql",
+            "--input",
+            data.to_str().unwrap(),
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("3 step(s) have no SQL form"))
+        .stderr(contains("step 1 (title)"))
+        .stderr(contains("step 2 (sort)"))
+        .stderr(contains("step 3 (fill_missing)"));
+    // Without a sample there are no columns to list.
+    wort()
+        .args(["export", r.to_str().unwrap(), "--to", "sql"])
+        .assert()
+        .code(2)
+        .stderr(contains("--to sql needs the input's columns"));
+}
+
+// ---------------------------------------------------------------------------------------
+// DataBrew
+
+/// Apply `r` to the messy data.
+fn run_on_messy(r: &Recipe, df: &DataFrame) -> DataFrame {
+    wort::recipe::apply(r, df.clone().lazy())
+        .expect("plans")
+        .collect()
+        .expect("runs")
+}
+
+fn messy_frame() -> DataFrame {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = messy(dir.path());
+    let src = wort::source::open(
+        &[p.display().to_string()],
+        &wort::source::ReadOptions {
+            sample: Some(wort::source::Sample::Full),
+            ..Default::default()
+        },
+    )
+    .expect("opens");
+    src.lazy().expect("lazy").collect().expect("collects")
+}
+
+#[test]
+fn databrew_round_trip_of_every_mapped_step() {
+    let schema = messy_schema();
+    let df = messy_frame();
+    let mut mapped = BTreeSet::new();
+    let mut unmapped = BTreeSet::new();
+    // Forms of steps that map but that the parity cases write differently.
+    const EXTRA: &[(&str, &str)] = &[
+        (
+            "suffix",
+            r##"[{"op": "add_suffix", "column": "code", "text": "!"}]"##,
+        ),
+        (
+            "extract_whole",
+            r##"[{"op": "extract", "column": "code", "pattern": "^([A-Z])", "to": "letter"}]"##,
+        ),
+        (
+            "keep_conjunction",
+            r##"[{"op": "filter", "keep": "amount >= 10 AND city IN ('boston', 'chicago')"}]"##,
+        ),
+        (
+            "remove_like",
+            r##"[{"op": "filter", "remove": "email LIKE '%example.com' AND active = false", "where": "qty > 2"}]"##,
+        ),
+        (
+            "fill_custom_where",
+            r##"[{"op": "fill_missing", "column": "city", "strategy": "value", "value": "?", "where": "amount < 10"}]"##,
+        ),
+        (
+            "derive_replace",
+            r##"[{"op": "derive", "column": "qty", "expr": "qty * 2"}]"##,
+        ),
+        (
+            "format_date_layout",
+            r##"[{"op": "format_date", "column": "joined", "format": "%m/%d/%Y"}]"##,
+        ),
+        ("trim_only", r##"[{"op": "trim", "column": "name"}]"##),
+        (
+            "select_all",
+            r##"[{"op": "select", "columns": ["id", "name"]}]"##,
+        ),
+    ];
+    for (name, steps) in CASES.iter().chain(EXTRA) {
+        let original = recipe(steps);
+        for (i, step) in original.steps.iter().enumerate() {
+            // Each step on its own, against the schema it sees in the case.
+            let before = Recipe {
+                steps: original.steps[..i].to_vec(),
+                ..Recipe::default()
+            };
+            let step_schema = wort::recipe::validate(&before, &schema).expect("case validates");
+            let one = Recipe {
+                steps: vec![step.clone()],
+                ..Recipe::default()
+            };
+            let (json, left_out) = match databrew::export(&one, Some(&step_schema), false) {
+                Ok(x) => x,
+                Err(_) => {
+                    unmapped.insert(step.op.name());
+                    continue;
+                }
+            };
+            assert!(left_out.is_empty());
+            mapped.insert(step.op.name());
+            let steps = databrew::parse_steps(&json).expect("own export parses");
+            let back = databrew::import(&steps, Some(&step_schema));
+            assert!(
+                back.unmapped.is_empty(),
+                "case {name} step {}: {json} does not import back: {:?}",
+                i + 1,
+                back.unmapped
+            );
+            // Same result on the data.
+            let input = run_on_messy(&before, &df);
+            let want = run_on_messy(&one, &input);
+            let got = run_on_messy(&back.recipe, &input);
+            assert!(
+                want.equals_missing(&got),
+                "case {name} step {} ({}) round trip differs:\nDataBrew {json}\nback {:?}\nwant {want}\ngot {got}",
+                i + 1,
+                step.op.name(),
+                back.recipe.steps
+            );
+            // Where the import is one step, it is the same step.
+            if back.recipe.steps.len() == 1 && step.condition.is_none() {
+                let b = &back.recipe.steps[0];
+                if b.op.name() == step.op.name()
+                    && !matches!(
+                        step.op.name(),
+                        "cast"
+                            | "parse_date"
+                            | "filter"
+                            | "replace"
+                            | "derive"
+                            | "drop"
+                            | "extract"
+                            | "sort"
+                    )
+                {
+                    assert_eq!(b.op, step.op, "case {name} step {}", i + 1);
+                }
+            }
+        }
+    }
+    // The ops DataBrew cannot express at all.
+    let never: Vec<&str> = unmapped.difference(&mapped).copied().collect();
+    assert_eq!(never, ["split"], "ops with no DataBrew mapping in any case");
+    assert!(mapped.len() >= 28, "mapped ops: {mapped:?}");
+}
+
+#[test]
+fn databrew_export_lists_unmapped_steps_and_partial_writes_the_rest() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let r = dir.path().join("r.json");
+    std::fs::write(
+        &r,
+        recipe_text(
+            r#"[{"op": "filter", "remove": "black_rating < 1800"}, {"op": "split", "column": "a", "delimiter": "-", "into": ["b", "c"]},
+                {"op": "upper", "column": "a", "where": "x = 1"}, {"op": "hash", "column": "a", "salt": "s"}]"#,
+        ),
+    )
+    .expect("write");
+    wort()
+        .args(["export", r.to_str().unwrap(), "--to", "databrew"])
+        .assert()
+        .code(2)
+        .stderr(contains("3 step(s) have no DataBrew form"))
+        .stderr(contains("step 2 (split)"))
+        .stderr(contains("step 3 (upper)"))
+        .stderr(contains("step 4 (hash)"));
+    let out = dir.path().join("brew.json");
+    wort()
+        .args([
+            "export",
+            r.to_str().unwrap(),
+            "--to",
+            "databrew",
+            "--partial",
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .assert()
+        .success()
+        .stderr(contains("were left out"));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v.as_array().map(Vec::len), Some(1));
+    assert_eq!(v[0]["Action"]["Operation"], "REMOVE_VALUES");
+    assert_eq!(v[0]["ConditionExpressions"][0]["Condition"], "LESS_THAN");
+    assert_eq!(v[0]["ConditionExpressions"][0]["Value"], "1800");
+}
+
+/// The example recipes of the DataBrew reference (§5), in file form (5.2 converted from
+/// YAML; 5.3 from the CDK array).
+const CHESS: &str = r#"[
+ { "Action": { "Operation": "REMOVE_VALUES", "Parameters": { "sourceColumn": "black_rating" } }, "ConditionExpressions": [ { "Condition": "LESS_THAN", "Value": "1800", "TargetColumn": "black_rating" } ] },
+ { "Action": { "Operation": "REMOVE_VALUES", "Parameters": { "sourceColumn": "white_rating" } }, "ConditionExpressions": [ { "Condition": "LESS_THAN", "Value": "1800", "TargetColumn": "white_rating" } ] },
+ { "Action": { "Operation": "GROUP_BY", "Parameters": { "groupByAggFunctionOptions": "[{\"sourceColumnName\":\"winner\",\"targetColumnName\":\"winner_count\",\"targetColumnDataType\":\"int\",\"functionName\":\"COUNT\"}]", "sourceColumns": "[\"winner\",\"victory_status\"]", "useNewDataFrame": "true" } } },
+ { "Action": { "Operation": "REMOVE_VALUES", "Parameters": { "sourceColumn": "winner" } }, "ConditionExpressions": [ { "Condition": "IS", "Value": "[\"draw\"]", "TargetColumn": "winner" } ] },
+ { "Action": { "Operation": "REPLACE_TEXT", "Parameters": { "pattern": "mate", "sourceColumn": "victory_status", "value": "checkmate" } } },
+ { "Action": { "Operation": "REPLACE_TEXT", "Parameters": { "pattern": "resign", "sourceColumn": "victory_status", "value": "other player resigned" } } },
+ { "Action": { "Operation": "REPLACE_TEXT", "Parameters": { "pattern": "outoftime", "sourceColumn": "victory_status", "value": "ran out of time" } } }
+]"#;
+
+const TAXI: &str = r#"[
+ {"Action": {"Operation": "JOIN", "Parameters": {"joinKeys": "[{\"key\":\"PULocationID\",\"value\":\"LocationID\"}]", "joinType": "LEFT_JOIN", "leftColumns": "[\"VendorID\",\"lpep_pickup_datetime\",\"lpep_dropoff_datetime\",\"PULocationID\",\"DOLocationID\",\"passenger_count\",\"trip_distance\",\"total_amount\"]", "rightColumns": "[\"Zone\"]", "secondInputLocation": "s3://aws-glue-input-apne2-xyz/taxi-lookup/taxi_zone_lookup.csv", "secondaryDatasetName": "ny-taxi-lookup"}}},
+ {"Action": {"Operation": "RENAME", "Parameters": {"sourceColumn": "Zone", "targetColumn": "pickup_zone"}}},
+ {"Action": {"Operation": "JOIN", "Parameters": {"joinKeys": "[{\"key\":\"DOLocationID\",\"value\":\"LocationID\"}]", "joinType": "LEFT_JOIN", "leftColumns": "[\"VendorID\",\"lpep_pickup_datetime\",\"lpep_dropoff_datetime\",\"PULocationID\",\"DOLocationID\",\"passenger_count\",\"trip_distance\",\"total_amount\"]", "rightColumns": "[\"Zone\"]", "secondInputLocation": "s3://aws-glue-input-apne2-xyz/taxi-lookup/taxi_zone_lookup.csv", "secondaryDatasetName": "ny-taxi-lookup"}}},
+ {"Action": {"Operation": "RENAME", "Parameters": {"sourceColumn": "Zone", "targetColumn": "dropoff_zone"}}},
+ {"Action": {"Operation": "RENAME", "Parameters": {"sourceColumn": "lpep_pickup_datetime", "targetColumn": "pickup_datetime"}}},
+ {"Action": {"Operation": "RENAME", "Parameters": {"sourceColumn": "lpep_dropoff_datetime", "targetColumn": "dropoff_datetime"}}},
+ {"Action": {"Operation": "TODAY", "Parameters": {"functionStepType": "TODAY", "targetColumn": "partition_column", "timeZone": "America/New_York"}}}
+]"#;
+
+const WEATHER: &str = r#"[
+ {"Action":{"Operation":"DATE_FORMAT","Parameters":{"sourceColumn":"timestamp","dateTimeFormat":"yyyy-mm-dd","targetColumn":"measurement_date"}}},
+ {"Action":{"Operation":"WEEK_NUMBER","Parameters":{"sourceColumn":"timestamp","targetColumn":"week_number"}}},
+ {"Action":{"Operation":"SORT","Parameters":{"expressions":"[{\"sourceColumn\":\"sensor_id\",\"ordering\":\"ASCENDING\",\"nullsOrdering\":\"NULLS_TOP\"},{\"sourceColumn\":\"timestamp\",\"ordering\":\"ASCENDING\",\"nullsOrdering\":\"NULLS_TOP\"}]"}}},
+ {"Action":{"Operation":"ROUND","Parameters":{"sourceColumn":"humidity","targetColumn":"humidity_round"}}},
+ {"Action":{"Operation":"CASE_OPERATION","Parameters":{"valueExpression":"CASE WHEN pressure IS NULL THEN 'N/A' WHEN pressure > 1020 THEN 'HIGH' WHEN pressure < 1000 THEN 'LOW' ELSE 'NORMAL' END","targetColumn":"pressure_label"}}},
+ {"Action":{"Operation":"DELETE","Parameters":{"sourceColumn":"humidity"}}},
+ {"Action":{"Operation":"RENAME","Parameters":{"sourceColumn":"humidity_round","targetColumn":"humidity"}}}
+]"#;
+
+const DEFAULT_NAMES: &str = r#"[
+ {"Action":{"Operation":"FILL_WITH_CUSTOM","Parameters":{"columnDataType":"string","sourceColumn":"Firstname","value":"FNU"}},"ConditionExpressions":[{"Condition":"IS_INVALID","Value":"string","TargetColumn":"Firstname"}]},
+ {"Action":{"Operation":"FILL_WITH_CUSTOM","Parameters":{"columnDataType":"string","sourceColumn":"Lastname","value":"LNU"}},"ConditionExpressions":[{"Condition":"IS_INVALID","Value":"string","TargetColumn":"Lastname"}]},
+ {"Action":{"Operation":"FILL_WITH_CUSTOM","Parameters":{"columnDataType":"int","sourceColumn":"ScoreValue","value":"0"}}}
+]"#;
+
+const ANNOTATIONS: &str = r#"[
+ {"Action":{"Operation":"DELETE_DUPLICATE_ROWS","Parameters":{}}},
+ {"Action":{"Operation":"EXTRACT_VALUE","Parameters":{"path":"`user`.`id`","sourceColumn":"user","targetColumn":"user_id"}}},
+ {"Action":{"Operation":"REMOVE_VALUES","Parameters":{"sourceColumn":"title"}},"ConditionExpressions":[{"Condition":"STARTS_WITH","Value":"[TEST]","TargetColumn":"title"}]}
+]"#;
+
+fn frame(csv: &str) -> DataFrame {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = dir.path().join("d.csv");
+    std::fs::write(&p, csv).expect("write");
+    let src = wort::source::open(
+        &[p.display().to_string()],
+        &wort::source::ReadOptions {
+            sample: Some(wort::source::Sample::Full),
+            ..Default::default()
+        },
+    )
+    .expect("opens");
+    src.lazy().expect("lazy").collect().expect("collects")
+}
+
+fn import(text: &str, df: &DataFrame) -> databrew::Imported {
+    let steps = databrew::parse_steps(text).expect("parses");
+    databrew::import(&steps, Some(df.schema().as_ref()))
+}
+
+#[test]
+fn databrew_reference_examples_import_and_run() {
+    // 5.1 chess: everything but GROUP_BY maps.
+    let games = frame(
+        "winner,victory_status,white_rating,black_rating\nwhite,mate,1900,1850\nblack,resign,1700,1900\ndraw,draw,2000,2100\nblack,outoftime,1850,1810\nwhite,mate,1950,1799\n",
+    );
+    let chess = import(CHESS, &games);
+    let left: Vec<(usize, &str)> = chess
+        .unmapped
+        .iter()
+        .map(|u| (u.step, u.operation.as_str()))
+        .collect();
+    assert_eq!(left, [(3, "GROUP_BY")]);
+    let out = run_on_messy(&chess.recipe, &games);
+    assert_eq!(
+        super::strings(&out, "victory_status"),
+        ["checkmate", "ran out of time"]
+    );
+
+    // 5.2 taxi: the joins and TODAY have no equivalent; the renames map.
+    let taxi = import(TAXI, &games);
+    let left: Vec<(usize, &str)> = taxi
+        .unmapped
+        .iter()
+        .map(|u| (u.step, u.operation.as_str()))
+        .collect();
+    assert_eq!(left, [(1, "JOIN"), (3, "JOIN"), (7, "TODAY")]);
+    assert_eq!(taxi.recipe.steps.len(), 4);
+
+    // 5.3 weather: every step maps (NULLS_TOP becomes a helper sort key) and runs.
+    let weather = frame(
+        "sensor_id,timestamp,humidity,pressure\ns2,2024-01-08 10:00:00,55.5,1025\ns1,2024-01-02 09:30:00,40.4,NA\nNA,2024-01-03 11:00:00,61.2,990\ns1,2024-01-01 08:00:00,47.9,1010\n",
+    );
+    let w = import(WEATHER, &weather);
+    assert!(w.unmapped.is_empty(), "{:?}", w.unmapped);
+    let out = run_on_messy(&w.recipe, &weather);
+    assert_eq!(
+        super::strings(&out, "sensor_id"),
+        ["null", "s1", "s1", "s2"]
+    );
+    assert_eq!(
+        super::strings(&out, "measurement_date"),
+        ["2024-01-03", "2024-01-01", "2024-01-02", "2024-01-08"]
+    );
+    assert_eq!(
+        super::strings(&out, "pressure_label"),
+        ["LOW", "NORMAL", "N/A", "HIGH"]
+    );
+    assert_eq!(
+        super::strings(&out, "humidity"),
+        ["61.0", "48.0", "40.0", "56.0"]
+    );
+    assert_eq!(super::strings(&out, "week_number"), ["1", "1", "1", "2"]);
+
+    // 5.4: IS_INVALID needs DataBrew's type detection; the plain fill maps.
+    let people = frame("Firstname,Lastname,ScoreValue\nann,lee,3\nbo,NA,NA\n");
+    let d = import(DEFAULT_NAMES, &people);
+    let left: Vec<usize> = d.unmapped.iter().map(|u| u.step).collect();
+    assert_eq!(left, [1, 2]);
+    assert!(d.unmapped[0].reason.contains("IS_INVALID"));
+    let out = run_on_messy(&d.recipe, &people);
+    assert_eq!(super::strings(&out, "ScoreValue"), ["3", "0"]);
+
+    // 5.5: EXTRACT_VALUE reads nested data, which wort's flat tables do not have.
+    let notes = frame("title,user\n[TEST] a,u1\nreal,u2\nreal,u2\n");
+    let a = import(ANNOTATIONS, &notes);
+    let left: Vec<(usize, &str)> = a
+        .unmapped
+        .iter()
+        .map(|u| (u.step, u.operation.as_str()))
+        .collect();
+    assert_eq!(left, [(2, "EXTRACT_VALUE")]);
+    let out = run_on_messy(&a.recipe, &notes);
+    assert_eq!(super::strings(&out, "title"), ["real"]);
+}
+
+#[test]
+fn import_cli_lists_unmapped_steps_with_numbers() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = dir.path().join("chess.json");
+    std::fs::write(&p, CHESS).expect("write");
+    let out = dir.path().join("recipe.json");
+    wort()
+        .args(["import", p.to_str().unwrap(), "-o", out.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(contains("1 DataBrew step(s) have no wort equivalent"))
+        .stderr(contains("step 3 (GROUP_BY)"));
+    assert!(!out.exists(), "no recipe written on failure");
+    wort()
+        .args([
+            "import",
+            p.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--partial",
+        ])
+        .assert()
+        .success()
+        .stderr(contains("step 3 (GROUP_BY)"));
+    let r = Recipe::load(&out).expect("the import is a valid recipe");
+    assert_eq!(r.steps.len(), 6);
+    assert!(
+        r.description
+            .unwrap_or_default()
+            .contains("left out (no wort equivalent): step 3 GROUP_BY")
+    );
+    assert_eq!(
+        r.steps[0].op,
+        Op::from_parts(
+            "filter",
+            serde_json::json!({"remove": "black_rating < 1800"})
+        )
+        .unwrap()
+    );
+}
+
+#[test]
+fn import_accepts_every_container_and_wrapper() {
+    let forms = [
+        r#"{"Name": "r", "Steps": [{"Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "a"}}}]}"#,
+        r#"{"Type": "AWS::DataBrew::Recipe", "Properties": {"Name": "r", "Steps": [{"Action": {"Operation": "UPPER_CASE", "Parameters": {"SourceColumn": "a"}}}]}}"#,
+        r#"{"Resources": {"R": {"Type": "AWS::DataBrew::Recipe", "Properties": {"Steps": [{"Action": {"Operation": "UPPER_CASE", "Parameters": {"SourceColumn": "a"}}}]}}}}"#,
+        r#"{"RecipeAction": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "a"}}}"#,
+        r#"{"RecipeStep": {"Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "a"}}}}"#,
+        r#"[{"action": {"operation": "UPPER_CASE", "parameters": {"sourceColumn": "a"}}}]"#,
+    ];
+    for f in forms {
+        let steps = databrew::parse_steps(f).unwrap_or_else(|e| panic!("{f}: {e}"));
+        let i = databrew::import(&steps, None);
+        assert!(i.unmapped.is_empty(), "{f}");
+        assert_eq!(i.recipe.steps.len(), 1, "{f}");
+        assert_eq!(i.recipe.steps[0].op.name(), "upper");
+    }
+    // Raw JSON values in parameters (a doc-quirk) are read as their text.
+    let steps = databrew::parse_steps(
+        r##"[{"Action": {"Operation": "MASK_RANGE", "Parameters": {"sourceColumns": ["name"], "maskSymbol": "#", "start": 1}}}]"##,
+    )
+    .expect("parses");
+    let i = databrew::import(&steps, None);
+    assert!(i.unmapped.is_empty(), "{:?}", i.unmapped);
+}
+
+// ---------------------------------------------------------------------------------------
+// Parity on real Spark
+
+struct Case {
+    name: String,
+    recipe: String,
+    inputs: Vec<PathBuf>,
+    /// Reading flags, for `wort run` and `wort export` alike.
+    flags: Vec<String>,
+}
+
+/// The python with pyspark, or why the Spark tests cannot run.
+fn spark_python() -> Result<PathBuf, String> {
+    let java = std::process::Command::new("java").arg("-version").output();
+    if !java.is_ok_and(|o| o.status.success()) {
+        return Err("java is not on PATH".into());
+    }
+    let Some(py) = std::env::var_os("WORT_PYTHON") else {
+        return Err("WORT_PYTHON (a python with pyspark; .ci/run sets it) is not set".into());
+    };
+    Ok(PathBuf::from(py))
+}
+
+/// The example recipes, and real files: every step over MESSY, a Latin-1 file, a
+/// `/`-dated file, the synthetic orders (preamble, `;`, CRLF, quoted line breaks).
+fn cases(dir: &Path) -> Vec<Case> {
+    let data = messy(dir);
+    let mut out: Vec<Case> = CASES
+        .iter()
+        .map(|(name, steps)| Case {
+            name: (*name).to_string(),
+            recipe: recipe_text(steps),
+            inputs: vec![data.clone()],
+            flags: Vec::new(),
+        })
+        .collect();
+    let samples = root().join("samples");
+    let example = |name: &str| {
+        std::fs::read_to_string(root().join("recipes").join(name)).expect("example recipe")
+    };
+    out.push(Case {
+        name: "example_flights_clean".into(),
+        recipe: example("flights_clean.json"),
+        inputs: vec![samples.join("flights.csv")],
+        flags: Vec::new(),
+    });
+    out.push(Case {
+        name: "example_orders_cleanup".into(),
+        recipe: example("orders_cleanup.json"),
+        inputs: vec![samples.join("messy_orders.csv")],
+        flags: Vec::new(),
+    });
+    out.push(Case {
+        name: "example_penguins_tidy".into(),
+        recipe: example("penguins_tidy.json"),
+        inputs: vec![samples.join("penguins.csv")],
+        flags: Vec::new(),
+    });
+    out.push(Case {
+        name: "latin1_customers".into(),
+        recipe: recipe_text(
+            r#"[{"op": "upper", "column": "city"}, {"op": "date_part", "column": "signup_date", "part": "month", "to": "m"},
+                {"op": "fill_missing", "column": "comment", "strategy": "empty"}]"#,
+        ),
+        inputs: vec![samples.join("latin1_customers.csv")],
+        flags: vec!["--encoding".into(), "latin1".into()],
+    });
+    out.push(Case {
+        name: "seattle_weather".into(),
+        recipe: recipe_text(
+            r#"[{"op": "filter", "keep": "weather IN ('rain', 'snow')"}, {"op": "outliers", "column": "precipitation", "method": "iqr", "action": "flag", "to": "heavy"},
+                {"op": "date_part", "column": "date", "part": "weekday", "to": "wd"}, {"op": "sort", "by": ["temp_max", "date"], "descending": [true, false]}]"#,
+        ),
+        inputs: vec![samples.join("seattle_weather.csv")],
+        flags: Vec::new(),
+    });
+    out.push(Case {
+        name: "orders_raw_read".into(),
+        recipe: recipe_text(r#"[]"#),
+        inputs: vec![samples.join("messy_orders.csv")],
+        flags: Vec::new(),
+    });
+    if let Some(full) = std::env::var_os("WORT_FLIGHTS_CSV") {
+        out.push(Case {
+            name: "example_flights_clean_full_336k".into(),
+            recipe: example("flights_clean.json"),
+            inputs: vec![PathBuf::from(full)],
+            flags: Vec::new(),
+        });
+    }
+    out
+}
+
+#[test]
+fn spark_parity() {
+    let python = match spark_python() {
+        Ok(p) => p,
+        Err(why) => {
+            if std::env::var("WORT_REQUIRE_SPARK").is_ok_and(|v| v == "1") {
+                panic!("WORT_REQUIRE_SPARK=1 but the Spark parity tests cannot run: {why}");
+            }
+            eprintln!(
+                "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
+                 SKIPPED spark_parity: {why}.\n\
+                 Run .ci/run (it installs pyspark) to check the exported jobs on real Spark.\n\
+                 !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
+            );
+            return;
+        }
+    };
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let cases = cases(d);
+    let mut jobs = Vec::new();
+    let mut expected = Vec::new(); // (job name, wort output, ordered)
+    for (i, case) in cases.iter().enumerate() {
+        let base = d.join(format!("case{i}"));
+        std::fs::create_dir_all(&base).expect("mkdir");
+        let recipe = base.join("recipe.json");
+        std::fs::write(&recipe, &case.recipe).expect("write recipe");
+        let inputs: Vec<String> = case
+            .inputs
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        let wort_out = base.join("wort.parquet");
+        let mut run = wort();
+        run.arg("run")
+            .arg(&recipe)
+            .args(&inputs)
+            .arg("-o")
+            .arg(&wort_out)
+            .arg("-q")
+            .args(&case.flags);
+        let o = run.output().expect("wort run");
+        assert!(
+            o.status.success(),
+            "case {}: wort run failed: {}",
+            case.name,
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let job = base.join("job.py");
+        let mut export = wort();
+        export
+            .arg("export")
+            .arg(&recipe)
+            .args(["--to", "pyspark", "-o"])
+            .arg(&job)
+            .arg("--input")
+            .args(&inputs)
+            .args(&case.flags);
+        let o = export.output().expect("wort export");
+        assert!(
+            o.status.success(),
+            "case {}: export failed: {}",
+            case.name,
+            String::from_utf8_lossy(&o.stderr)
+        );
+        jobs.push(serde_json::json!({
+            "name": case.name, "job": job, "inputs": inputs, "output": base.join("spark_out"),
+        }));
+        expected.push((
+            case.name.clone(),
+            wort_out.clone(),
+            base.join("spark_out"),
+            true,
+        ));
+        // The SQL form, where the recipe has one.
+        let sql = base.join("query.sql");
+        let mut export = wort();
+        export
+            .arg("export")
+            .arg(&recipe)
+            .args(["--to", "sql", "-o"])
+            .arg(&sql)
+            .arg("--input")
+            .args(&inputs)
+            .args(&case.flags);
+        if export.output().expect("wort export").status.success() {
+            let name = format!("{}__sql", case.name);
+            jobs.push(serde_json::json!({
+                "name": name, "sql": sql, "job": job, "table": "input", "inputs": inputs,
+                "output": base.join("sql_out"),
+            }));
+            expected.push((name, wort_out, base.join("sql_out"), false));
+        }
+    }
+    let manifest = d.join("manifest.json");
+    std::fs::write(
+        &manifest,
+        serde_json::to_string_pretty(&serde_json::json!({"jobs": jobs})).unwrap(),
+    )
+    .expect("manifest");
+    let results_path = d.join("results.json");
+    let started = Instant::now();
+    let status = std::process::Command::new(&python)
+        .arg(root().join("tests/spark/harness.py"))
+        .arg(&manifest)
+        .arg(&results_path)
+        .status()
+        .expect("runs the harness");
+    let spark_seconds = started.elapsed().as_secs_f64();
+    assert!(
+        status.success(),
+        "the Spark harness failed (see its output above)"
+    );
+    let results: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&results_path).expect("results"))
+            .expect("json");
+    eprintln!(
+        "spark_parity: {} jobs ({} SQL) on Spark {} in {spark_seconds:.1} s (startup {:.1} s)",
+        expected.len(),
+        expected.iter().filter(|e| !e.3).count(),
+        results["__spark_version"].as_str().unwrap_or("?"),
+        results["__startup_seconds"].as_f64().unwrap_or(0.0)
+    );
+    let mut failures = Vec::new();
+    for (name, wort_out, spark_out, ordered) in &expected {
+        let r = &results[name.as_str()];
+        if r["ok"] != true {
+            failures.push(format!(
+                "{name}: the Spark job failed: {}\n{}",
+                r["error"].as_str().unwrap_or("?"),
+                r["traceback"].as_str().unwrap_or("")
+            ));
+            continue;
+        }
+        let want = ParquetReader::new(std::fs::File::open(wort_out).expect("wort output"))
+            .finish()
+            .expect("reads");
+        let got = read_spark_dir(spark_out);
+        if let Err(e) = compare(&want, &got, *ordered) {
+            failures.push(format!("{name}: {e}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} Spark jobs differ from wort run:\n\n{}",
+        failures.len(),
+        expected.len(),
+        failures.join("\n\n")
+    );
+}
+
+/// Spark's output directory (part files in order) as one frame.
+fn read_spark_dir(dir: &Path) -> DataFrame {
+    let mut parts: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("spark output")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "parquet"))
+        .collect();
+    parts.sort();
+    let mut out: Option<DataFrame> = None;
+    for p in parts {
+        let df = ParquetReader::new(std::fs::File::open(&p).expect("part"))
+            .finish()
+            .expect("reads part");
+        out = Some(match out {
+            None => df,
+            Some(acc) if acc.height() == 0 => df,
+            Some(mut acc) => {
+                if df.height() > 0 {
+                    acc.vstack_mut(&df).expect("same schema");
+                }
+                acc
+            }
+        });
+    }
+    out.expect("spark wrote a part file")
+}
+
+/// The kind of a type, for "compatible types".
+fn kind(dt: &DataType) -> &'static str {
+    match dt {
+        dt if dt.is_integer() => "int",
+        dt if dt.is_float() => "float",
+        DataType::String => "text",
+        DataType::Boolean => "bool",
+        DataType::Date => "date",
+        DataType::Datetime(_, _) => "datetime",
+        DataType::Null => "null",
+        _ => "other",
+    }
+}
+
+/// Same columns (names, order, compatible types), same rows; floats to 1e-9 relative.
+fn compare(want: &DataFrame, got: &DataFrame, ordered: bool) -> Result<(), String> {
+    let wn: Vec<String> = want
+        .get_column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let gn: Vec<String> = got
+        .get_column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    if wn != gn {
+        return Err(format!("columns differ:\n  wort  {wn:?}\n  spark {gn:?}"));
+    }
+    let mut types = Vec::new();
+    for (a, b) in want.columns().iter().zip(got.columns()) {
+        let (ka, kb) = (kind(a.dtype()), kind(b.dtype()));
+        if ka != kb && ka != "null" && kb != "null" {
+            types.push(format!(
+                "{}: wort {} spark {}",
+                a.name(),
+                a.dtype(),
+                b.dtype()
+            ));
+        }
+    }
+    if !types.is_empty() {
+        return Err(format!("types differ: {}", types.join(", ")));
+    }
+    if want.height() != got.height() {
+        return Err(format!(
+            "{} rows from wort, {} from Spark\nwort {want}\nspark {got}",
+            want.height(),
+            got.height()
+        ));
+    }
+    let (want, got) = if ordered {
+        (want.clone(), got.clone())
+    } else {
+        (sorted(want), sorted(got))
+    };
+    let mut problems = Vec::new();
+    for (a, b) in want.columns().iter().zip(got.columns()) {
+        let a = a.as_materialized_series();
+        let b = b.as_materialized_series();
+        let bad = differing_rows(a, b);
+        if let Some(&first) = bad.first() {
+            let show = |s: &Series, i: usize| s.get(i).map(|v| format!("{v}")).unwrap_or_default();
+            problems.push(format!(
+                "column {}: {} rows differ; first at row {first}: wort {} spark {}{}",
+                a.name(),
+                bad.len(),
+                show(a, first),
+                show(b, first),
+                bad.get(1)
+                    .map(|&i| format!("; row {i}: wort {} spark {}", show(a, i), show(b, i)))
+                    .unwrap_or_default()
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n  "))
+    }
+}
+
+fn sorted(df: &DataFrame) -> DataFrame {
+    let names: Vec<PlSmallStr> = df.get_column_names().into_iter().cloned().collect();
+    let text: Vec<Expr> = names
+        .iter()
+        .map(|n| col(n.clone()).cast(DataType::String))
+        .collect();
+    df.clone()
+        .lazy()
+        .sort_by_exprs(
+            text,
+            SortMultipleOptions::default()
+                .with_nulls_last(true)
+                .with_maintain_order(true),
+        )
+        .collect()
+        .expect("sorts")
+}
+
+/// Rows where two columns differ (nulls equal nulls, NaN equals NaN, floats to 1e-9).
+fn differing_rows(a: &Series, b: &Series) -> Vec<usize> {
+    let n = a.len();
+    if kind(a.dtype()) == "float" || kind(b.dtype()) == "float" {
+        let a = a.cast(&DataType::Float64).expect("f64");
+        let b = b.cast(&DataType::Float64).expect("f64");
+        let (a, b) = (a.f64().expect("f64"), b.f64().expect("f64"));
+        return (0..n)
+            .filter(|&i| match (a.get(i), b.get(i)) {
+                (None, None) => false,
+                (Some(x), Some(y)) => {
+                    !(x == y
+                        || (x.is_nan() && y.is_nan())
+                        || (x - y).abs() <= 1e-9 * x.abs().max(y.abs()))
+                }
+                _ => true,
+            })
+            .collect();
+    }
+    let common = |s: &Series| -> Series {
+        match s.dtype() {
+            dt if dt.is_integer() => s.cast(&DataType::Int64).expect("i64"),
+            DataType::Datetime(_, _) => s
+                .cast(&DataType::Datetime(TimeUnit::Microseconds, None))
+                .expect("us"),
+            DataType::Null => s.cast(&DataType::String).expect("null"),
+            _ => s.clone(),
+        }
+    };
+    let (a, b) = (common(a), common(b));
+    let (a, b) = if a.dtype() != b.dtype() {
+        (
+            a.cast(&DataType::String).expect("str"),
+            b.cast(&DataType::String).expect("str"),
+        )
+    } else {
+        (a, b)
+    };
+    let eq = a.equal_missing(&b).expect("comparable");
+    (0..n).filter(|&i| eq.get(i) != Some(true)).collect()
+}
