@@ -33,6 +33,9 @@ pub struct CheckArgs {
     /// The ruleset (DQDL).
     #[arg(short, long)]
     pub rules: PathBuf,
+    /// Check the output of this recipe (replayed over the input) instead of the raw input.
+    #[arg(long, value_name = "RECIPE")]
+    pub recipe: Option<PathBuf>,
     /// Report format.
     #[arg(long = "format", value_enum, default_value_t = ReportFormat::Text)]
     pub report: ReportFormat,
@@ -116,7 +119,21 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         max_failing_rows: args.failing_rows,
         now: chrono::Utc::now().naive_utc(),
     };
-    let lf = src.lazy()?;
+    let mut lf = src.lazy()?;
+    if let Some(path) = &args.recipe {
+        let recipe = crate::recipe::Recipe::load(path)?;
+        let schema = src.schema()?;
+        if let Err(problems) = crate::recipe::validate(&recipe, &schema) {
+            let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+            bail!(
+                "recipe {} does not fit the input ({} problems):\n{}",
+                path.display(),
+                problems.len(),
+                list.join("\n")
+            );
+        }
+        lf = crate::recipe::apply(&recipe, lf)?;
+    }
     let report = quality::evaluate(&rules, lf.clone(), &opts)?;
 
     if let Some(path) = &args.failures {

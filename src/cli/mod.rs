@@ -7,6 +7,7 @@ mod input;
 mod inspect;
 mod open;
 mod profile;
+mod rules;
 mod run;
 mod schema;
 mod suggest;
@@ -52,6 +53,8 @@ pub enum Command {
     Profile(profile::ProfileArgs),
     /// Suggest DQDL data-quality rules from the data's profile (full data by default).
     Suggest(suggest::SuggestArgs),
+    /// Format (`fmt`) or lint (`lint`) a DQDL ruleset.
+    Rules(rules::RulesArgs),
     /// Evaluate DQDL data-quality rules: exit 0 when all pass, 1 when any fails.
     Check(check::CheckArgs),
     /// Print the JSON Schema of a file format (for editors).
@@ -73,6 +76,7 @@ pub fn main() -> anyhow::Result<ExitCode> {
         Some(Command::Profile(args)) => profile::run(args),
         Some(Command::Suggest(args)) => suggest::run(args),
         Some(Command::Check(args)) => check::run(args),
+        Some(Command::Rules(args)) => rules::run(args),
         Some(Command::Schema(args)) => schema::run(args),
         Some(Command::Export(args)) => export::run(args),
         Some(Command::Import(args)) => import::run(args),

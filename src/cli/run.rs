@@ -28,6 +28,11 @@ pub struct RunArgs {
     /// Validate the recipe against the input and print the plan, without writing.
     #[arg(long)]
     pub dry_run: bool,
+    /// DQDL rules the output must pass before it is published: when any fails (or
+    /// errors), the report goes to stderr, the exit code is 1 and an existing output
+    /// file stays as it was.
+    #[arg(long, value_name = "RULES")]
+    pub rules: Option<PathBuf>,
     /// No summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,
@@ -65,6 +70,17 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         bail!("give an output file with -o, or --dry-run");
     };
 
+    // With --rules, the data goes to a hidden file beside the output first, and is
+    // renamed into place only when the rules pass on it.
+    let rules = match &args.rules {
+        Some(path) => Some(load_rules(path)?),
+        None => None,
+    };
+    let staging_file = match &rules {
+        Some(_) => Some(staging_for(&output)?),
+        None => None,
+    };
+    let staging: Option<PathBuf> = staging_file.as_ref().map(|t| t.path().to_path_buf());
     let spinner = progress(&recipe, &output);
     // A full read infers types from the first rows; when a later value does not fit, the
     // column is read as text and the run starts again.
@@ -82,7 +98,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                     .map_err(|e| LateTypeError::Other(format!("reading the input: {e}")))?;
                 let lf = recipe::apply_with(&recipe, lf, &options)
                     .map_err(|e| LateTypeError::Other(e.to_string()))?;
-                match source::write_atomic(lf, &output) {
+                match source::write_atomic(lf, staging.as_deref().unwrap_or(&output)) {
                     Ok(()) => Ok(stats),
                     Err(WriteError::Polars(msg)) => Err(LateTypeError::Polars(msg)),
                     Err(e) => Err(LateTypeError::Other(e.to_string())),
@@ -95,6 +111,42 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             LateTypeError::Other(msg) => anyhow::anyhow!(msg),
         })?;
     spinner.finish_and_clear();
+    if let (Some(rules), Some(staged)) = (&rules, staging_file) {
+        let out_src = source::open(
+            &[staged.path().to_string_lossy().to_string()],
+            &source::ReadOptions {
+                sample: Some(Sample::Full),
+                ..Default::default()
+            },
+        )?;
+        let opts = crate::quality::EvalOptions {
+            dataset: output.display().to_string(),
+            ..Default::default()
+        };
+        let report = crate::quality::evaluate(rules, out_src.lazy()?, &opts)?;
+        if !report.all_passed() {
+            eprint!("{}", report.to_text());
+            eprintln!(
+                "not published: the output does not pass {}; {} is unchanged",
+                args.rules
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
+                output.display()
+            );
+            return Ok(ExitCode::from(1));
+        }
+        staged.persist(&output).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot move the checked output into place at {}: {}",
+                output.display(),
+                e.error
+            )
+        })?;
+        if !args.quiet {
+            eprintln!("rules  {} rules passed on the output", report.rules.len());
+        }
+    }
     if !args.quiet {
         eprint!("{}", src.report.summary());
         eprint!(
@@ -103,6 +155,33 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn load_rules(path: &std::path::Path) -> anyhow::Result<crate::quality::dqdl::Ruleset> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("reading rules {}: {e}", path.display()))?;
+    crate::quality::dqdl::parse(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "rules {}: {}\nFix the rule there and run again.",
+            path.display(),
+            e.render(&text)
+        )
+    })
+}
+
+/// A hidden temporary file beside `output`, with its extension (so the writer picks
+/// the same format), removed when dropped unless persisted.
+fn staging_for(output: &std::path::Path) -> anyhow::Result<tempfile::NamedTempFile> {
+    let dir = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let ext = output.extension().and_then(|e| e.to_str()).unwrap_or("out");
+    tempfile::Builder::new()
+        .prefix(".wort-")
+        .suffix(&format!(".checking.{ext}"))
+        .tempfile_in(&dir)
+        .map_err(|e| anyhow::anyhow!("cannot create a temporary file in {}: {e}", dir.display()))
 }
 
 /// Validate the recipe against the source's schema; all problems in one error.

@@ -6,6 +6,7 @@ use std::path::Path;
 use assert_cmd::Command;
 use chrono::NaiveDate;
 use polars::prelude::*;
+use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
 use rstest::rstest;
 use wort::quality::{self, EvalOptions, Outcome, dqdl};
@@ -625,4 +626,210 @@ proptest::proptest! {
         let (_, report) = suggest_for(&df);
         proptest::prop_assert!(report.all_passed(), "{}", report.to_text());
     }
+}
+
+// ----- rules fmt / lint, check --recipe, run --rules ------------------------------------
+
+#[test]
+fn rules_fmt_prints_checks_and_rewrites_canonically() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let r = write(
+        dir.path(),
+        "r.dqdl",
+        "# keys\r\nRules=[IsComplete \"id\" ,ColumnValues \"s\" in [ \"a\", \"b\" ]]",
+    );
+    let canonical =
+        "# keys\nRules = [\n    IsComplete \"id\",\n    ColumnValues \"s\" in [\"a\",\"b\"]\n]\n";
+    wort()
+        .args(["rules", "fmt"])
+        .arg(&r)
+        .assert()
+        .code(0)
+        .stdout(canonical);
+    wort()
+        .args(["rules", "fmt", "--check"])
+        .arg(&r)
+        .assert()
+        .code(1)
+        .stderr(contains("not in canonical layout"));
+    wort().args(["rules", "fmt", "-w"]).arg(&r).assert().code(0);
+    assert_eq!(std::fs::read_to_string(&r).expect("read"), canonical);
+    wort()
+        .args(["rules", "fmt", "--check"])
+        .arg(&r)
+        .assert()
+        .code(0);
+    let bad = write(dir.path(), "bad.dqdl", "Rules = [ IsComplete \"id\", ]\n");
+    wort()
+        .args(["rules", "fmt"])
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(contains("line 1, column"));
+}
+
+#[test]
+fn rules_lint_names_missing_columns_and_rules_that_cannot_fail() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = write(dir.path(), "d.csv", DATA);
+    let r = write(
+        dir.path(),
+        "r.dqdl",
+        "Rules = [\n    Completeness \"amount\" >= 0,\n    IsComplete \"amuont\",\n    RowCount > 1\n]\n",
+    );
+    wort()
+        .args(["rules", "lint"])
+        .arg(&r)
+        .arg("--data")
+        .arg(&d)
+        .assert()
+        .code(1)
+        .stdout(contains("line 2 (Rule_1) Completeness \"amount\" >= 0: can never fail"))
+        .stdout(contains(
+            "line 3 (Rule_2) IsComplete \"amuont\": the data has no column \"amuont\"; did you mean \"amount\"?",
+        ))
+        .stdout(contains("Rule_3").not());
+}
+
+#[test]
+fn check_with_a_recipe_checks_the_recipe_output() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = write(dir.path(), "d.csv", DATA);
+    let r = write(dir.path(), "r.dqdl", RULES);
+    let recipe = write(
+        dir.path(),
+        "fix.json",
+        r#"{"wort_recipe": 1, "steps": [{"op": "fill_missing", "column": "amount", "strategy": "value", "value": 0},
+            {"op": "filter", "remove": "amount < 0"}]}"#,
+    );
+    check(&d, &r).assert().code(1);
+    check(&d, &r)
+        .arg("--recipe")
+        .arg(&recipe)
+        .assert()
+        .code(0)
+        .stdout(contains("3 rows, 3 rules: 3 passed"));
+}
+
+#[test]
+fn run_with_rules_publishes_only_when_they_pass() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = write(dir.path(), "d.csv", DATA);
+    let r = write(dir.path(), "r.dqdl", RULES);
+    let recipe = write(
+        dir.path(),
+        "keep.json",
+        r#"{"wort_recipe": 1, "steps": [{"op": "upper", "column": "status"}]}"#,
+    );
+    let out = write(dir.path(), "out.csv", "previous output\n");
+    wort()
+        .arg("run")
+        .arg(&recipe)
+        .arg(&d)
+        .arg("-o")
+        .arg(&out)
+        .arg("--rules")
+        .arg(&r)
+        .assert()
+        .code(1)
+        .stderr(contains("FAIL  Rule_2"))
+        .stderr(contains("not published"));
+    assert_eq!(
+        std::fs::read_to_string(&out).expect("out"),
+        "previous output\n"
+    );
+    let ok = write(
+        dir.path(),
+        "ok.dqdl",
+        "Rules = [ RowCount = 4, ColumnValues \"status\" in [\"PAID\", \"REFUNDED\"] ]\n",
+    );
+    wort()
+        .arg("run")
+        .arg(&recipe)
+        .arg(&d)
+        .arg("-o")
+        .arg(&out)
+        .arg("--rules")
+        .arg(&ok)
+        .assert()
+        .code(0)
+        .stderr(contains("2 rules passed on the output"));
+    assert!(
+        std::fs::read_to_string(&out)
+            .expect("out")
+            .starts_with("id,amount,status\n1,10,PAID")
+    );
+    let mut left: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().to_string())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["d.csv", "keep.json", "ok.dqdl", "out.csv", "r.dqdl"]);
+}
+
+/// The issue's acceptance: suggest, then check, on a real file with NA nulls; then
+/// corrupt it and see exit 1 with the right rows.
+#[test]
+fn suggest_then_check_passes_and_catches_corruption() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let orig = std::fs::read_to_string(super::root().join("samples/penguins.csv")).expect("sample");
+    let d = write(dir.path(), "penguins.csv", &orig);
+    let rules = dir.path().join("penguins.dqdl");
+    wort()
+        .arg("suggest")
+        .arg(&d)
+        .arg("-o")
+        .arg(&rules)
+        .assert()
+        .code(0);
+    check(&d, &rules).assert().code(0);
+    // Corrupt: an out-of-set species on data row 5, a negative body mass on row 7.
+    let mut rdr = csv::Reader::from_reader(orig.as_bytes());
+    let header = rdr.headers().expect("header").clone();
+    let species = header.iter().position(|h| h == "Species").expect("Species");
+    let mass = header
+        .iter()
+        .position(|h| h == "Body Mass (g)")
+        .expect("mass");
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&header).expect("write");
+    for (i, rec) in rdr.records().enumerate() {
+        let mut f: Vec<String> = rec.expect("record").iter().map(str::to_string).collect();
+        match i + 1 {
+            5 => f[species] = "Dodo".into(),
+            7 => f[mass] = "-4000".into(),
+            _ => {}
+        }
+        w.write_record(&f).expect("write");
+    }
+    std::fs::write(&d, w.into_inner().expect("bytes")).expect("write");
+    let out = check(&d, &rules)
+        .args(["--format", "json"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let failed: Vec<&serde_json::Value> = v["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .filter(|r| r["outcome"] == "Failed")
+        .collect();
+    let rows_of = |needle: &str| -> Vec<u64> {
+        failed
+            .iter()
+            .filter(|r| r["rule"].as_str().unwrap_or("").contains(needle))
+            .flat_map(|r| r["failing_samples"].as_array().cloned().unwrap_or_default())
+            .map(|s| s["row"].as_u64().expect("row"))
+            .collect()
+    };
+    assert_eq!(
+        rows_of("\"Species\" in"),
+        [5],
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // The range rule carries a threshold for the column's NA rows (4 and 272 are
+    // NA); one more failing row tips it over, and all of them are listed.
+    assert_eq!(rows_of("\"Body Mass (g)\" between"), [4, 7, 272]);
 }
