@@ -33,12 +33,18 @@ pub fn run(args: OpenArgs) -> anyhow::Result<ExitCode> {
         && !one.contains(['.', '/', '\\', '*', '?'])
         && !std::path::Path::new(one).exists()
     {
-        let commands = [
-            "run", "inspect", "profile", "suggest", "check", "schema", "open",
-        ];
-        if let Some(c) = crate::util::did_you_mean(one, commands) {
-            anyhow::bail!("no file {one:?}; did you mean the command `wort {c}`?");
-        }
+        use clap::CommandFactory;
+        let cmd = super::Cli::command();
+        let names: Vec<&str> = cmd
+            .get_subcommands()
+            .map(|c| c.get_name())
+            .filter(|n| *n != "help")
+            .collect();
+        let hint = match crate::util::did_you_mean(one, names.iter().copied()) {
+            Some(c) => format!("did you mean `wort {c}`?"),
+            None => format!("the commands are {}", names.join(", ")),
+        };
+        anyhow::bail!("no file or command {one:?}; {hint}");
     }
     if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         anyhow::bail!(

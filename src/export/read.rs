@@ -211,11 +211,11 @@ impl ReadSpec {
                 "    \"skip_bad_rows\": {},\n",
                 py_bool(self.skip_bad_rows)
             ));
+            s.push_str(
+                "    # cells holding exactly one of these are missing (empty cells always are)\n",
+            );
+            s.push_str(&format!("    \"null_values\": [{}],\n", tokens.join(", ")));
         }
-        s.push_str(
-            "    # cells holding exactly one of these are missing (empty cells always are)\n",
-        );
-        s.push_str(&format!("    \"null_values\": [{}],\n", tokens.join(", ")));
         s.push_str("}\n\n");
         match &self.columns {
             None => {

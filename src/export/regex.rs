@@ -175,8 +175,13 @@ pub fn java_literal(text: &str) -> String {
     out
 }
 
-/// The Java replacement string for a Rust regex replacement (`$1`, `${name}`, `$$`).
-pub fn java_replacement(rust: &str) -> String {
+/// The Java replacement string for a Rust regex replacement (`$1`, `${name}`, `$$`)
+/// used with `pattern` (a Rust regex): named groups become numbered references, since
+/// Spark SQL would read `${name}` in a query as a variable.
+pub fn java_replacement(rust: &str, pattern: &str) -> String {
+    let names: Vec<Option<String>> = regex::Regex::new(pattern)
+        .map(|r| r.capture_names().map(|n| n.map(str::to_string)).collect())
+        .unwrap_or_default();
     let chars: Vec<char> = rust.chars().collect();
     let mut out = String::with_capacity(rust.len() + 4);
     let mut i = 0;
@@ -203,7 +208,7 @@ pub fn java_replacement(rust: &str) -> String {
                 match end {
                     Some(len) => {
                         let name: String = chars[i + 2..i + 2 + len].iter().collect();
-                        out.push_str(&group_ref(&name, chars.get(i + 3 + len)));
+                        out.push_str(&group_ref(&name, &names, chars.get(i + 3 + len)));
                         i += 3 + len;
                     }
                     None => {
@@ -218,7 +223,7 @@ pub fn java_replacement(rust: &str) -> String {
                     .take_while(|c| c.is_alphanumeric() || **c == '_')
                     .count();
                 let name: String = chars[i + 1..i + 1 + len].iter().collect();
-                out.push_str(&group_ref(&name, chars.get(i + 1 + len)));
+                out.push_str(&group_ref(&name, &names, chars.get(i + 1 + len)));
                 i += 1 + len;
             }
             _ => {
@@ -231,21 +236,20 @@ pub fn java_replacement(rust: &str) -> String {
 }
 
 /// A Java reference to group `name` (a number or a name), followed by `next`.
-fn group_ref(name: &str, next: Option<&char>) -> String {
-    if !name.is_empty() && name.chars().all(|c| c.is_ascii_digit()) {
-        let n: usize = name.parse().unwrap_or(0);
-        if next.is_some_and(|c| c.is_ascii_digit()) {
-            // Java would read the next digit as part of the number: escape it.
-            return format!("${n}\\");
-        }
-        format!("${n}")
-    } else if name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && name.chars().all(|c| c.is_ascii_alphanumeric())
-    {
-        format!("${{{name}}}")
+fn group_ref(name: &str, names: &[Option<String>], next: Option<&char>) -> String {
+    let index = if !name.is_empty() && name.chars().all(|c| c.is_ascii_digit()) {
+        name.parse::<usize>()
+            .ok()
+            .filter(|n| names.is_empty() || *n < names.len())
     } else {
+        names.iter().position(|n| n.as_deref() == Some(name))
+    };
+    match index {
+        // Java would read a following digit as part of the number: escape it.
+        Some(n) if next.is_some_and(|c| c.is_ascii_digit()) => format!("${n}\\"),
+        Some(n) => format!("${n}"),
         // Rust expands an unknown group to nothing.
-        String::new()
+        None => String::new(),
     }
 }
 
@@ -272,11 +276,13 @@ mod tests {
 
     #[test]
     fn replacements() {
-        assert_eq!(java_replacement("$1-${2}"), "$1-$2");
-        assert_eq!(java_replacement("${1}0"), "$1\\0");
-        assert_eq!(java_replacement("${year}/$m"), "${year}/${m}");
-        assert_eq!(java_replacement("$$5 \\"), "\\$5 \\\\");
-        assert_eq!(java_replacement("a$"), "a\\$");
+        let p = r"(?P<year>\d{4})-(?P<m>\d+)";
+        assert_eq!(java_replacement("$1-${2}", p), "$1-$2");
+        assert_eq!(java_replacement("${1}0", p), "$1\\0");
+        assert_eq!(java_replacement("${year}/$m", p), "$1/$2");
+        assert_eq!(java_replacement("$nope|$9", p), "|");
+        assert_eq!(java_replacement("$$5 \\", p), "\\$5 \\\\");
+        assert_eq!(java_replacement("a$", p), "a\\$");
         assert_eq!(java_literal_replacement("$1\\"), "\\$1\\\\");
         assert_eq!(java_literal("a.b c"), "a\\.b c");
     }

@@ -477,6 +477,20 @@ def _spark_type(name):
     }[name]
 
 
+def _column_names(names, header):
+    """Column names the way wort makes them from a header: trimmed, column_N for empty
+    or missing names, name_2 for repeats."""
+    out = []
+    for i, n in enumerate(names):
+        base = n.strip() if header and n is not None else ""
+        base = base or "column_%d" % (i + 1)
+        name, k = base, 2
+        while name in out:
+            name, k = "%s_%d" % (base, k), k + 1
+        out.append(name)
+    return out
+
+
 def read_input(spark, inputs):
     """Read the inputs the way wort reads them (READ, COLUMNS), with the row order
     in ROW."""
@@ -510,6 +524,8 @@ def read_input(spark, inputs):
         df = reader.json(list(inputs))
     else:
         raise ValueError("unknown input format %r" % fmt)
+    if fmt == "csv" and columns is None:
+        df = df.toDF(*_column_names(df.columns, READ["header"]))
 
     # Row order: file by file (in name order), then position in the file.
     several = len(set(df.inputFiles())) > 1
@@ -529,7 +545,8 @@ def read_input(spark, inputs):
         df = df.drop("__wort_file")
 
     if fmt != "parquet":
-        tokens = READ["null_values"]
+        # wort run applies null tokens to delimited text only (JSON has real nulls).
+        tokens = READ.get("null_values", []) if fmt == "csv" else []
         for name, kind, conversion in columns or [(n, t, None) for n, t in df.dtypes if n != ROW]:
             c = col(name)
             if kind == "string" and tokens:

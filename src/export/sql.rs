@@ -10,7 +10,7 @@ use polars::prelude::{DataType, Schema};
 
 use super::datefmt::{Mode, spark_pattern};
 use super::read::ReadSpec;
-use super::text::{spark_sql, sql_ident, sql_str};
+use super::text::{spark_sql, sql_ident, sql_str, wrap};
 use super::{ExportError, Untranslated};
 use crate::recipe::{self, Recipe};
 
@@ -151,7 +151,8 @@ pub fn query(
     read: Option<&ReadSpec>,
 ) -> Result<String, ExportError> {
     let steps: Vec<(usize, &recipe::Step)> = recipe.active_steps().collect();
-    let mut ctes: Vec<(String, String)> = Vec::new();
+    // (CTE name, the step's description, its SELECT)
+    let mut ctes: Vec<(String, String, String)> = Vec::new();
     let mut failed = Vec::new();
     let mut schema = schema.clone();
     let mut from = sql_ident(table);
@@ -185,7 +186,7 @@ pub fn query(
                     order_by = Some(o.to_string());
                 } else {
                     let name = format!("step_{n}");
-                    ctes.push((name.clone(), body));
+                    ctes.push((name.clone(), step.describe(), body));
                     from = name;
                 }
             }
@@ -236,23 +237,25 @@ pub fn query(
     ));
     s.push_str(&format!("-- Reads the table or view {}", sql_ident(table)));
     match read.and_then(ReadSpec::sql_columns) {
-        Some(cols) => s.push_str(&format!(" with the columns\n--   {cols}\n")),
+        Some(cols) => {
+            s.push_str(" with the columns\n");
+            for line in wrap(&format!("  {cols}"), 86) {
+                s.push_str(&format!("--{line}\n"));
+            }
+        }
         None => s.push_str(".\n"),
     }
     s.push_str("-- Run it with spark.sql.ansi.enabled=false (values that do not convert become\n");
-    s.push_str("-- null, as in wort) and spark.sql.caseSensitive=true.\n");
+    s.push_str("-- null, as in wort), spark.sql.caseSensitive=true, and, if a text below holds\n");
+    s.push_str("-- ${...}, spark.sql.variable.substitute=false.\n");
     if ctes.is_empty() {
         s.push_str(&format!("SELECT * FROM {from}"));
     } else {
         s.push_str("WITH\n");
-        for (i, (name, body)) in ctes.iter().enumerate() {
-            let step = &recipe.steps[name[5..].parse::<usize>().unwrap_or(1) - 1];
+        for (i, (name, describe, body)) in ctes.iter().enumerate() {
             s.push_str(&format!(
                 "  -- {}\n",
-                step.describe()
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
+                describe.split_whitespace().collect::<Vec<_>>().join(" ")
             ));
             s.push_str(&format!("  {name} AS ({body})"));
             s.push_str(if i + 1 < ctes.len() { ",\n" } else { "\n" });

@@ -54,6 +54,26 @@ pub fn py_col(name: &str) -> String {
     format!("col({})", py_str(name))
 }
 
+/// Words of `s` in lines of at most `width` characters, continuation lines indented
+/// like the first one plus four spaces.
+pub fn wrap(s: &str, width: usize) -> Vec<String> {
+    let indent: String = s.chars().take_while(|c| *c == ' ').collect();
+    let mut lines = Vec::new();
+    let mut line = indent.clone();
+    for word in s.split_whitespace() {
+        if line.trim().is_empty() {
+            line.push_str(word);
+        } else if line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::replace(&mut line, format!("{indent}    {word}")));
+        } else {
+            line.push(' ');
+            line.push_str(word);
+        }
+    }
+    lines.push(line);
+    lines
+}
+
 /// A Spark SQL identifier in backticks.
 pub fn sql_ident(name: &str) -> String {
     format!("`{}`", name.replace('`', "``"))

@@ -272,7 +272,10 @@ impl Replace {
     /// The Java regex and replacement doing this replacement.
     fn java(&self) -> Result<(String, String), String> {
         if self.regex {
-            Ok((java_regex(&self.pattern)?, java_replacement(&self.with)))
+            Ok((
+                java_regex(&self.pattern)?,
+                java_replacement(&self.with, &self.pattern),
+            ))
         } else {
             Ok((
                 java_literal(&self.pattern),

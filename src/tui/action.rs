@@ -98,6 +98,7 @@ actions! {
     MoveStepUp = "move_step_up": "move the selected step up",
     MoveStepDown = "move_step_down": "move the selected step down",
     AcceptRule = "accept_rule": "accept the selected suggested rule",
+    AcceptAllRules = "accept_all_rules": "accept every suggested rule",
     RejectRule = "reject_rule": "reject the selected suggested rule",
     EditRule = "edit_rule": "edit the selected rule",
     EditRules = "edit_rules": "edit all the rules as DQDL text",

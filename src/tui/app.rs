@@ -21,6 +21,9 @@ use crate::quality::dqdl;
 use crate::recipe::{self, Recipe};
 use crate::source::ReadOptions;
 
+/// Rows read first, to show something while the sample is drawn.
+const PEEK_ROWS: u64 = 500;
+
 /// How to open the workbench.
 #[derive(Debug, Clone)]
 pub struct OpenOptions {
@@ -98,6 +101,7 @@ impl App {
             panel: None,
             focus: Focus::Grid,
             panel_scroll: 0,
+            peek: None,
             rules,
             profiles: HashMap::new(),
             popup: None,
@@ -133,6 +137,19 @@ impl App {
             },
             0,
         );
+        // Drawing a sample reads the whole input; show the first rows meanwhile.
+        let sample = opts.read.sample.unwrap_or(crate::source::Sample::Full);
+        if !matches!(sample, crate::source::Sample::First(n) if n <= PEEK_ROWS) {
+            let mut peek = opts.read.clone();
+            peek.sample = Some(crate::source::Sample::First(PEEK_ROWS));
+            app.start(
+                Job::Peek {
+                    inputs: opts.inputs.clone(),
+                    options: peek,
+                },
+                0,
+            );
+        }
         Ok(app)
     }
 
@@ -303,6 +320,7 @@ impl App {
             Action::MoveStepUp => self.move_step(-1),
             Action::MoveStepDown => self.move_step(1),
             Action::AcceptRule => self.accept_rule(),
+            Action::AcceptAllRules => self.accept_all_rules(),
             Action::RejectRule => self.reject_rule(),
             Action::EditRule => self.edit_rule(),
             Action::EditRules => {
@@ -603,6 +621,9 @@ impl App {
             return;
         }
         let Some(step) = form.step.clone() else {
+            // Forget the preview of an earlier version (and any still computing).
+            self.preview_generation += 1;
+            form.generation = self.preview_generation;
             form.preview = popups::form::PreviewState::None;
             return;
         };
@@ -764,6 +785,28 @@ impl App {
         // The next suggestion (the accepted rule now sits above them).
         r.selected = n + 1 + i.min(r.suggestions.len().saturating_sub(1));
         self.state.message = Some(info(&format!("accepted: {}", s.text)));
+    }
+
+    fn accept_all_rules(&mut self) {
+        let r = &mut self.state.rules;
+        if r.suggestions.is_empty() {
+            self.state.message = Some(info("no suggested rules (s suggests)"));
+            return;
+        }
+        if r.error.is_some() {
+            self.state.message = Some(error(
+                "the rules have a DQDL error: fix it first (E edits the rules)",
+            ));
+            return;
+        }
+        let n = r.suggestions.len();
+        let mut rs = r.ruleset.clone();
+        rs.rules
+            .items
+            .extend(r.suggestions.drain(..).map(|s| s.entry));
+        r.set_text(dqdl::print(&rs));
+        r.selected = 0;
+        self.state.message = Some(info(&format!("accepted {n} suggested rule(s)")));
     }
 
     fn reject_rule(&mut self) {
@@ -1268,6 +1311,8 @@ impl App {
                 self.state
                     .frames
                     .insert(BASE_KEY, opened.frame, &[BASE_KEY]);
+                self.state.peek = None;
+                self.state.jobs.retain(|j| j.kind != JobKind::Peek);
                 self.source = Some(opened.source);
                 // The recipe from --recipe must fit the data.
                 if let Err(ps) = self.check(self.recipe()) {
@@ -1281,6 +1326,13 @@ impl App {
                 }
                 self.offer_restore();
             }
+            Output::Peeked(Ok(frame)) => {
+                if self.state.frames.peek(BASE_KEY).is_none() {
+                    self.state.peek = Some(frame);
+                }
+            }
+            // The sample's own reading reports any error.
+            Output::Peeked(Err(_)) => {}
             Output::Opened(Err(e)) => {
                 self.state.fatal = Some(e);
                 self.state.quit = true;

@@ -309,6 +309,7 @@ pub const DEFAULTS: &[(Context, &str, Action)] = &[
     (Context::Recipe, "K", Action::MoveStepUp),
     (Context::Recipe, "J", Action::MoveStepDown),
     (Context::Rules, "a", Action::AcceptRule),
+    (Context::Rules, "A", Action::AcceptAllRules),
     (Context::Rules, "x", Action::RejectRule),
     (Context::Rules, "e", Action::EditRule),
     (Context::Rules, "enter", Action::EditRule),

@@ -199,6 +199,8 @@ pub struct State {
     pub focus: Focus,
     /// Scroll of the profile / dataset panel.
     pub panel_scroll: usize,
+    /// The first rows of the input, shown while the sample is drawn.
+    pub peek: Option<Arc<FrameInfo>>,
     pub rules: RulesState,
     pub profiles: HashMap<FrameKey, Arc<Profile>>,
     pub popup: Option<Popup>,
@@ -260,7 +262,10 @@ impl State {
         {
             return Some((f.frame.clone(), Some(&f.rows)));
         }
-        self.view_frame().map(|(f, _)| (f, None))
+        self.view_frame()
+            .map(|(f, _)| f)
+            .or_else(|| self.peek.clone())
+            .map(|f| (f, None))
     }
 
     /// The name of the focused column.

@@ -24,6 +24,8 @@ use crate::transform::clean_polars_error;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum JobKind {
     Open,
+    /// The first rows, shown while the sample is drawn.
+    Peek,
     Apply,
     Profile,
     Evaluate,
@@ -38,6 +40,7 @@ impl JobKind {
     pub fn label(self) -> &'static str {
         match self {
             JobKind::Open => "reading the input",
+            JobKind::Peek => "reading the first rows",
             JobKind::Apply => "applying steps",
             JobKind::Profile => "profiling",
             JobKind::Evaluate => "checking rules",
@@ -52,6 +55,11 @@ impl JobKind {
 /// Work to do.
 pub enum Job {
     Open {
+        inputs: Vec<String>,
+        options: ReadOptions,
+    },
+    /// Read the first rows only (`options` already says `first:N`).
+    Peek {
         inputs: Vec<String>,
         options: ReadOptions,
     },
@@ -100,6 +108,7 @@ impl Job {
     pub fn kind(&self) -> JobKind {
         match self {
             Job::Open { .. } => JobKind::Open,
+            Job::Peek { .. } => JobKind::Peek,
             Job::Apply { .. } => JobKind::Apply,
             Job::Profile { .. } => JobKind::Profile,
             Job::Evaluate { .. } => JobKind::Evaluate,
@@ -123,6 +132,8 @@ pub struct Preview {
     pub rows_before: usize,
     pub rows_after: usize,
     pub added: Vec<String>,
+    /// One line per added column: how many true / missing, an example value.
+    pub added_summary: Vec<String>,
     pub removed: Vec<String>,
     /// Columns whose type changed: (name, before, after).
     pub retyped: Vec<(String, String, String)>,
@@ -142,6 +153,7 @@ pub struct Changed {
 #[allow(clippy::large_enum_variant)]
 pub enum Output {
     Opened(Result<Box<Opened>, String>),
+    Peeked(Result<Arc<FrameInfo>, String>),
     Frame {
         key: FrameKey,
         result: Result<Arc<FrameInfo>, String>,
@@ -233,6 +245,7 @@ pub fn spawn(id: u64, job: Job, tx: Sender<Msg>) {
 fn failed(kind: JobKind, message: String) -> Output {
     match kind {
         JobKind::Open => Output::Opened(Err(message)),
+        JobKind::Peek => Output::Peeked(Err(message)),
         JobKind::Apply => Output::Frame {
             key: 0,
             result: Err(message),
@@ -288,6 +301,10 @@ impl Reporter {
 fn run(job: Job, r: &Reporter) {
     match job {
         Job::Open { inputs, options } => r.output(Output::Opened(open(&inputs, &options)), true),
+        Job::Peek { inputs, options } => {
+            let result = open(&inputs, &options).map(|o| Arc::new(o.frame));
+            r.output(Output::Peeked(result), true);
+        }
         Job::Apply { from, steps } => {
             let n = steps.len();
             let mut cur = from;
@@ -462,6 +479,31 @@ fn preview(step: &Step, before: &FrameInfo) -> Result<(Preview, Arc<FrameInfo>),
         .filter(|n| !before_names.contains(n))
         .cloned()
         .collect();
+    for name in &p.added {
+        let Ok(c) = a.column(name) else { continue };
+        let n = c.len();
+        let text = match c.bool() {
+            Ok(b) => format!(
+                "{name}: {} true of {}",
+                crate::util::thousands(b.sum().unwrap_or(0) as u64),
+                crate::util::thousands(n as u64)
+            ),
+            Err(_) => {
+                let first = (0..n.min(200))
+                    .filter_map(|i| c.get(i).ok())
+                    .map(|v| cell_of(&v))
+                    .find(|v| *v != super::frames::Cell::Missing)
+                    .map(|v| format!(", e.g. {}", v.display()))
+                    .unwrap_or_default();
+                format!(
+                    "{name}: {} of {} missing{first}",
+                    crate::util::thousands(c.null_count() as u64),
+                    crate::util::thousands(n as u64)
+                )
+            }
+        };
+        p.added_summary.push(text);
+    }
     p.removed = before_names
         .iter()
         .filter(|n| !after_names.contains(n))

@@ -88,7 +88,8 @@ const CASES: &[(&str, &str)] = &[
     (
         "cast_dates",
         r##"[{"op": "cast", "column": "raw_date", "to": "date", "format": "%d/%m/%Y"}, {"op": "cast", "column": "raw_iso", "to": "date"},
-        {"op": "cast", "column": "seen_at", "to": "date"}, {"op": "cast", "column": "joined", "to": "datetime"}]"##,
+        {"op": "cast", "column": "seen_at", "to": "date"}, {"op": "cast", "column": "joined", "to": "datetime"},
+        {"op": "duplicate", "column": "raw_iso", "to": "iso_dt"}, {"op": "cast", "column": "iso_dt", "to": "datetime"}]"##,
     ),
     (
         "cast_where",
@@ -191,7 +192,10 @@ const CASES: &[(&str, &str)] = &[
     ),
     (
         "replace_where",
-        r##"[{"op": "replace", "column": "city", "pattern": "[aeiou]", "with": "_", "regex": true, "where": "qty >= 5"}]"##,
+        r##"[{"op": "replace", "column": "city", "pattern": "[aeiou]", "with": "_", "regex": true, "where": "qty >= 5"},
+        {"op": "replace", "column": "email", "pattern": "(?P<user>\\w+)@", "with": "${user} at ", "regex": true},
+        {"op": "replace", "column": "code", "pattern": "[[:alpha:]]+", "with": "<$0>", "regex": true},
+        {"op": "replace", "column": "name", "pattern": "(?i)^([a-z])", "with": "[$1]", "regex": true, "where": "id > 10"}]"##,
     ),
     (
         "extract",
@@ -965,6 +969,84 @@ fn cases(dir: &Path) -> Vec<Case> {
         inputs: vec![samples.join("messy_orders.csv")],
         flags: Vec::new(),
     });
+    // Two files read as one dataset: rows in file-name order.
+    let lines: Vec<&str> = MESSY.lines().collect();
+    let header = lines[0];
+    let split_at = lines
+        .iter()
+        .position(|l| l.starts_with("11,"))
+        .expect("row 11");
+    let part1 = dir.join("part1.csv");
+    let part2 = dir.join("part2.csv");
+    std::fs::write(&part1, lines[..split_at].join("\n") + "\n").expect("write");
+    std::fs::write(
+        &part2,
+        format!("{header}\n{}\n", lines[split_at..].join("\n")),
+    )
+    .expect("write");
+    out.push(Case {
+        name: "two_files".into(),
+        recipe: recipe_text(
+            r#"[{"op": "fill_missing", "column": "city", "strategy": "previous"}, {"op": "dedupe", "columns": "city"}]"#,
+        ),
+        inputs: vec![part1, part2],
+        flags: Vec::new(),
+    });
+    // No header: wort names the columns.
+    let headerless = dir.join("headerless.csv");
+    std::fs::write(&headerless, "1,a,2.5\n2,NA,3\n3,c,\n").expect("write");
+    out.push(Case {
+        name: "no_header".into(),
+        recipe: recipe_text(
+            r#"[{"op": "fill_missing", "column": "column_2", "strategy": "value", "value": "?"}, {"op": "fill_missing", "column": "column_3", "strategy": "mean"}]"#,
+        ),
+        inputs: vec![headerless],
+        flags: vec!["--no-header".into()],
+    });
+    // NDJSON: typed values, a date written as text, a null token.
+    let ndjson = dir.join("events.ndjson");
+    std::fs::write(
+        &ndjson,
+        concat!(
+            r#"{"id": 1, "name": "ann", "amount": 1.5, "when": "2023-01-05", "flag": true, "tag": "NA"}"#,
+            "\n",
+            r#"{"id": 2, "name": "bo", "amount": null, "when": "2023-02-06", "flag": false, "tag": "x"}"#,
+            "\n",
+            r#"{"id": 3, "name": null, "amount": 7.25, "when": null, "flag": null, "tag": "y"}"#,
+            "\n",
+        ),
+    )
+    .expect("write");
+    out.push(Case {
+        name: "ndjson".into(),
+        recipe: recipe_text(
+            r#"[{"op": "upper", "column": "name"}, {"op": "date_part", "column": "when", "part": "month", "to": "m"}, {"op": "flag_missing", "column": "tag", "to": "no_tag"}]"#,
+        ),
+        inputs: vec![ndjson],
+        flags: Vec::new(),
+    });
+    // Parquet: read as typed, no null tokens.
+    let parquet = dir.join("messy.parquet");
+    let empty = dir.join("empty_recipe.json");
+    std::fs::write(&empty, recipe_text("[]")).expect("write");
+    let o = wort()
+        .arg("run")
+        .arg(&empty)
+        .arg(&data)
+        .arg("-o")
+        .arg(&parquet)
+        .arg("-q")
+        .output()
+        .expect("wort run");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out.push(Case {
+        name: "parquet".into(),
+        recipe: recipe_text(
+            r#"[{"op": "fill_missing", "column": "amount", "strategy": "mean"}, {"op": "title", "column": "city"}, {"op": "sort", "by": "seen_at", "descending": true}]"#,
+        ),
+        inputs: vec![parquet],
+        flags: Vec::new(),
+    });
     if let Some(full) = std::env::var_os("WORT_FLIGHTS_CSV") {
         out.push(Case {
             name: "example_flights_clean_full_336k".into(),
@@ -1294,4 +1376,141 @@ fn differing_rows(a: &Series, b: &Series) -> Vec<usize> {
     };
     let eq = a.equal_missing(&b).expect("comparable");
     (0..n).filter(|&i| eq.get(i) != Some(true)).collect()
+}
+
+/// The job's `__main__`: with spark-submit, and as an AWS Glue job (a stand-in
+/// `awsglue` module records what the job asks of Glue).
+#[test]
+fn job_runs_with_spark_submit_and_as_a_glue_job() {
+    let python = match spark_python() {
+        Ok(p) => p,
+        Err(why) => {
+            if std::env::var("WORT_REQUIRE_SPARK").is_ok_and(|v| v == "1") {
+                panic!("WORT_REQUIRE_SPARK=1 but the Spark tests cannot run: {why}");
+            }
+            eprintln!("SKIPPED job_runs_with_spark_submit_and_as_a_glue_job: {why}");
+            return;
+        }
+    };
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let recipe = root().join("recipes/penguins_tidy.json");
+    let input = root().join("samples/penguins.csv");
+    let job = d.join("job.py");
+    wort()
+        .arg("export")
+        .arg(&recipe)
+        .args(["--to", "pyspark", "-o"])
+        .arg(&job)
+        .arg("--input")
+        .arg(&input)
+        .assert()
+        .success();
+    let wort_csv = d.join("wort.csv");
+    wort()
+        .arg("run")
+        .arg(&recipe)
+        .arg(&input)
+        .arg("-o")
+        .arg(&wort_csv)
+        .arg("-q")
+        .assert()
+        .success();
+    let want = std::fs::read_to_string(&wort_csv).expect("wort output");
+    let want: Vec<&str> = want.lines().collect();
+
+    // spark-submit job.py --input ... --output ... --output-format csv
+    let bin = python.parent().expect("venv bin").to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = d.join("submitted");
+    let o = std::process::Command::new(bin.join("spark-submit"))
+        .env("PATH", &path)
+        .args(["--master", "local[2]", "--conf", "spark.ui.enabled=false"])
+        .arg(&job)
+        .arg("--input")
+        .arg(&input)
+        .arg("--output")
+        .arg(&out)
+        .args(["--output-format", "csv"])
+        .output()
+        .expect("spark-submit runs");
+    assert!(
+        o.status.success(),
+        "spark-submit failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let part = std::fs::read_dir(&out)
+        .expect("output dir")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.extension().is_some_and(|e| e == "csv"))
+        .expect("a CSV part");
+    let got = std::fs::read_to_string(part).expect("csv");
+    let got: Vec<&str> = got.lines().collect();
+    assert_eq!(got.len(), want.len(), "rows");
+    assert_eq!(got[0], want[0], "header");
+    assert_eq!(got[1], want[1], "first row");
+    assert_eq!(got.last(), want.last(), "last row");
+
+    // As a Glue job: --JOB_NAME, --input, --output, --output_format through
+    // getResolvedOptions; the Glue Job is initialised and committed.
+    let glue = d.join("glue_stub/awsglue");
+    std::fs::create_dir_all(&glue).expect("mkdir");
+    std::fs::write(glue.join("__init__.py"), "").expect("write");
+    std::fs::write(
+        glue.join("utils.py"),
+        "def getResolvedOptions(argv, names):\n    print('resolved', sorted(names))\n    return {n: argv[argv.index('--' + n) + 1] for n in names}\n",
+    )
+    .expect("write");
+    std::fs::write(
+        glue.join("context.py"),
+        "from pyspark.sql import SparkSession\nclass GlueContext:\n    def __init__(self, sc):\n        self.spark_session = SparkSession.builder.getOrCreate()\n",
+    )
+    .expect("write");
+    std::fs::write(
+        glue.join("job.py"),
+        "class Job:\n    def __init__(self, glue):\n        pass\n    def init(self, name, args):\n        print('job init', name)\n    def commit(self):\n        print('job commit')\n",
+    )
+    .expect("write");
+    let out = d.join("glue_out");
+    let o = std::process::Command::new(&python)
+        .env("PYTHONPATH", d.join("glue_stub"))
+        .env(
+            "PYSPARK_SUBMIT_ARGS",
+            "--master local[2] --conf spark.ui.enabled=false pyspark-shell",
+        )
+        .arg(&job)
+        .args(["--JOB_NAME", "wort-test", "--input"])
+        .arg(format!("{},{}", input.display(), input.display()))
+        .arg("--output")
+        .arg(&out)
+        .args(["--output_format", "json"])
+        .output()
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "the Glue run failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        stdout.contains("resolved ['JOB_NAME', 'input', 'output', 'output_format']"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("job init wort-test") && stdout.contains("job commit"),
+        "{stdout}"
+    );
+    let mut lines = 0;
+    for p in std::fs::read_dir(&out).expect("output dir") {
+        let p = p.expect("entry").path();
+        if p.extension().is_some_and(|e| e == "json") {
+            lines += std::fs::read_to_string(p).expect("json").lines().count();
+        }
+    }
+    // The input given twice: every row twice.
+    assert_eq!(lines, 2 * (want.len() - 1));
 }

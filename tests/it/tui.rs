@@ -348,6 +348,15 @@ fn suggested_rules_can_be_accepted_rejected_and_edited() {
     assert!(app.state.rules.text.contains("ColumnCount = 11"));
     let s = screen(&app);
     assert!(s.contains("2 rules on step 0: 2 pass, 0 fail"), "{s}");
+    // Accept the rest at once: every suggested rule passes on the data it came from.
+    press(&mut app, "A");
+    let n = app.state.rules.ruleset.rules.items.len();
+    assert!(app.state.rules.suggestions.is_empty());
+    let s = screen(&app);
+    assert!(
+        s.contains(&format!("{n} rules on step 0: {n} pass, 0 fail")),
+        "{s}"
+    );
 }
 
 #[test]
@@ -371,6 +380,15 @@ fn dqdl_editor_shows_parse_errors_inline() {
     press(&mut app, "esc");
     let s = screen(&app);
     assert!(s.contains("2 rules on step 0: 2 pass, 0 fail"), "{s}");
+    // Accept the rest at once: every suggested rule passes on the data it came from.
+    press(&mut app, "A");
+    let n = app.state.rules.ruleset.rules.items.len();
+    assert!(app.state.rules.suggestions.is_empty());
+    let s = screen(&app);
+    assert!(
+        s.contains(&format!("{n} rules on step 0: {n} pass, 0 fail")),
+        "{s}"
+    );
 }
 
 #[test]

@@ -44,6 +44,7 @@ def main():
         SparkSession.builder.master("local[2]")
         .appName("wort parity")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.default.parallelism", "2")
         .config("spark.driver.memory", "1g")

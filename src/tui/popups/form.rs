@@ -22,6 +22,7 @@ use crate::tui::fuzzy;
 use crate::tui::input::LineInput;
 use crate::tui::steps::{FieldKind, FieldSpec, OpSpec};
 use crate::tui::worker::Preview;
+use crate::util::thousands;
 
 /// One field being edited.
 #[derive(Debug, Clone)]
@@ -597,14 +598,18 @@ fn preview_lines(form: &FormPopup, width: usize) -> Vec<Line<'static>> {
             let rows = if p.rows_after < p.rows_before {
                 format!(
                     "  rows: {} → {} ({} removed)",
-                    p.rows_before,
-                    p.rows_after,
-                    p.rows_before - p.rows_after
+                    thousands(p.rows_before as u64),
+                    thousands(p.rows_after as u64),
+                    thousands((p.rows_before - p.rows_after) as u64)
                 )
             } else if p.rows_after == p.rows_before {
-                format!("  rows: {} (none removed)", p.rows_before)
+                format!("  rows: {} (none removed)", thousands(p.rows_before as u64))
             } else {
-                format!("  rows: {} → {}", p.rows_before, p.rows_after)
+                format!(
+                    "  rows: {} → {}",
+                    thousands(p.rows_before as u64),
+                    thousands(p.rows_after as u64)
+                )
             };
             lines.push(Line::raw(rows));
             if !p.added.is_empty() {
@@ -612,6 +617,12 @@ fn preview_lines(form: &FormPopup, width: usize) -> Vec<Line<'static>> {
                     format!("  + columns: {}", p.added.join(", ")),
                     Style::default().fg(Color::Green),
                 ));
+                for s in p.added_summary.iter().take(4) {
+                    lines.push(Line::raw(format!(
+                        "    {}",
+                        cut(s, width.saturating_sub(4))
+                    )));
+                }
             }
             if !p.removed.is_empty() {
                 lines.push(Line::styled(

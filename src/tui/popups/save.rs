@@ -57,8 +57,23 @@ pub fn handle(app: &mut App, p: &mut SavePopup, action: Action) -> bool {
             p.field().handle(&k);
         }
         Action::Confirm => {
-            let recipe = PathBuf::from(p.recipe.text().trim());
-            let rules = PathBuf::from(p.rules.text().trim());
+            // A relative path is taken next to the data file, where the defaults are.
+            let base = app
+                .default_paths()
+                .0
+                .parent()
+                .map(|d| d.to_path_buf())
+                .unwrap_or_default();
+            let resolve = |t: &str| {
+                let t = PathBuf::from(t.trim());
+                if t.as_os_str().is_empty() || t.is_absolute() {
+                    t
+                } else {
+                    base.join(t)
+                }
+            };
+            let recipe = resolve(p.recipe.text());
+            let rules = resolve(p.rules.text());
             for (path, what) in [(&recipe, "recipe"), (&rules, "rules")] {
                 if what == "rules" && !p.has_rules {
                     continue;

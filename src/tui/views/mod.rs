@@ -8,7 +8,7 @@ pub mod status;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::state::State;
+use super::state::{Panel, State};
 
 /// Where everything goes.
 #[derive(Debug, Clone, Copy)]
@@ -30,8 +30,12 @@ pub fn layout(area: Rect, state: &State) -> Areas {
         u16::from(area.height >= 2),
     );
     let (grid, panel) = match state.panel {
-        Some(_) => {
-            let want = (area.width * 2 / 5).clamp(36, 72);
+        Some(p) => {
+            // Rules and steps are sentences: give them more room than the profile.
+            let want = match p {
+                Panel::Rules | Panel::Recipe => (area.width * 11 / 20).clamp(40, 110),
+                _ => (area.width * 2 / 5).clamp(36, 72),
+            };
             let pw = want.min(area.width / 2 + area.width / 6);
             let gw = area.width.saturating_sub(pw);
             (

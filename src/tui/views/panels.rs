@@ -232,7 +232,7 @@ fn rules(frame: &mut Frame, area: Rect, state: &State) {
                 .unwrap_or_default(),
             None => String::new(),
         };
-        let metric = cut(&metric, 22);
+        let metric = cut(&metric, 20);
         let room = w.saturating_sub(7 + metric.chars().count() + 1);
         let style = if sel {
             Style::default().add_modifier(Modifier::REVERSED)
@@ -253,7 +253,7 @@ fn rules(frame: &mut Frame, area: Rect, state: &State) {
         lines.push(Line::raw(""));
         lines.push(Line::styled(
             format!(
-                "Suggested ({}): a accept · x reject · e edit",
+                "Suggested ({}): a accept · A all · x reject · e edit",
                 r.suggestions.len()
             ),
             Style::default()
@@ -324,7 +324,7 @@ fn rules(frame: &mut Frame, area: Rect, state: &State) {
     );
     frame.render_widget(
         Paragraph::new(Line::styled(
-            "s suggest · a/x accept/reject · e edit · E DQDL · f failing rows",
+            "s suggest · a/x accept/reject · A accept all · e edit · E DQDL · f failing rows",
             hint(),
         )),
         Rect::new(

@@ -24,12 +24,26 @@ pub fn render(frame: &mut Frame, status: Rect, hint: Rect, state: &State) {
     ));
     if let Some(s) = &state.sample {
         left.push(Span::styled(format!("│ {} ", s.description), bar));
+    } else if let Some(p) = &state.peek {
+        left.push(Span::styled(
+            format!("│ first {} rows while the sample is read ", p.height()),
+            bar.fg(Color::Yellow),
+        ));
     }
     let n = state.recipe().steps.len();
     let pos = state.view_pos();
     let shown = state.view_frame().map(|(_, i)| i);
     let step = match shown {
-        Some(i) if i < pos => format!("│ step {i} of {n} (computing {pos}) "),
+        Some(i) if i < pos => {
+            let why = if state.step_error().is_some() {
+                "failed"
+            } else if state.running(crate::tui::worker::JobKind::Apply).is_some() {
+                "computing"
+            } else {
+                "cancelled"
+            };
+            format!("│ step {i} of {n} (step {pos} {why}) ")
+        }
         _ => format!("│ step {pos} of {n} "),
     };
     left.push(Span::styled(step, bar));
