@@ -1312,6 +1312,7 @@ impl App {
                     .frames
                     .insert(BASE_KEY, opened.frame, &[BASE_KEY]);
                 self.state.peek = None;
+                self.state.search = SearchState::default();
                 self.state.jobs.retain(|j| j.kind != JobKind::Peek);
                 self.source = Some(opened.source);
                 // The recipe from --recipe must fit the data.
