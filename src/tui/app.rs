@@ -10,7 +10,7 @@ use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 
 use super::action::Action;
-use super::frames::{BASE_KEY, FrameCache, FrameInfo, FrameKey, step_key};
+use super::frames::{BASE_KEY, FrameCache, FrameKey, step_key};
 use super::keymap::{Context, Key, Keymap};
 use super::popups::{self, Popup};
 use super::session::{self, Dirs, Session};
@@ -1518,13 +1518,6 @@ pub fn human(n: u64) -> String {
         format!("{:.1}M", n as f64 / 1e6)
     } else {
         crate::util::thousands(n)
-    }
-}
-
-impl FrameInfo {
-    /// Names of the columns.
-    pub fn names(&self) -> Vec<String> {
-        self.columns.iter().map(|c| c.name.clone()).collect()
     }
 }
 

@@ -137,6 +137,11 @@ impl FrameInfo {
         self.df.height()
     }
 
+    /// Names of the columns.
+    pub fn names(&self) -> Vec<String> {
+        self.columns.iter().map(|c| c.name.clone()).collect()
+    }
+
     pub fn width(&self) -> usize {
         self.df.width()
     }
@@ -214,7 +219,7 @@ fn fmt_float(f: f64) -> String {
     if s.len() > 16 { format!("{f:.6e}") } else { s }
 }
 
-/// Cached frames with a size budget; the least recently used go first.
+/// Cached frames with a size budget; the oldest go first, never the current chain of steps.
 #[derive(Default)]
 pub struct FrameCache {
     entries: HashMap<FrameKey, (std::sync::Arc<FrameInfo>, u64)>,
@@ -227,15 +232,6 @@ pub struct FrameCache {
 const BUDGET: usize = 2 << 30;
 
 impl FrameCache {
-    pub fn get(&mut self, key: FrameKey) -> Option<std::sync::Arc<FrameInfo>> {
-        self.clock += 1;
-        let now = self.clock;
-        self.entries.get_mut(&key).map(|(f, used)| {
-            *used = now;
-            f.clone()
-        })
-    }
-
     pub fn peek(&self, key: FrameKey) -> Option<&std::sync::Arc<FrameInfo>> {
         self.entries.get(&key).map(|(f, _)| f)
     }
@@ -256,7 +252,7 @@ impl FrameCache {
         self.errors.clear();
     }
 
-    /// Insert a frame, then evict least recently used frames over the budget, never
+    /// Insert a frame, then evict the oldest frames over the budget, never
     /// one of `keep`.
     pub fn insert(&mut self, key: FrameKey, frame: FrameInfo, keep: &[FrameKey]) {
         self.clock += 1;

@@ -17,7 +17,6 @@ use crate::tui::input::TextArea;
 pub struct RulesEditor {
     pub area: TextArea,
     pub error: Option<ParseError>,
-    pub scroll: usize,
 }
 
 /// What a new ruleset starts with.
@@ -33,7 +32,6 @@ impl RulesEditor {
         RulesEditor {
             area,
             error: error.cloned(),
-            scroll: 0,
         }
     }
 }
