@@ -68,26 +68,9 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(&args.rules)
-        .with_context(|| format!("reading rules {}", args.rules.display()))?;
-    let rules = dqdl::parse(&text).map_err(|e| {
-        anyhow::anyhow!(
-            "rules {}: {}\nFix the rule there and run again.",
-            args.rules.display(),
-            e.render(&text)
-        )
-    })?;
+    let (_, rules) = dqdl::load(&args.rules).map_err(anyhow::Error::msg)?;
     if let Some(out) = &args.output {
-        let dir = out.parent().filter(|p| !p.as_os_str().is_empty());
-        if let Some(dir) = dir
-            && !dir.is_dir()
-        {
-            bail!(
-                "report directory {} does not exist; create it first (mkdir -p {})",
-                dir.display(),
-                dir.display()
-            );
-        }
+        source::write::check_dir(out)?;
     }
     if let Some(f) = &args.failures {
         source::write::check_output(f)?;

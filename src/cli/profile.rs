@@ -1,19 +1,19 @@
 //! `wort profile`: column and dataset statistics, as a terminal report or JSON.
 
-use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use clap::{Args, ValueEnum};
 use polars::prelude::*;
 
 use super::InputArgs;
 use crate::profile::{self, ProfileError, ProfileOptions};
-use crate::source::{self, Sample, Source};
-use crate::util::{quoted, suggestion_suffix, thousands};
+use crate::source::{self, LateTypeError, Sample, Source};
+use crate::util::suggestion_suffix;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
@@ -51,7 +51,7 @@ pub struct ProfileArgs {
 
 pub fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
     if let Some(out) = &args.output {
-        check_dir(out)?;
+        source::write::check_dir(out)?;
     }
     let mut src = source::open(&args.inputs, &args.input.options(Sample::INTERACTIVE))?;
     let columns = match &args.columns {
@@ -70,38 +70,27 @@ pub fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
 
     // A full read infers types from the first rows; when a later value does not fit,
     // that column is read as text and profiling starts again.
-    let mut attempts = 0;
-    let mut profile = loop {
-        attempts += 1;
-        let mut lf = src.lazy().context("reading the input")?;
-        if let Some(cols) = &columns {
-            lf = lf.select(cols.iter().map(|c| col(c.as_str())).collect::<Vec<_>>());
-        }
-        match profile::profile(lf, &opts) {
-            Ok(p) => break p,
-            Err(ProfileError::Polars(msg)) if src.report.sample.is_full() && attempts < 4 => {
-                let bad = src.diagnose()?;
-                if bad.is_empty() {
-                    bar.finish_and_clear();
-                    bail!(failed(&msg, &args.inputs));
-                }
-                let names: Vec<String> = bad.iter().map(|(n, _)| n.clone()).collect();
-                for (name, value) in &bad {
-                    bar.suspend(|| {
-                        eprintln!(
-                            "note   column {name} was inferred from the first {} rows, but later holds {}: reading it as text and starting again",
-                            thousands(source::FULL_INFER_ROWS as u64),
-                            quoted(value, 30)
-                        )
-                    });
-                }
-                src.demote(&names);
-                bar.set_position(0);
+    let result = src.retry_on_late_types(
+        |src| {
+            bar.set_position(0);
+            let mut lf = src
+                .lazy()
+                .map_err(|e| LateTypeError::Other(format!("reading the input: {e}")))?;
+            if let Some(cols) = &columns {
+                lf = lf.select(cols.iter().map(|c| col(c.as_str())).collect::<Vec<_>>());
             }
-            Err(e) => {
-                bar.finish_and_clear();
-                bail!(failed(&e.to_string(), &args.inputs));
-            }
+            profile::profile(lf, &opts).map_err(|e| match e {
+                ProfileError::Polars(msg) => LateTypeError::Polars(msg),
+                other => LateTypeError::Other(other.to_string()),
+            })
+        },
+        |line| bar.suspend(|| eprintln!("{line}")),
+    );
+    let mut profile = match result {
+        Ok(p) => p,
+        Err(e) => {
+            bar.finish_and_clear();
+            bail!(failed(&e.to_string(), &args.inputs));
         }
     };
     bar.finish_and_clear();
@@ -118,7 +107,7 @@ pub fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
         }
     };
     match &args.output {
-        Some(path) => write_atomic(path, &text)?,
+        Some(path) => source::write::write_text_atomic(path, &text)?,
         None => super::print_stdout(&text)?,
     }
     Ok(ExitCode::SUCCESS)
@@ -153,51 +142,6 @@ fn check_columns(cols: &[String], src: &Source) -> anyhow::Result<Vec<String>> {
         bail!("--columns names no column; give comma-separated names like --columns a,b");
     }
     Ok(out)
-}
-
-fn parent(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
-}
-
-fn check_dir(path: &Path) -> anyhow::Result<()> {
-    let dir = parent(path);
-    if !dir.is_dir() {
-        bail!(
-            "output directory {} does not exist; create it first (mkdir -p {})",
-            dir.display(),
-            dir.display()
-        );
-    }
-    Ok(())
-}
-
-/// Write through a temporary file in the same directory, renamed into place.
-fn write_atomic(path: &Path, text: &str) -> anyhow::Result<()> {
-    let dir = parent(path);
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".wort-")
-        .suffix(".part")
-        .tempfile_in(&dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(text.as_bytes())
-        .and_then(|_| {
-            if text.ends_with('\n') {
-                Ok(())
-            } else {
-                tmp.write_all(b"\n")
-            }
-        })
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.persist(path).map_err(|e| e.error).with_context(|| {
-        format!(
-            "cannot move the finished report into place at {}",
-            path.display()
-        )
-    })?;
-    Ok(())
 }
 
 fn progress(src: &Source) -> indicatif::ProgressBar {

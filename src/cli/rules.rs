@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::{Args, Subcommand};
 
 use super::InputArgs;
@@ -42,23 +41,10 @@ pub enum RulesCommand {
     },
 }
 
-fn load(file: &PathBuf) -> anyhow::Result<(String, Ruleset)> {
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("reading rules {}", file.display()))?;
-    let rules = dqdl::parse(&text).map_err(|e| {
-        anyhow::anyhow!(
-            "rules {}: {}\nFix the rule there and run again.",
-            file.display(),
-            e.render(&text)
-        )
-    })?;
-    Ok((text, rules))
-}
-
 pub fn run(args: RulesArgs) -> anyhow::Result<ExitCode> {
     match args.command {
         RulesCommand::Fmt { file, check, write } => {
-            let (text, rules) = load(&file)?;
+            let (text, rules) = dqdl::load(&file).map_err(anyhow::Error::msg)?;
             let canonical = dqdl::print(&rules);
             if check {
                 if text.replace("\r\n", "\n") == canonical {
@@ -81,7 +67,7 @@ pub fn run(args: RulesArgs) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         RulesCommand::Lint { file, data, input } => {
-            let (_, rules) = load(&file)?;
+            let (_, rules) = dqdl::load(&file).map_err(anyhow::Error::msg)?;
             let columns: Option<Vec<String>> = match &data {
                 None => None,
                 Some(d) => {

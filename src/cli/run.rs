@@ -73,7 +73,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     // With --rules, the data goes to a hidden file beside the output first, and is
     // renamed into place only when the rules pass on it.
     let rules = match &args.rules {
-        Some(path) => Some(load_rules(path)?),
+        Some(path) => Some(
+            crate::quality::dqdl::load(path)
+                .map_err(anyhow::Error::msg)?
+                .1,
+        ),
         None => None,
     };
     let staging_file = match &rules {
@@ -155,18 +159,6 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn load_rules(path: &std::path::Path) -> anyhow::Result<crate::quality::dqdl::Ruleset> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| anyhow::anyhow!("reading rules {}: {e}", path.display()))?;
-    crate::quality::dqdl::parse(&text).map_err(|e| {
-        anyhow::anyhow!(
-            "rules {}: {}\nFix the rule there and run again.",
-            path.display(),
-            e.render(&text)
-        )
-    })
 }
 
 /// A hidden temporary file beside `output`, with its extension (so the writer picks

@@ -142,6 +142,30 @@ enum Plan {
     },
 }
 
+impl Plan {
+    /// For a row-level plan: the per-row pass expression (rows outside `mask`, the
+    /// rule's `where`, pass) and the columns it reads.
+    fn row_check(&self, mask: Option<Expr>) -> Option<(Expr, Vec<String>)> {
+        let (e, columns) = match self {
+            Plan::Rows {
+                row_expr, columns, ..
+            } => (row_expr, columns),
+            Plan::Exact {
+                row_expr: Some(e),
+                columns,
+                ..
+            } => (e, columns),
+            _ => return None,
+        };
+        let pass = e.clone().fill_null(lit(false));
+        let pass = match mask {
+            Some(w) => pass.or(w.not()),
+            None => pass,
+        };
+        Some((pass, columns.clone()))
+    }
+}
+
 /// Evaluate `rules` against `lf`.
 pub fn evaluate(rules: &Ruleset, lf: LazyFrame, opts: &EvalOptions) -> Result<Report, EvalError> {
     let err = |m: String| EvalError {
@@ -191,19 +215,20 @@ pub fn evaluate(rules: &Ruleset, lf: LazyFrame, opts: &EvalOptions) -> Result<Re
     let total_rows = get(&rows_key).unwrap_or(0.0) as u64;
 
     // Judge.
-    let mut row_exprs: Vec<Expr> = Vec::new();
+    let mut row_exprs: Vec<(Expr, Vec<String>)> = Vec::new();
     let mut results = Vec::new();
     for (i, (entry, leaf_plans)) in rules.rules.items.iter().zip(plans).enumerate() {
         let leaves = entry.rule.leaves();
         let mut leaf_results = Vec::new();
         for (rule, plan) in leaves.iter().zip(leaf_plans) {
+            let check = plan.row_check(cx.mask(rule).ok().flatten());
             let mut r = cx.judge(rule, plan, &get);
             if r.outcome == Outcome::Failed
                 && r.failing_rows.unwrap_or(0) > 0
-                && let Some(e) = cx.row_expr_for(rule)
+                && let Some(check) = check
             {
                 r.row_index = Some(row_exprs.len());
-                row_exprs.push(e);
+                row_exprs.push(check);
             }
             leaf_results.push(r);
         }
@@ -214,7 +239,7 @@ pub fn evaluate(rules: &Ruleset, lf: LazyFrame, opts: &EvalOptions) -> Result<Re
     let samples = if row_exprs.is_empty() || opts.max_failing_rows == 0 {
         Vec::new()
     } else {
-        cx.failing_samples(&row_exprs, &results)
+        cx.failing_samples(&row_exprs)
             .map_err(|e| err(clean_polars_error(&e)))?
     };
 
@@ -876,49 +901,24 @@ impl Cx<'_> {
 
     /// The row-level pass expression of a leaf (rows outside `where` pass).
     fn row_expr_for(&self, rule: &Rule) -> Option<Expr> {
-        let mut b = Batch::default();
-        let plan = self.try_plan(rule, &mut b).ok()?;
-        let w = self.mask(rule).ok()?.unwrap_or(lit(true));
-        let e = match plan {
-            Plan::Rows { row_expr, .. } => row_expr,
-            Plan::Exact {
-                row_expr: Some(e), ..
-            } => e,
-            _ => return None,
-        };
-        Some(e.fill_null(lit(false)).or(w.not()))
+        let plan = self.try_plan(rule, &mut Batch::default()).ok()?;
+        plan.row_check(self.mask(rule).ok()?).map(|(e, _)| e)
     }
 
-    fn columns_of(&self, rule: &Rule) -> Vec<String> {
-        let mut b = Batch::default();
-        match self.try_plan(rule, &mut b) {
-            Ok(Plan::Rows { columns, .. }) | Ok(Plan::Exact { columns, .. }) => columns,
-            _ => Vec::new(),
-        }
-    }
-
+    /// Up to N failing rows per row check (pass expression, columns it reads).
     fn failing_samples(
         &self,
-        row_exprs: &[Expr],
-        results: &[(usize, &super::dqdl::RuleEntry, Vec<LeafResult>)],
+        checks: &[(Expr, Vec<String>)],
     ) -> PolarsResult<Vec<Vec<FailingRow>>> {
-        // Which columns each row expression reads.
-        let mut cols_per: Vec<Vec<String>> = vec![Vec::new(); row_exprs.len()];
-        for (_, entry, leaves) in results {
-            for (rule, l) in entry.rule.leaves().iter().zip(leaves) {
-                if let Some(i) = l.row_index {
-                    cols_per[i] = self.columns_of(rule);
-                }
-            }
-        }
+        let cols_per: Vec<&Vec<String>> = checks.iter().map(|(_, c)| c).collect();
         let n = self.opts.max_failing_rows as u32;
-        let mut all_cols: Vec<String> = cols_per.iter().flatten().cloned().collect();
+        let mut all_cols: Vec<String> = cols_per.iter().flat_map(|c| c.iter()).cloned().collect();
         all_cols.sort();
         all_cols.dedup();
         let mut sel = vec![col("__wort_row")];
         sel.extend(all_cols.iter().map(|c| col(c.as_str())));
         let mut keep = lit(false);
-        for (i, e) in row_exprs.iter().enumerate() {
+        for (i, (e, _)) in checks.iter().enumerate() {
             let fail = e.clone().not().alias(format!("__wort_f{i}"));
             sel.push(fail);
             let fname = format!("__wort_f{i}");
@@ -936,7 +936,7 @@ impl Cx<'_> {
             .select(sel)
             .filter(keep)
             .collect()?;
-        let mut out = vec![Vec::new(); row_exprs.len()];
+        let mut out = vec![Vec::new(); checks.len()];
         let rows = df.column("__wort_row")?.cast(&DataType::UInt64)?;
         let rows = rows.u64()?;
         for (i, cols) in cols_per.iter().enumerate() {
@@ -946,7 +946,7 @@ impl Cx<'_> {
                     continue;
                 }
                 let mut values = BTreeMap::new();
-                for c in cols {
+                for c in cols.iter() {
                     let v = df.column(c)?.get(r)?;
                     values.insert(c.clone(), any_to_json(&v));
                 }

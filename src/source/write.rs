@@ -105,13 +105,20 @@ pub fn remove_in_progress() {
 /// Check that `path` can be written: a known extension and an existing directory.
 pub fn check_output(path: &Path) -> Result<OutputFormat, WriteError> {
     let format = OutputFormat::from_path(path)?;
+    check_dir(path)?;
+    Ok(format)
+}
+
+/// Check that the directory `path` would be written in exists (for reports, whose
+/// extension is free).
+pub fn check_dir(path: &Path) -> Result<(), WriteError> {
     let dir = parent_dir(path);
     if !dir.is_dir() {
         return Err(WriteError::NoDirectory {
             dir: dir.display().to_string(),
         });
     }
-    Ok(format)
+    Ok(())
 }
 
 fn parent_dir(path: &Path) -> PathBuf {
@@ -166,12 +173,8 @@ fn sink(lf: LazyFrame, path: &Path, format: OutputFormat) -> PolarsResult<()> {
 /// directory, renamed into place when complete. A final newline is added if missing.
 pub fn write_text_atomic(path: &Path, text: &str) -> Result<(), WriteError> {
     use std::io::Write as _;
+    check_dir(path)?;
     let dir = parent_dir(path);
-    if !dir.is_dir() {
-        return Err(WriteError::NoDirectory {
-            dir: dir.display().to_string(),
-        });
-    }
     let mut temp = tempfile::Builder::new()
         .prefix(".wort-")
         .suffix(".part")

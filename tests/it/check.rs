@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use super::{wort, write};
 use assert_cmd::Command;
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -370,23 +371,11 @@ fn reference_datasets() {
 
 // ----- the CLI ----------------------------------------------------------------------
 
-fn wort() -> Command {
-    let mut c = Command::cargo_bin("wort").expect("binary");
-    c.env("NO_COLOR", "1");
-    c
-}
-
 /// `wort check DATA --rules RULES`.
 fn check(data: &Path, rules: &Path) -> Command {
     let mut c = wort();
     c.arg("check").arg(data).arg("--rules").arg(rules);
     c
-}
-
-fn write(dir: &Path, name: &str, content: &str) -> std::path::PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, content).expect("write");
-    p
 }
 
 const DATA: &str = "id,amount,status\n1,10,paid\n2,NA,paid\n3,30,refunded\n4,-5,paid\n";
@@ -711,6 +700,19 @@ fn check_with_a_recipe_checks_the_recipe_output() {
         .stdout(contains("3 rows, 3 rules: 3 passed"));
 }
 
+/// `wort run RECIPE DATA -o OUT --rules RULES`.
+fn run_checked(recipe: &Path, data: &Path, out: &Path, rules: &Path) -> Command {
+    let mut c = wort();
+    c.arg("run")
+        .arg(recipe)
+        .arg(data)
+        .arg("-o")
+        .arg(out)
+        .arg("--rules")
+        .arg(rules);
+    c
+}
+
 #[test]
 fn run_with_rules_publishes_only_when_they_pass() {
     let dir = tempfile::tempdir().expect("tmp");
@@ -722,14 +724,7 @@ fn run_with_rules_publishes_only_when_they_pass() {
         r#"{"wort_recipe": 1, "steps": [{"op": "upper", "column": "status"}]}"#,
     );
     let out = write(dir.path(), "out.csv", "previous output\n");
-    wort()
-        .arg("run")
-        .arg(&recipe)
-        .arg(&d)
-        .arg("-o")
-        .arg(&out)
-        .arg("--rules")
-        .arg(&r)
+    run_checked(&recipe, &d, &out, &r)
         .assert()
         .code(1)
         .stderr(contains("FAIL  Rule_2"))
@@ -743,14 +738,7 @@ fn run_with_rules_publishes_only_when_they_pass() {
         "ok.dqdl",
         "Rules = [ RowCount = 4, ColumnValues \"status\" in [\"PAID\", \"REFUNDED\"] ]\n",
     );
-    wort()
-        .arg("run")
-        .arg(&recipe)
-        .arg(&d)
-        .arg("-o")
-        .arg(&out)
-        .arg("--rules")
-        .arg(&ok)
+    run_checked(&recipe, &d, &out, &ok)
         .assert()
         .code(0)
         .stderr(contains("2 rules passed on the output"));

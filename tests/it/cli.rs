@@ -2,22 +2,9 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use predicates::str::contains;
 
-use super::root;
-
-fn wort() -> Command {
-    let mut c = Command::cargo_bin("wort").expect("binary");
-    c.env("NO_COLOR", "1");
-    c
-}
-
-fn write(dir: &Path, name: &str, content: &[u8]) -> std::path::PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, content).expect("write");
-    p
-}
+use super::{root, wort, write};
 
 fn read_csv(path: &Path) -> polars::prelude::DataFrame {
     use polars::prelude::*;

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use assert_cmd::Command;
+use super::wort;
 use polars::prelude::*;
 use predicates::str::contains;
 
@@ -13,12 +13,6 @@ use super::root;
 use wort::export::databrew;
 use wort::recipe::Recipe;
 use wort::transform::Op;
-
-fn wort() -> Command {
-    let mut c = Command::cargo_bin("wort").expect("binary");
-    c.env("NO_COLOR", "1");
-    c
-}
 
 /// Messy data every step case runs on: NA / N/A tokens, empty cells, a quoted line
 /// break, an exact duplicate row, outliers, text with odd spacing and case, numbers and

@@ -52,6 +52,20 @@ pub fn strings(df: &DataFrame, name: &str) -> Vec<String> {
         .collect()
 }
 
+/// The `wort` binary, with colour off.
+pub fn wort() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("wort").expect("binary");
+    c.env("NO_COLOR", "1");
+    c
+}
+
+/// Write `content` to `dir/name` and return the path.
+pub fn write(dir: &std::path::Path, name: &str, content: impl AsRef<[u8]>) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, content).expect("write");
+    p
+}
+
 /// The repository root.
 pub fn root() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -1,9 +1,7 @@
 //! `wort profile`: statistics checked by hand and against pandas, properties, the JSON
 //! schema (snapshot), sketch mode, and the command end to end.
 
-use std::path::Path;
-
-use assert_cmd::Command;
+use super::{wort, write};
 use polars::prelude::*;
 use predicates::str::contains;
 use proptest::prelude::*;
@@ -11,18 +9,6 @@ use serde_json::{Value, json};
 use wort::profile::{ColumnProfile, Profile, ProfileOptions, profile};
 
 use super::root;
-
-fn wort() -> Command {
-    let mut c = Command::cargo_bin("wort").expect("binary");
-    c.env("NO_COLOR", "1");
-    c
-}
-
-fn write(dir: &Path, name: &str, content: &[u8]) -> std::path::PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, content).expect("write");
-    p
-}
 
 /// Options with a fixed "now" (2025-01-01) so `future` is stable.
 fn opts() -> ProfileOptions {

@@ -70,5 +70,20 @@ impl ParseError {
     }
 }
 
+/// Read and parse a ruleset file. The error is one paragraph naming the file, the line
+/// and column, with the offending line and a caret, and says to fix it there.
+pub fn load(path: &std::path::Path) -> Result<(String, Ruleset), String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("reading rules {}: {e}", path.display()))?;
+    let rules = parse(&text).map_err(|e| {
+        format!(
+            "rules {}: {}\nFix the rule there and run again.",
+            path.display(),
+            e.render(&text)
+        )
+    })?;
+    Ok((text, rules))
+}
+
 #[cfg(test)]
 mod tests;
