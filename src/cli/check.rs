@@ -132,7 +132,10 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     }
 
     let body = match args.report {
-        ReportFormat::Text => report.to_text(),
+        ReportFormat::Text => {
+            let (color, width) = crate::util::term_style(&std::io::stdout());
+            report.to_text(color && args.output.is_none(), width)
+        }
         ReportFormat::Json => report.to_json(),
         ReportFormat::Junit => report.to_junit(),
         ReportFormat::Github => {

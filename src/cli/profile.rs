@@ -1,6 +1,5 @@
 //! `wort profile`: column and dataset statistics, as a terminal report or JSON.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -100,9 +99,7 @@ pub fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
     let text = match args.report {
         ReportFormat::Json => profile.to_json(),
         ReportFormat::Table => {
-            let color = args.output.is_none()
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            let color = args.output.is_none() && crate::util::term_style(&std::io::stdout()).0;
             profile::render::table(&profile, 100, color)
         }
     };

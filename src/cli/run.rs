@@ -129,7 +129,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         };
         let report = crate::quality::evaluate(rules, out_src.lazy()?, &opts)?;
         if !report.all_passed() {
-            eprint!("{}", report.to_text());
+            let (color, width) = crate::util::term_style(&std::io::stderr());
+            eprint!("{}", report.to_text(color, width));
             eprintln!(
                 "not published: the output does not pass {}; {} is unchanged",
                 args.rules

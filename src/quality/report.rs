@@ -82,8 +82,11 @@ impl Report {
         self.failed == 0 && self.errors == 0
     }
 
-    /// A readable report: one line per rule, then details of the ones that did not pass.
-    pub fn to_text(&self) -> String {
+    /// A readable report: a summary line, a table of the rules (rule, outcome, metric,
+    /// message), then the failing rows of each row-level rule that failed. `color`
+    /// styles the outcomes (green, red, yellow); `width` is the table's width in columns.
+    pub fn to_text(&self, color: bool, width: u16) -> String {
+        use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
         let mut s = String::new();
         let _ = writeln!(
             s,
@@ -96,53 +99,98 @@ impl Report {
             self.errors,
             self.score
         );
+        let mut table = Table::new();
+        table
+            .load_preset(presets::UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(width.max(40));
+        if color {
+            table.enforce_styling();
+        } else {
+            table.force_no_tty();
+        }
+        let head = |t: &str| {
+            let c = Cell::new(t);
+            if color {
+                c.add_attribute(Attribute::Bold)
+            } else {
+                c
+            }
+        };
+        table.set_header(vec![
+            head("#"),
+            head("Outcome"),
+            head("Rule"),
+            head("Metric"),
+            head("Message"),
+        ]);
         for r in &self.rules {
-            let mark = match r.outcome {
-                Outcome::Passed => "PASS ",
-                Outcome::Failed => "FAIL ",
-                Outcome::Error => "ERROR",
+            let (mark, hue) = match r.outcome {
+                Outcome::Passed => ("PASS", Color::Green),
+                Outcome::Failed => ("FAIL", Color::Red),
+                Outcome::Error => ("ERROR", Color::Yellow),
             };
-            let _ = writeln!(s, "{mark} {:<8} {}", r.name, r.rule);
-            if r.outcome != Outcome::Passed || r.message.is_some() {
-                if let Some(m) = &r.message {
-                    for line in m.lines() {
-                        let _ = writeln!(s, "               {line}");
-                    }
-                }
-                if let Some(e) = &r.evaluated_rule {
-                    let _ = writeln!(s, "               evaluated as: {e}");
-                }
+            let mut outcome = Cell::new(mark);
+            if color {
+                outcome = outcome.fg(hue).add_attribute(Attribute::Bold);
             }
-            if r.outcome == Outcome::Failed {
-                for (k, v) in &r.metrics {
-                    let _ = writeln!(s, "               {k} = {}", fmt_num(*v));
-                }
-                if let Some(n) = r.failing_rows {
-                    let _ = writeln!(
-                        s,
-                        "               {} failing rows{}",
-                        crate::util::thousands(n),
-                        if r.failing_samples.is_empty() {
-                            String::new()
-                        } else {
-                            format!(", first {}:", r.failing_samples.len())
-                        }
-                    );
-                }
-                for row in &r.failing_samples {
-                    let vals: Vec<String> =
-                        row.values.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                    let _ = writeln!(s, "                 row {}: {}", row.row, vals.join(", "));
-                }
+            let metrics: Vec<String> = r
+                .metrics
+                .iter()
+                .map(|(k, v)| format!("{k} = {}", fmt_num(*v)))
+                .collect();
+            let mut message: Vec<String> = Vec::new();
+            if let Some(m) = &r.message {
+                message.push(m.clone());
             }
+            if let Some(e) = &r.evaluated_rule {
+                message.push(format!("evaluated as: {e}"));
+            }
+            if let Some(n) = r.failing_rows
+                && r.outcome == Outcome::Failed
+            {
+                message.push(format!("{} failing rows", crate::util::thousands(n)));
+            }
+            table.add_row(vec![
+                Cell::new(&r.name),
+                outcome,
+                Cell::new(&r.rule),
+                Cell::new(metrics.join("\n")),
+                Cell::new(message.join("\n")),
+            ]);
         }
         for a in &self.analyzers {
-            let _ = writeln!(s, "ANALYZE {:<6} {}", a.name, a.analyzer);
-            for (k, v) in &a.metrics {
-                let _ = writeln!(s, "               {k} = {}", fmt_num(*v));
+            let metrics: Vec<String> = a
+                .metrics
+                .iter()
+                .map(|(k, v)| format!("{k} = {}", fmt_num(*v)))
+                .collect();
+            table.add_row(vec![
+                Cell::new(&a.name),
+                Cell::new("ANALYZE"),
+                Cell::new(&a.analyzer),
+                Cell::new(metrics.join("\n")),
+                Cell::new(a.message.clone().unwrap_or_default()),
+            ]);
+        }
+        let _ = writeln!(s, "{table}");
+        for r in &self.rules {
+            if r.outcome != Outcome::Failed || r.failing_samples.is_empty() {
+                continue;
             }
-            if let Some(m) = &a.message {
-                let _ = writeln!(s, "               {m}");
+            let n = r.failing_rows.unwrap_or(r.failing_samples.len() as u64);
+            let _ = writeln!(
+                s,
+                "{} {}: {} failing rows, first {}:",
+                r.name,
+                r.rule,
+                crate::util::thousands(n),
+                r.failing_samples.len()
+            );
+            for row in &r.failing_samples {
+                let vals: Vec<String> =
+                    row.values.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                let _ = writeln!(s, "  row {}: {}", row.row, vals.join(", "));
             }
         }
         s

@@ -216,7 +216,12 @@ enum Input {
 /// An opened dataset: a LazyFrame to build on, and what was learnt opening it.
 pub struct Source {
     inputs: Vec<Input>,
+    /// The null tokens read as missing.
     null_tokens: Vec<String>,
+    /// Default tokens not seen in the rows types were inferred from: left out of the
+    /// full read (each token costs a comparison per field), taken in when a later
+    /// value in a typed column turns out to be one of them.
+    spare_null_tokens: Vec<String>,
     /// Final column names and their conversions (for text inputs).
     conversions: Vec<(String, Option<Conversion>)>,
     /// For bounded samples: the converted sample.
@@ -392,6 +397,7 @@ impl Source {
         let text_only = Source {
             inputs: self.inputs.clone(),
             null_tokens: self.null_tokens.clone(),
+            spare_null_tokens: Vec::new(),
             conversions: self
                 .conversions
                 .iter()
@@ -423,6 +429,21 @@ impl Source {
                         .map_err(|e| LateTypeError::Other(e.to_string()))?;
                     if bad.is_empty() {
                         return Err(LateTypeError::Polars(msg));
+                    }
+                    // A default null token first seen late: read it as missing.
+                    let (tokens, bad): (Vec<_>, Vec<_>) = bad
+                        .into_iter()
+                        .partition(|(_, v)| self.spare_null_tokens.contains(v));
+                    for (name, value) in &tokens {
+                        if let Some(i) = self.spare_null_tokens.iter().position(|t| t == value) {
+                            let token = self.spare_null_tokens.remove(i);
+                            note(&format!(
+                                "note   column {name} holds the null token {} after the first {} rows: reading it as missing and starting again",
+                                quoted(&token, 30),
+                                thousands(FULL_INFER_ROWS as u64),
+                            ));
+                            self.null_tokens.push(token);
+                        }
                     }
                     let names: Vec<String> = bad.iter().map(|(n, _)| n.clone()).collect();
                     for (name, value) in &bad {
@@ -472,15 +493,30 @@ pub fn open(inputs: &[String], opts: &ReadOptions) -> Result<Source, SourceError
         Sample::First(n) if paths.len() == 1 => Some(n),
         _ => None,
     };
+    // A random or last-N sample of one delimited file is kept during the row check,
+    // in the same pass (polars would read the whole file again to pick the rows).
+    let keep = match sample {
+        Sample::Random { n, seed } if paths.len() == 1 => Some(scan::Keep::Random {
+            n: usize::try_from(n).unwrap_or(usize::MAX),
+            seed,
+        }),
+        Sample::Last(n) if paths.len() == 1 => {
+            Some(scan::Keep::Last(usize::try_from(n).unwrap_or(usize::MAX)))
+        }
+        _ => None,
+    };
+    let mut kept = None;
     for path in &paths {
-        let (input, report) = open_file(path, opts, max_rows, &mut temps)?;
+        let (input, report, rows) = open_file(path, opts, max_rows, keep, &mut temps)?;
         scans.push(input);
         files.push(report);
+        kept = rows;
     }
 
     let mut source = Source {
         inputs: scans,
         null_tokens: null_tokens.clone(),
+        spare_null_tokens: Vec::new(),
         conversions: Vec::new(),
         frame: None,
         report: SourceReport {
@@ -523,6 +559,15 @@ pub fn open(inputs: &[String], opts: &ReadOptions) -> Result<Source, SourceError
             infer_frame(&head, &null_tokens, inferable).map_err(|e| source.polars_error(&e))?;
         source.conversions = conversions;
         source.report.columns = columns;
+        if opts.null_values.is_none() {
+            // Only the default tokens the first rows hold are looked for in the full read.
+            let (seen, spare) = null_tokens
+                .iter()
+                .cloned()
+                .partition(|t| tokens.iter().any(|(s, _)| s == t));
+            source.null_tokens = seen;
+            source.spare_null_tokens = spare;
+        }
         source.report.null_tokens = tokens;
         source.report.sample_rows = total;
         if total.is_none_or(|t| t > head.height() as u64) {
@@ -532,7 +577,10 @@ pub fn open(inputs: &[String], opts: &ReadOptions) -> Result<Source, SourceError
     }
 
     // Bounded sample: take it, then infer over every value.
-    let raw = take_sample(&source, raw_text, sample, total)?;
+    let raw = match kept {
+        Some(df) => df,
+        None => take_sample(&source, raw_text, sample, total)?,
+    };
     let (conversions, columns, tokens) =
         infer_frame(&raw, &null_tokens, inferable).map_err(|e| source.polars_error(&e))?;
     let converted = convert_frame(raw, &conversions, &null_tokens, inferable)
@@ -551,6 +599,7 @@ impl Source {
         let text_only = Source {
             inputs: self.inputs.clone(),
             null_tokens: Vec::new(),
+            spare_null_tokens: Vec::new(),
             conversions: Vec::new(),
             frame: None,
             report: self.report.clone(),
@@ -791,12 +840,15 @@ fn check_same_columns(source: &Source) -> Result<(), SourceError> {
 }
 
 /// Open one file: detect the format, sniff and check delimited text.
+/// Open one file: its scan input, its report and, for a delimited file asked to
+/// `keep` rows, those rows as a text frame.
 fn open_file(
     path: &Path,
     opts: &ReadOptions,
     max_rows: Option<u64>,
+    keep: Option<scan::Keep>,
     temps: &mut Vec<tempfile::TempDir>,
-) -> Result<(Input, FileReport), SourceError> {
+) -> Result<(Input, FileReport, Option<DataFrame>), SourceError> {
     let shown = path.display().to_string();
     let io_err = |e: std::io::Error| SourceError::Io {
         path: shown.clone(),
@@ -827,8 +879,16 @@ fn open_file(
     };
     match format {
         Format::Csv | Format::Tsv => {
-            let input = open_delimited(path, opts, format, gzip, max_rows, temps, &mut report)?;
-            Ok((input, report))
+            let (input, kept) = open_delimited(
+                path,
+                opts,
+                format,
+                gzip,
+                (max_rows, keep),
+                temps,
+                &mut report,
+            )?;
+            Ok((input, report, kept))
         }
         Format::Parquet => {
             if gzip {
@@ -858,6 +918,7 @@ fn open_file(
                     path: path.to_path_buf(),
                 },
                 report,
+                None,
             ))
         }
         Format::Json | Format::Ndjson => {
@@ -873,7 +934,7 @@ fn open_file(
                         .finish()
                         .map_err(|e| json_error(&shown, &e))?;
                 lf.collect_schema().map_err(|e| json_error(&shown, &e))?;
-                return Ok((Input::Ndjson { path }, report));
+                return Ok((Input::Ndjson { path }, report, None));
             }
             let file = std::fs::File::open(&path).map_err(io_err)?;
             let df = JsonReader::new(file)
@@ -882,7 +943,7 @@ fn open_file(
                 .finish()
                 .map_err(|e| json_error(&shown, &e))?;
             report.rows = Some(df.height() as u64);
-            Ok((Input::Frame { df }, report))
+            Ok((Input::Frame { df }, report, None))
         }
     }
 }
@@ -941,10 +1002,10 @@ fn open_delimited(
     opts: &ReadOptions,
     format: Format,
     gzip: bool,
-    max_rows: Option<u64>,
+    (max_rows, keep): (Option<u64>, Option<scan::Keep>),
     temps: &mut Vec<tempfile::TempDir>,
     report: &mut FileReport,
-) -> Result<Input, SourceError> {
+) -> Result<(Input, Option<DataFrame>), SourceError> {
     let shown = path.display().to_string();
     let io_err = |e: std::io::Error| SourceError::Io {
         path: shown.clone(),
@@ -981,6 +1042,7 @@ fn open_delimited(
         expected_fields: dialect.field_count,
         max_rows,
         stop_at_first_bad: !opts.skip_bad_rows,
+        keep,
     };
     let reader = decode::open_utf8(path, gzip, opts.encoding).map_err(io_err)?;
     let can_read_directly = !gzip
@@ -1014,16 +1076,25 @@ fn open_delimited(
             message: other.to_string(),
         },
     };
-    let result = scan::scan(reader, &dialect, &scan_opts).map_err(bad_row)?;
+    let mut result = scan::scan(reader, &dialect, &scan_opts).map_err(bad_row)?;
     if result.rows == 0 && !dialect.has_header {
         return Err(SourceError::Empty { path: shown });
     }
     report.rows = Some(result.rows);
     report.bad_rows = result.bad_rows;
     report.first_bad = result.first_bad.clone();
+    let kept = result
+        .kept
+        .take()
+        .map(|rows| kept_frame(&names, &rows))
+        .transpose()
+        .map_err(|e| SourceError::Polars {
+            path: shown.clone(),
+            message: e.to_string(),
+        })?;
 
     if can_read_directly && result.bad_rows == 0 {
-        return Ok(Input::Csv {
+        let input = Input::Csv {
             path: path.to_path_buf(),
             separator: dialect.delimiter,
             quote: dialect.quote,
@@ -1031,7 +1102,8 @@ fn open_delimited(
             skip_lines: dialect.preamble_lines,
             names,
             max_rows: max_rows.map(|n| n as usize),
-        });
+        };
+        return Ok((input, kept));
     }
     // Normalise into a temporary UTF-8, comma-separated, doubled-quote CSV.
     let dir = tempfile::tempdir().map_err(io_err)?;
@@ -1041,7 +1113,11 @@ fn open_delimited(
         std::fs::File::create(&out_path).map_err(io_err)?,
     );
     let reader = decode::open_utf8(path, gzip, opts.encoding).map_err(io_err)?;
-    scan::normalize(reader, &dialect, &scan_opts, out).map_err(bad_row)?;
+    let normalize_opts = scan::ScanOptions {
+        keep: None,
+        ..scan_opts
+    };
+    scan::normalize(reader, &dialect, &normalize_opts, out).map_err(bad_row)?;
     temps.push(dir);
     let mut notes = Vec::new();
     if gzip {
@@ -1059,7 +1135,7 @@ fn open_delimited(
             notes.join(", ")
         ));
     }
-    Ok(Input::Csv {
+    let input = Input::Csv {
         path: out_path,
         separator: b',',
         quote: Some(b'"'),
@@ -1067,7 +1143,28 @@ fn open_delimited(
         skip_lines: 0,
         names,
         max_rows: max_rows.map(|n| n as usize),
-    })
+    };
+    Ok((input, kept))
+}
+
+/// Rows kept by the scan as a frame of text columns named `names`, read the way
+/// polars reads the file: an empty field is missing.
+fn kept_frame(names: &[String], rows: &[(u64, csv::ByteRecord)]) -> PolarsResult<DataFrame> {
+    let columns: Vec<Column> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let values = rows.iter().map(|(_, rec)| {
+                rec.get(i)
+                    .filter(|f| !f.is_empty())
+                    // The scan let through only rows of valid UTF-8.
+                    .map(|f| String::from_utf8_lossy(f))
+            });
+            let ca: StringChunked = values.collect();
+            ca.with_name(name.as_str().into()).into_column()
+        })
+        .collect();
+    DataFrame::new(rows.len(), columns)
 }
 
 /// Column names from the header row (or column_1...), made unique and non-empty.

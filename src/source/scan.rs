@@ -96,6 +96,106 @@ pub struct ScanOptions {
     pub max_rows: Option<u64>,
     /// Fail with [`ScanError::Bad`] on the first malformed record.
     pub stop_at_first_bad: bool,
+    /// Keep some good data rows while scanning (a sample taken in the same pass).
+    pub keep: Option<Keep>,
+}
+
+/// Which good data rows a scan keeps, in [`ScanResult::kept`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// `n` rows chosen uniformly at random without replacement (reservoir sampling,
+    /// Li's algorithm L), the same `seed` giving the same rows of the same file.
+    Random { n: usize, seed: u64 },
+    /// The last `n` rows.
+    Last(usize),
+}
+
+/// A reservoir (or ring) of records, filled as good rows go by.
+struct Keeper {
+    keep: Keep,
+    rows: Vec<(u64, ByteRecord)>,
+    rng: rand::rngs::StdRng,
+    /// Algorithm L: the weight, and the index of the next row that enters.
+    w: f64,
+    next: u64,
+}
+
+impl Keeper {
+    fn new(keep: Keep) -> Self {
+        use rand::SeedableRng;
+        let seed = match keep {
+            Keep::Random { seed, .. } => seed,
+            Keep::Last(_) => 0,
+        };
+        let mut k = Keeper {
+            keep,
+            rows: Vec::new(),
+            rng: rand::rngs::StdRng::seed_from_u64(seed),
+            w: 1.0,
+            next: 0,
+        };
+        if let Keep::Random { n, .. } = keep {
+            k.w = (k.uniform().ln() / n.max(1) as f64).exp();
+            k.next = n as u64 + k.skip();
+        }
+        k
+    }
+
+    /// A uniform number in (0, 1).
+    fn uniform(&mut self) -> f64 {
+        use rand::Rng;
+        loop {
+            let u: f64 = self.rng.random();
+            if u > 0.0 {
+                return u;
+            }
+        }
+    }
+
+    /// Rows to pass over before the next one enters the reservoir.
+    fn skip(&mut self) -> u64 {
+        let u = self.uniform();
+        let s = (u.ln() / (1.0 - self.w).ln()).floor();
+        if s.is_finite() && s >= 0.0 {
+            s.min(u64::MAX as f64 / 2.0) as u64
+        } else {
+            u64::MAX / 2
+        }
+    }
+
+    /// Offer data row `row` (0-based among good rows).
+    fn offer(&mut self, row: u64, rec: &ByteRecord) {
+        match self.keep {
+            Keep::Last(n) => {
+                if n == 0 {
+                    return;
+                }
+                if self.rows.len() < n {
+                    self.rows.push((row, rec.clone()));
+                } else {
+                    let slot = (row % n as u64) as usize;
+                    self.rows[slot] = (row, rec.clone());
+                }
+            }
+            Keep::Random { n, .. } => {
+                if self.rows.len() < n {
+                    self.rows.push((row, rec.clone()));
+                } else if row == self.next {
+                    use rand::Rng;
+                    let slot = self.rng.random_range(0..n);
+                    self.rows[slot] = (row, rec.clone());
+                    self.w *= (self.uniform().ln() / n as f64).exp();
+                    self.next = row + 1 + self.skip();
+                }
+            }
+        }
+    }
+
+    /// The kept rows in file order.
+    fn finish(mut self) -> Vec<(u64, ByteRecord)> {
+        self.rows.sort_unstable_by_key(|(row, _)| *row);
+        self.rows
+    }
 }
 
 /// What a scan found.
@@ -107,6 +207,9 @@ pub struct ScanResult {
     pub bad_rows: u64,
     /// The first ten malformed records.
     pub first_bad: Vec<BadRow>,
+    /// The good data rows asked for by [`ScanOptions::keep`], in file order, each with
+    /// its 0-based index among the good data rows.
+    pub kept: Option<Vec<(u64, ByteRecord)>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -182,6 +285,7 @@ fn run<R: Read>(
     let mut expected = opts.expected_fields;
     let mut header_pending = dialect.has_header;
     let mut result = ScanResult::default();
+    let mut keeper = opts.keep.map(Keeper::new);
     let mut before = 0u64;
     loop {
         if opts.max_rows.is_some_and(|max| result.rows >= max) {
@@ -214,7 +318,12 @@ fn run<R: Read>(
         };
         if rec.len() == expected && utf8_ok && !at_eof {
             on_good(&rec)?;
-            result.rows += u64::from(!is_header);
+            if !is_header {
+                if let Some(k) = keeper.as_mut() {
+                    k.offer(result.rows, &rec);
+                }
+                result.rows += 1;
+            }
             continue;
         }
         let bad = diagnose(
@@ -231,7 +340,12 @@ fn run<R: Read>(
         match bad {
             None => {
                 on_good(&rec)?;
-                result.rows += u64::from(!is_header);
+                if !is_header {
+                    if let Some(k) = keeper.as_mut() {
+                        k.offer(result.rows, &rec);
+                    }
+                    result.rows += 1;
+                }
             }
             Some(mut bad) => {
                 bad.line += preamble;
@@ -245,6 +359,7 @@ fn run<R: Read>(
             }
         }
     }
+    result.kept = keeper.map(Keeper::finish);
     Ok(result)
 }
 
@@ -651,6 +766,7 @@ mod tests {
             expected_fields,
             max_rows: None,
             stop_at_first_bad: false,
+            keep: None,
         }
     }
 
@@ -1087,6 +1203,63 @@ mod tests {
             println!(
                 "normalize: {mb:.0} MB in {secs:.2} s = {:.0} MB/s",
                 mb / secs
+            );
+        }
+    }
+
+    fn kept_rows(input: &[u8], keep: Keep) -> Vec<u64> {
+        let o = ScanOptions {
+            keep: Some(keep),
+            ..opts(2)
+        };
+        let r = scan(input, &dialect(b',', 2), &o).expect("scan");
+        let kept = r.kept.expect("kept");
+        // The records are the rows' own: row i holds "i".
+        for (row, rec) in &kept {
+            assert_eq!(&rec[0], row.to_string().as_bytes());
+        }
+        kept.into_iter().map(|(row, _)| row).collect()
+    }
+
+    fn numbered(n: u64) -> Vec<u8> {
+        let mut s = String::from("i,x\n");
+        for i in 0..n {
+            s.push_str(&format!("{i},v{i}\n"));
+        }
+        s.into_bytes()
+    }
+
+    #[test]
+    fn keeps_a_seeded_random_sample_in_file_order() {
+        let input = numbered(1000);
+        let a = kept_rows(&input, Keep::Random { n: 10, seed: 1 });
+        assert_eq!(a.len(), 10);
+        assert!(a.windows(2).all(|w| w[0] < w[1]), "{a:?}");
+        assert!(a.iter().all(|&r| r < 1000));
+        assert_eq!(a, kept_rows(&input, Keep::Random { n: 10, seed: 1 }));
+        assert_ne!(a, kept_rows(&input, Keep::Random { n: 10, seed: 2 }));
+        // Fewer rows than asked: all of them.
+        let all = kept_rows(&numbered(5), Keep::Random { n: 10, seed: 1 });
+        assert_eq!(all, [0, 1, 2, 3, 4]);
+        assert_eq!(kept_rows(&input, Keep::Last(3)), [997, 998, 999]);
+        assert_eq!(kept_rows(&numbered(2), Keep::Last(3)), [0, 1]);
+    }
+
+    #[test]
+    fn random_sample_is_uniform_over_rows() {
+        // 20 rows, samples of 5 with 4,000 seeds: each row is expected 1,000 times,
+        // standard deviation about 27; a bias towards early or late rows shows.
+        let input = numbered(20);
+        let mut counts = [0u32; 20];
+        for seed in 0..4000 {
+            for r in kept_rows(&input, Keep::Random { n: 5, seed }) {
+                counts[r as usize] += 1;
+            }
+        }
+        for (row, &c) in counts.iter().enumerate() {
+            assert!(
+                (850..=1150).contains(&c),
+                "row {row} kept {c} times: {counts:?}"
             );
         }
     }

@@ -372,10 +372,25 @@ fn reference_datasets() {
 // ----- the CLI ----------------------------------------------------------------------
 
 /// `wort check DATA --rules RULES`.
+/// `wort check DATA --rules RULES`, with a wide table (`COLUMNS=400`) so that each rule
+/// stays on one line of the text report.
 fn check(data: &Path, rules: &Path) -> Command {
     let mut c = wort();
-    c.arg("check").arg(data).arg("--rules").arg(rules);
+    c.env("COLUMNS", "400")
+        .arg("check")
+        .arg(data)
+        .arg("--rules")
+        .arg(rules);
     c
+}
+
+/// The text report's table row of a rule: `│ Rule_2 ┆ FAIL ┆ <rule> ┆`.
+fn table_row(name: &str, outcome: &str, rule: &str) -> predicates::str::RegexPredicate {
+    predicates::str::is_match(format!(
+        "│ {name} +┆ {outcome} +┆ {} +┆",
+        regex::escape(rule)
+    ))
+    .expect("regex")
 }
 
 const DATA: &str = "id,amount,status\n1,10,paid\n2,NA,paid\n3,30,refunded\n4,-5,paid\n";
@@ -395,7 +410,7 @@ fn check_exits_0_when_every_rule_passes() {
         .stdout(contains(
             "d.csv: 4 rows, 2 rules: 2 passed, 0 failed, 0 errors",
         ))
-        .stdout(contains("PASS  Rule_2   IsUnique \"id\""));
+        .stdout(table_row("Rule_2", "PASS", "IsUnique \"id\""));
 }
 
 const RULES: &str = "# orders\nRules = [\n    IsComplete \"id\",\n    ColumnValues \"amount\" >= 0,\n    ColumnValues \"status\" in [\"paid\", \"refunded\"]\n]\n";
@@ -408,10 +423,67 @@ fn check_exits_1_and_names_the_failing_rows() {
     check(&d, &r)
         .assert()
         .code(1)
-        .stdout(contains("FAIL  Rule_2   ColumnValues \"amount\" >= 0"))
+        .stdout(table_row("Rule_2", "FAIL", "ColumnValues \"amount\" >= 0"))
         .stdout(contains("50.00 % of rows passed the threshold"))
         .stdout(contains("row 2: amount=null"))
         .stdout(contains("row 4: amount=-5"));
+}
+
+#[test]
+fn check_text_table_fits_the_width_and_is_coloured_only_when_asked() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = write(dir.path(), "d.csv", DATA);
+    let r = write(dir.path(), "r.dqdl", RULES);
+    let out = wort()
+        .env("COLUMNS", "60")
+        .arg("check")
+        .arg(&d)
+        .arg("--rules")
+        .arg(&r)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).expect("utf8");
+    // Not a terminal: no escape codes; the table is wrapped to 60 columns.
+    assert!(!text.contains('\x1b'), "{text}");
+    let table: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with(['│', '┌', '└', '╞']))
+        .collect();
+    assert!(table.len() > 5, "{text}");
+    for line in &table {
+        assert!(
+            line.chars().count() <= 60,
+            "{} > 60: {line}",
+            line.chars().count()
+        );
+    }
+    for header in ["Outcome", "Rule", "Metric", "Message"] {
+        assert!(table[1].contains(header), "{}", table[1]);
+    }
+    // The failing rows follow the table.
+    assert!(
+        text.contains("Rule_2 ColumnValues \"amount\" >= 0: 2 failing rows, first 2:"),
+        "{text}"
+    );
+
+    // Colour, as on a terminal: outcomes in red and green.
+    let rules = dqdl::parse(RULES).expect("rules");
+    let df = df!(
+        "id" => [1i64, 2, 3, 4],
+        "amount" => [Some(10i64), None, Some(30), Some(-5)],
+        "status" => ["paid", "paid", "refunded", "paid"]
+    )
+    .expect("df");
+    let report = quality::evaluate(&rules, df.lazy(), &EvalOptions::default()).expect("eval");
+    let coloured = report.to_text(true, 100);
+    assert!(
+        coloured.contains("\x1b[38;5;9m")
+            || coloured.contains("\x1b[31m")
+            || coloured.contains("\x1b[91m"),
+        "{coloured:?}"
+    );
+    assert!(!report.to_text(false, 100).contains('\x1b'));
 }
 
 #[test]
@@ -502,7 +574,11 @@ fn rule_errors_exit_2_and_say_what_to_fix() {
     check(&d, &r)
         .assert()
         .code(2)
-        .stdout(contains("ERROR Rule_1"))
+        .stdout(table_row(
+            "Rule_1",
+            "ERROR",
+            "RowCountMatch \"orders_2023\" >= 0.9",
+        ))
         .stdout(contains("--ref orders_2023=PATH"));
     // With the reference it passes: 4 rows against 4.
     let d2 = write(dir.path(), "d2.csv", DATA);
@@ -595,7 +671,7 @@ fn suggested_rules_say_why_and_bound_completeness_below_what_was_seen() {
     for e in &rules.rules.items {
         assert!(!e.comments.is_empty(), "no reason given for {}", e.rule);
     }
-    assert!(report.all_passed(), "{}", report.to_text());
+    assert!(report.all_passed(), "{}", report.to_text(false, 120));
 }
 
 proptest::proptest! {
@@ -613,7 +689,7 @@ proptest::proptest! {
             "f" => ints[..n].iter().map(|v| v.map(|x| x as f64 / 3.0)).collect::<Vec<_>>(),
         ].expect("df");
         let (_, report) = suggest_for(&df);
-        proptest::prop_assert!(report.all_passed(), "{}", report.to_text());
+        proptest::prop_assert!(report.all_passed(), "{}", report.to_text(false, 120));
     }
 }
 
@@ -703,7 +779,8 @@ fn check_with_a_recipe_checks_the_recipe_output() {
 /// `wort run RECIPE DATA -o OUT --rules RULES`.
 fn run_checked(recipe: &Path, data: &Path, out: &Path, rules: &Path) -> Command {
     let mut c = wort();
-    c.arg("run")
+    c.env("COLUMNS", "400")
+        .arg("run")
         .arg(recipe)
         .arg(data)
         .arg("-o")
@@ -727,7 +804,7 @@ fn run_with_rules_publishes_only_when_they_pass() {
     run_checked(&recipe, &d, &out, &r)
         .assert()
         .code(1)
-        .stderr(contains("FAIL  Rule_2"))
+        .stderr(table_row("Rule_2", "FAIL", "ColumnValues \"amount\" >= 0"))
         .stderr(contains("not published"));
     assert_eq!(
         std::fs::read_to_string(&out).expect("out"),

