@@ -1,23 +1,38 @@
 #!/usr/bin/env bash
-# Benchmark for `wort check`: bench/rules.dqdl (20 mixed rules) over the ~1 GB file,
-# against one bare polars scan of the same columns (Python polars, bench/check.py),
-# same run, release build, best of RUNS. Needs a python with polars: PYTHON=...
+# Benchmark for `wort check` (issue: rules): bench/rules.dqdl (20 mixed rules) over the
+# ~1 GB generated file, in the same run, release build, best of RUNS, against
+#   one bare polars scan of the same columns (Python polars, bench/check.py), and
+#   the same 20 rules in SodaCL through Soda Core on DuckDB (bench/check_soda.py).
+# Peak RSS from /usr/bin/time -v. Venvs: target/bench-venv, target/bench-soda (PyPI).
+#
+#   bash bench/check.sh                   # SKIP_BUILD=1 to use target/release/wort as is
+#   SKIP_SODA=1 bash bench/check.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SIZE="${SIZE:-1GB}"; RUNS="${RUNS:-2}"; PYTHON="${PYTHON:-python3}"
+SIZE="${SIZE:-1GB}"; RUNS="${RUNS:-2}"
 DATA="bench/out/flights_${SIZE}.csv"
+mkdir -p bench/out
 [ -f "$DATA" ] || python3 bench/gen_messy.py --size "$SIZE" --out "$DATA"
 TARGET="${CARGO_TARGET_DIR:-target}"
 [ -n "${SKIP_BUILD:-}" ] || cargo build --release --bin wort
-measure() {
-  local label=$1; shift; local log; log=$(mktemp)
-  /usr/bin/time -v "$@" 2>"$log" >/dev/null || true
-  local wall rss
-  wall=$(grep "Elapsed (wall clock)" "$log" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-  rss=$(grep "Maximum resident set size" "$log" | awk '{print $NF}')
-  echo "$label $wall $rss"; rm -f "$log"
-}
+VENV=target/bench-venv
+if ! "$VENV/bin/python" -c "import polars" 2>/dev/null; then
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check polars duckdb
+fi
+SODA=target/bench-soda
+if [ -z "${SKIP_SODA:-}" ] && ! "$SODA/bin/python" -c "import soda.scan" 2>/dev/null; then
+  python3 -m venv "$SODA"
+  "$SODA/bin/pip" install --quiet --disable-pip-version-check soda-core-duckdb
+fi
+. bench/lib.sh
+echo "file: $DATA ($(du -h "$DATA" | cut -f1)), $(nproc) cores"
+results=()
 for i in $(seq "$RUNS"); do
-  measure polars_scan "$PYTHON" bench/check.py "$DATA"
-  measure wort_check "$TARGET/release/wort" check "$DATA" --rules bench/rules.dqdl
+  results+=("$(measure polars_scan "$VENV/bin/python" bench/check.py "$DATA")")
+  results+=("$(measure wort_check "$TARGET/release/wort" check "$DATA" --rules bench/rules.dqdl)")
+  [ -n "${SKIP_SODA:-}" ] || results+=("$(measure soda_duckdb "$SODA/bin/python" bench/check_soda.py "$DATA")")
 done
+printf '%s\n' "${results[@]}"
+echo "--- best of $RUNS (wall s, peak RSS MiB, ratio to the bare polars scan)"
+printf '%s\n' "${results[@]}" | best polars_scan

@@ -52,16 +52,7 @@ PY
 fi
 [ -f "$SMALL" ] || head -n 100001 "$BIG" > "$SMALL"
 
-measure() { # label, command...
-  local label=$1; shift
-  local log; log=$(mktemp)
-  /usr/bin/time -v "$@" 2>"$log" >/dev/null || { tail -5 "$log"; rm -f "$log"; echo "$label failed" >&2; return 0; }
-  local wall rss
-  wall=$(grep "Elapsed (wall clock)" "$log" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-  rss=$(grep "Maximum resident set size" "$log" | awk '{print $NF}')
-  echo "$label $wall $rss"
-  rm -f "$log"
-}
+. bench/lib.sh
 
 echo "files: $BIG ($(du -h "$BIG" | cut -f1), $(($(wc -l < "$BIG") - 1)) rows); $SMALL; $(nproc) cores"
 results=()
@@ -80,17 +71,4 @@ if [ -z "${SKIP_YDATA:-}" ]; then
 fi
 printf '%s\n' "${results[@]}"
 echo "--- best of $RUNS (wall s, peak RSS MiB, ratio to wort on the same file)"
-printf '%s\n' "${results[@]}" | python3 -c '
-import sys
-best = {}
-for line in sys.stdin:
-    parts = line.split()
-    if len(parts) != 3: continue
-    label, wall, rss = parts[0], float(parts[1]), int(parts[2])
-    if label not in best or wall < best[label][0]:
-        best[label] = (wall, rss)
-for label, (wall, rss) in best.items():
-    ref = "wort_100k_file" if "100k" in label else "wort_full"
-    ratio = wall / best[ref][0] if ref in best else float("nan")
-    print(f"{label:26} {wall:8.2f} s {rss/1024:8.0f} MiB   x{ratio:.2f} of wort")
-'
+printf '%s\n' "${results[@]}" | best wort_full wort_100k_file

@@ -20,7 +20,7 @@ elif mode == "duckdb":
 
     con = duckdb.connect()
     rows = con.execute(
-        "SUMMARIZE SELECT * FROM read_csv(?, nullstr = 'NA')", [path]
+        "SUMMARIZE SELECT * FROM read_csv(?, nullstr = ['NA', ''])", [path]
     ).fetchall()
     print(len(rows), file=sys.stderr)
 elif mode == "ydata":

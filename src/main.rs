@@ -3,9 +3,11 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    // Ctrl-C: remove the half-written output, then leave with the conventional code.
+    // Ctrl-C (or SIGTERM, SIGHUP): remove the half-written output, give the terminal
+    // back if the workbench holds it, then leave with the conventional code.
     let _ = ctrlc::set_handler(|| {
         wort::source::write::remove_in_progress();
+        wort::tui::restore_if_active();
         std::process::exit(130);
     });
     match wort::cli::main() {

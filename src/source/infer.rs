@@ -166,6 +166,45 @@ fn is_bool(s: &str) -> bool {
     s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false")
 }
 
+/// A date or datetime format, parsed once, with its hits and misses over a column.
+struct TemporalFormat {
+    fmt: &'static str,
+    items: Vec<chrono::format::Item<'static>>,
+    datetime: bool,
+    hits: u64,
+    misses: u64,
+}
+
+impl TemporalFormat {
+    fn new(fmt: &'static str, datetime: bool) -> Self {
+        let items = chrono::format::StrftimeItems::new(fmt)
+            .parse_to_owned()
+            .unwrap_or_default();
+        TemporalFormat {
+            fmt,
+            items,
+            datetime,
+            hits: 0,
+            misses: 0,
+        }
+    }
+
+    /// The same test as `NaiveDate::parse_from_str(v, fmt).is_ok()` (or NaiveDateTime's).
+    fn fits(&self, v: &str) -> bool {
+        let mut parsed = chrono::format::Parsed::new();
+        if self.items.is_empty()
+            || chrono::format::parse(&mut parsed, v, self.items.iter()).is_err()
+        {
+            return false;
+        }
+        if self.datetime {
+            parsed.to_naive_datetime_with_offset(0).is_ok()
+        } else {
+            parsed.to_naive_date().is_ok()
+        }
+    }
+}
+
 fn looks_temporal(s: &str) -> bool {
     let len = s.len();
     (6..=40).contains(&len) && s.bytes().filter(|b| b.is_ascii_digit()).count() >= 4
@@ -179,8 +218,8 @@ pub fn infer(values: &StringChunked) -> Inferred {
     }
     let (mut ints, mut floats, mut bools) = (0u64, 0u64, 0u64);
     let mut leading_zero = false;
-    let mut dates: Vec<(&str, u64)> = DATE_FORMATS.iter().map(|f| (*f, 0)).collect();
-    let mut datetimes: Vec<(&str, u64)> = DATETIME_FORMATS.iter().map(|f| (*f, 0)).collect();
+    // Temporal-looking values, each once with its count: a column repeats its dates.
+    let mut temporal: hashbrown::HashMap<&str, u64> = hashbrown::HashMap::new();
     for v in values.iter().flatten() {
         if is_int(v) {
             ints += 1;
@@ -197,15 +236,45 @@ pub fn infer(values: &StringChunked) -> Inferred {
             continue;
         }
         if looks_temporal(v) {
-            for (f, n) in dates.iter_mut() {
-                if NaiveDate::parse_from_str(v, f).is_ok() {
-                    *n += 1;
+            *temporal.entry(v).or_insert(0) += 1;
+        }
+    }
+    let mut dates: Vec<(&str, u64)> = DATE_FORMATS.iter().map(|f| (*f, 0)).collect();
+    let mut datetimes: Vec<(&str, u64)> = DATETIME_FORMATS.iter().map(|f| (*f, 0)).collect();
+    // A format matters only while it can still fit 90 % of the values (the junk rule
+    // below): past that many misses it is dropped.
+    let allowed_misses = total - (total * 9).div_ceil(10);
+    let temporal_count: u64 = temporal.values().sum();
+    if total - temporal_count <= allowed_misses {
+        let mut formats: Vec<TemporalFormat> = DATE_FORMATS
+            .iter()
+            .map(|f| TemporalFormat::new(f, false))
+            .chain(
+                DATETIME_FORMATS
+                    .iter()
+                    .map(|f| TemporalFormat::new(f, true)),
+            )
+            .collect();
+        for f in formats.iter_mut() {
+            f.misses = total - temporal_count;
+        }
+        for (v, &count) in &temporal {
+            for f in formats.iter_mut().filter(|f| f.misses <= allowed_misses) {
+                if f.fits(v) {
+                    f.hits += count;
+                } else {
+                    f.misses += count;
                 }
             }
-            for (f, n) in datetimes.iter_mut() {
-                if NaiveDateTime::parse_from_str(v, f).is_ok() {
-                    *n += 1;
-                }
+        }
+        for f in &formats {
+            let list = if f.datetime {
+                &mut datetimes
+            } else {
+                &mut dates
+            };
+            if let Some(slot) = list.iter_mut().find(|(g, _)| *g == f.fmt) {
+                slot.1 = f.hits;
             }
         }
     }
@@ -308,6 +377,56 @@ mod tests {
 
     fn run(values: &[Option<&str>]) -> Inferred {
         infer(&StringChunked::new("x".into(), values))
+    }
+
+    #[test]
+    fn parsed_formats_agree_with_chrono_parse_from_str() {
+        let values = [
+            "2023-01-05",
+            "2023/01/05",
+            "01/05/2023",
+            "31/12/2023",
+            "05.01.2023",
+            "5 Jan 2023",
+            "Jan 5, 2023",
+            "January 5, 2023",
+            "05-Jan-23",
+            "12/31/99",
+            "2023-01-05 10:11:12",
+            "2023-01-05T10:11:12.5Z",
+            "2023-01-05T10:11",
+            "13/13/2023",
+            "2023-02-30",
+            "01/05/2023 01:02 PM",
+            "not a date 1234",
+            "2023-01-05 25:00:00",
+        ];
+        for v in values {
+            for f in DATE_FORMATS {
+                let ours = TemporalFormat::new(f, false).fits(v);
+                assert_eq!(ours, NaiveDate::parse_from_str(v, f).is_ok(), "{v} {f}");
+            }
+            for f in DATETIME_FORMATS {
+                let ours = TemporalFormat::new(f, true).fits(v);
+                assert_eq!(ours, NaiveDateTime::parse_from_str(v, f).is_ok(), "{v} {f}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_date_column_with_a_few_junk_values_reports_them() {
+        let mut v: Vec<Option<&str>> = vec![Some("2023-01-05"); 95];
+        v.extend([
+            Some("soon"),
+            Some("n/a yet"),
+            Some("2023-02-30"),
+            Some("12"),
+            Some("x"),
+        ]);
+        let out = run(&v);
+        assert_eq!(out.conversion, None);
+        let junk = out.junk.expect("junk");
+        assert_eq!((junk.kind.as_str(), junk.count, junk.of), ("date", 5, 100));
     }
 
     #[test]

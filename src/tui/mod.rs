@@ -58,12 +58,30 @@ fn restore_terminal() {
     );
 }
 
+/// Whether the workbench holds the terminal (raw mode, alternate screen).
+static ACTIVE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Give the terminal back if the workbench holds it: for the signal handler (SIGINT,
+/// SIGTERM, SIGHUP from outside), which then exits.
+pub fn restore_if_active() {
+    if ACTIVE.swap(false, std::sync::atomic::Ordering::SeqCst) {
+        restore_terminal();
+    }
+}
+
 /// Restores the terminal when dropped (on return and on error).
 struct TerminalGuard;
 
+impl TerminalGuard {
+    fn new() -> Self {
+        ACTIVE.store(true, std::sync::atomic::Ordering::SeqCst);
+        TerminalGuard
+    }
+}
+
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        restore_terminal();
+        restore_if_active();
     }
 }
 
@@ -77,7 +95,7 @@ fn install_panic_hook() {
         if name.as_deref() == Some("wort-job") {
             return;
         }
-        restore_terminal();
+        restore_if_active();
         previous(info);
     }));
 }
@@ -89,8 +107,8 @@ pub fn run(mut opts: OpenOptions) -> anyhow::Result<()> {
     }
     let mut app = App::new(opts)?;
     install_panic_hook();
+    let _guard = TerminalGuard::new();
     enable_raw_mode()?;
-    let _guard = TerminalGuard;
     execute!(io::stdout(), EnterAlternateScreen)?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     terminal.clear()?;

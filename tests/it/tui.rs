@@ -886,6 +886,27 @@ impl Tmux {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
+    /// Start the session: a 120x40 pane running `cmd` in `dir`.
+    fn start(&self, dir: &Path, cmd: &str) {
+        let out = self.run(&[
+            "new-session",
+            "-d",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            "-s",
+            &self.session,
+            "-c",
+            &dir.display().to_string(),
+            cmd,
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     fn alive(&self) -> bool {
         self.run(&["has-session", "-t", &self.session])
             .status
@@ -899,6 +920,45 @@ impl Drop for Tmux {
             .args(["kill-session", "-t", &self.session])
             .output();
     }
+}
+
+#[test]
+fn a_signal_from_outside_gives_the_terminal_back() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("SKIPPED a_signal_from_outside_gives_the_terminal_back: tmux is not installed");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    copy_orders(tmp.path());
+    let bin = env!("CARGO_BIN_EXE_wort");
+    let t = Tmux {
+        session: format!("wort-sig-{}", std::process::id()),
+    };
+    // After wort ends, the shell prints its exit code and the terminal modes.
+    let cmd = format!(
+        "WORT_DATA_DIR='{}' WORT_CONFIG_DIR='{}' '{bin}' orders.csv; echo EXIT=$?; stty -a | tr ' ;' '\\n\\n' | grep -x -e '-*icanon' -e '-*echo'; sleep 60",
+        tmp.path().join("data").display(),
+        tmp.path().join("config").display()
+    );
+    t.start(tmp.path(), &cmd);
+    t.wait_for("all 300 rows");
+    let pane = t.run(&["list-panes", "-t", &t.session, "-F", "#{pane_pid}"]);
+    let shell = String::from_utf8_lossy(&pane.stdout).trim().to_string();
+    let pids = Command::new("pgrep")
+        .args(["-P", &shell, "wort"])
+        .output()
+        .unwrap();
+    let pid = String::from_utf8_lossy(&pids.stdout).trim().to_string();
+    assert!(
+        !pid.is_empty(),
+        "no wort process under the pane's shell {shell}"
+    );
+    Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    let screen = t.wait_for("EXIT=130");
+    // Raw mode is off again: canonical input and echo, and the main screen is back.
+    assert!(screen.lines().any(|l| l.trim() == "icanon"), "{screen}");
+    assert!(screen.lines().any(|l| l.trim() == "echo"), "{screen}");
+    assert!(!screen.contains("all 300 rows"), "{screen}");
 }
 
 #[test]
@@ -920,24 +980,7 @@ fn end_to_end_in_tmux() {
         data_dir.display(),
         config_dir.display()
     );
-    let out = t.run(&[
-        "new-session",
-        "-d",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        "-s",
-        &t.session,
-        "-c",
-        &tmp.path().display().to_string(),
-        &cmd,
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    t.start(tmp.path(), &cmd);
     t.wait_for("all 300 rows");
     // Step 1: trim customer (jump to the column, palette, apply).
     t.keys(&["c"]);
