@@ -48,6 +48,19 @@ pub fn quoted(s: &str, max: usize) -> String {
     format!("{t:?}")
 }
 
+/// How to style a report for a stream: colour only on a terminal and without
+/// `NO_COLOR`; the width is the terminal's, else `$COLUMNS`, else 120.
+pub fn term_style(stream: &impl std::io::IsTerminal) -> (bool, u16) {
+    let tty = stream.is_terminal();
+    let color = tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let width = tty
+        .then(|| ratatui::crossterm::terminal::size().ok().map(|(w, _)| w))
+        .flatten()
+        .or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok())
+        .unwrap_or(120);
+    (color, width)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,17 +80,4 @@ mod tests {
         assert_eq!(did_you_mean("arr_dealy", cols), Some("arr_delay"));
         assert_eq!(did_you_mean("zzz", cols), None);
     }
-}
-
-/// How to style a report for a stream: colour only on a terminal and without
-/// `NO_COLOR`; the width is the terminal's, else `$COLUMNS`, else 120.
-pub fn term_style(stream: &impl std::io::IsTerminal) -> (bool, u16) {
-    let tty = stream.is_terminal();
-    let color = tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let width = tty
-        .then(|| ratatui::crossterm::terminal::size().ok().map(|(w, _)| w))
-        .flatten()
-        .or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok())
-        .unwrap_or(120);
-    (color, width)
 }

@@ -81,7 +81,10 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_else(|| args.inputs[0].clone())
     });
-    let src = source::open(&args.inputs, &args.input.options(Sample::Full))?;
+    let mut read = args.input.options(Sample::Full);
+    // The rows are checked while the rules are evaluated; settled before reporting.
+    read.check_in_background = true;
+    let mut src = source::open(&args.inputs, &read)?;
     let mut references = BTreeMap::new();
     for r in &args.references {
         let Some((name, path)) = r.split_once('=') else {
@@ -117,7 +120,10 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         }
         lf = crate::recipe::apply(&recipe, lf)?;
     }
-    let report = quality::evaluate(&rules, lf.clone(), &opts)?;
+    let evaluated = quality::evaluate(&rules, lf.clone(), &opts);
+    // A malformed row explains a failure of the evaluation, and voids a success.
+    src.settle()?;
+    let report = evaluated?;
 
     if let Some(path) = &args.failures {
         let failing = quality::failing_rows_frame(&rules, lf, &opts)?;

@@ -100,6 +100,7 @@ impl InputArgs {
                 .map(|s| s.split(',').map(|t| t.to_string()).collect()),
             skip_bad_rows: self.skip_bad_rows,
             sample: Some(self.sample.unwrap_or(default_sample)),
+            check_in_background: false,
         }
     }
 }

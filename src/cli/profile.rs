@@ -52,7 +52,10 @@ pub fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
     if let Some(out) = &args.output {
         source::write::check_dir(out)?;
     }
-    let mut src = source::open(&args.inputs, &args.input.options(Sample::INTERACTIVE))?;
+    let mut read = args.input.options(Sample::INTERACTIVE);
+    // A full read checks the rows while profiling (retry_on_late_types waits for it).
+    read.check_in_background = true;
+    let mut src = source::open(&args.inputs, &read)?;
     let columns = match &args.columns {
         Some(cols) => Some(check_columns(cols, &src)?),
         None => None,

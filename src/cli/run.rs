@@ -47,7 +47,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         source::write::check_output(out)?;
         refuse_overwriting_input(out, &args.inputs)?;
     }
-    let mut src = source::open(&args.inputs, &args.input.options(Sample::Full))?;
+    let mut read = args.input.options(Sample::Full);
+    // The rows are checked while the recipe runs; the output is published only after.
+    read.check_in_background = !args.dry_run;
+    let mut src = source::open(&args.inputs, &read)?;
     let mut schema = check_recipe(&recipe, &src, &args.recipe)?;
 
     if args.dry_run {
@@ -102,7 +105,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                     .map_err(|e| LateTypeError::Other(format!("reading the input: {e}")))?;
                 let lf = recipe::apply_with(&recipe, lf, &options)
                     .map_err(|e| LateTypeError::Other(e.to_string()))?;
-                match source::write_atomic(lf, staging.as_deref().unwrap_or(&output)) {
+                let target = staging.as_deref().unwrap_or(&output);
+                match source::write::write_atomic_checked(lf, target, || {
+                    src.verify().map_err(|e| e.to_string())
+                }) {
                     Ok(()) => Ok(stats),
                     Err(WriteError::Polars(msg)) => Err(LateTypeError::Polars(msg)),
                     Err(e) => Err(LateTypeError::Other(e.to_string())),

@@ -203,7 +203,10 @@ pub fn evaluate(rules: &Ruleset, lf: LazyFrame, opts: &EvalOptions) -> Result<Re
     let values = lf
         .clone()
         .select(batch.exprs.clone())
-        .collect()
+        .collect_with_engine(Engine::Streaming)
+        .map(|r| r.unwrap_single())
+        // Should the streaming engine refuse an expression, the in-memory one answers.
+        .or_else(|_| lf.clone().select(batch.exprs.clone()).collect())
         .map_err(|e| err(clean_polars_error(&e)))?;
     let get = |name: &str| -> Option<f64> {
         values
@@ -631,9 +634,12 @@ impl Cx<'_> {
                     .drop_nulls()
                     .unique_counts()
                     .cast(DataType::Float64);
+                // -sum(p ln p) with p = c/n, as ln n - sum(c ln c)/n: only scalars are
+                // combined with scalars (the streaming engine needs equal lengths).
+                let ln = |e: Expr| e.log(lit(std::f64::consts::E));
                 let n = counts.clone().sum();
-                let p = counts / n;
-                let e = -(p.clone() * p.log(lit(std::f64::consts::E))).sum();
+                let s = (counts.clone() * ln(counts)).sum();
+                let e = ln(n.clone()) - s / n;
                 metric(b, e, format!("Column.{c}.Entropy"))
             }
             T::Mean | T::Sum | T::StandardDeviation | T::Variance => {

@@ -105,10 +105,15 @@ pub struct ReadOptions {
     pub null_values: Option<Vec<String>>,
     pub skip_bad_rows: bool,
     pub sample: Option<Sample>,
+    /// For a full read of a file polars reads as it is: check its rows on another
+    /// thread while the data is processed, instead of before. The caller must call
+    /// [`Source::verify`] before it publishes anything (`retry_on_late_types` does on
+    /// success and on failure).
+    pub check_in_background: bool,
 }
 
 /// Errors opening an input. Each names the file and says how to fix it.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum SourceError {
     #[error("input {path} does not exist")]
     NotFound { path: String },
@@ -222,6 +227,8 @@ pub struct Source {
     /// full read (each token costs a comparison per field), taken in when a later
     /// value in a typed column turns out to be one of them.
     spare_null_tokens: Vec<String>,
+    /// Row checks still running (see [`ReadOptions::check_in_background`]).
+    background: Option<Arc<BackgroundCheck>>,
     /// Final column names and their conversions (for text inputs).
     conversions: Vec<(String, Option<Conversion>)>,
     /// For bounded samples: the converted sample.
@@ -398,6 +405,7 @@ impl Source {
             inputs: self.inputs.clone(),
             null_tokens: self.null_tokens.clone(),
             spare_null_tokens: Vec::new(),
+            background: None,
             conversions: self
                 .conversions
                 .iter()
@@ -422,7 +430,13 @@ impl Source {
         let mut attempts = 0;
         loop {
             attempts += 1;
-            match attempt(self) {
+            let result = attempt(self);
+            // A malformed row found by the background check explains any failure, and
+            // voids a success.
+            if let Err(e) = self.settle() {
+                return Err(LateTypeError::Other(e.to_string()));
+            }
+            match result {
                 Err(LateTypeError::Polars(msg)) if self.report.sample.is_full() && attempts < 4 => {
                     let bad = self
                         .diagnose()
@@ -458,6 +472,41 @@ impl Source {
                 other => return other,
             }
         }
+    }
+
+    /// Wait for the background row check, if any: an error names the first malformed
+    /// row, as a check before reading would. Call it before publishing anything.
+    pub fn verify(&self) -> Result<(), SourceError> {
+        match &self.background {
+            Some(bg) => bg.wait().map(|_| ()),
+            None => Ok(()),
+        }
+    }
+
+    /// [`Source::verify`], then take the checked files' row counts into the report.
+    pub fn settle(&mut self) -> Result<(), SourceError> {
+        let Some(bg) = self.background.take() else {
+            return Ok(());
+        };
+        let results = bg.wait()?;
+        for (i, r) in results {
+            if let Some(f) = self.report.files.get_mut(i) {
+                f.rows = Some(r.rows);
+                f.bad_rows = r.bad_rows;
+                f.first_bad = r.first_bad;
+            }
+        }
+        let total: Option<u64> = self.report.files.iter().map(|f| f.rows).sum();
+        self.report.total_rows = total;
+        if self.report.sample.is_full() {
+            self.report.sample_rows = total;
+        }
+        if let (Some(t), Some(n)) = (total, self.report.inferred_from)
+            && t <= n
+        {
+            self.report.inferred_from = None;
+        }
+        Ok(())
     }
 
     /// Read `columns` as text from now on (their later values did not fit).
@@ -506,17 +555,23 @@ pub fn open(inputs: &[String], opts: &ReadOptions) -> Result<Source, SourceError
         _ => None,
     };
     let mut kept = None;
-    for path in &paths {
-        let (input, report, rows) = open_file(path, opts, max_rows, keep, &mut temps)?;
+    let mut jobs: Vec<(usize, CheckJob)> = Vec::new();
+    for (i, path) in paths.iter().enumerate() {
+        let (input, report, rows) =
+            open_file(path, opts, max_rows, keep, &mut temps, &mut |job| {
+                jobs.push((i, job))
+            })?;
         scans.push(input);
         files.push(report);
         kept = rows;
     }
+    let background = (!jobs.is_empty()).then(|| Arc::new(BackgroundCheck::start(jobs)));
 
     let mut source = Source {
         inputs: scans,
         null_tokens: null_tokens.clone(),
         spare_null_tokens: Vec::new(),
+        background,
         conversions: Vec::new(),
         frame: None,
         report: SourceReport {
@@ -570,7 +625,11 @@ pub fn open(inputs: &[String], opts: &ReadOptions) -> Result<Source, SourceError
         }
         source.report.null_tokens = tokens;
         source.report.sample_rows = total;
-        if total.is_none_or(|t| t > head.height() as u64) {
+        let more = match total {
+            Some(t) => t > head.height() as u64,
+            None => head.height() >= FULL_INFER_ROWS,
+        };
+        if more {
             source.report.inferred_from = Some(head.height() as u64);
         }
         return Ok(source);
@@ -600,6 +659,7 @@ impl Source {
             inputs: self.inputs.clone(),
             null_tokens: Vec::new(),
             spare_null_tokens: Vec::new(),
+            background: None,
             conversions: Vec::new(),
             frame: None,
             report: self.report.clone(),
@@ -848,6 +908,7 @@ fn open_file(
     max_rows: Option<u64>,
     keep: Option<scan::Keep>,
     temps: &mut Vec<tempfile::TempDir>,
+    defer: &mut dyn FnMut(CheckJob),
 ) -> Result<(Input, FileReport, Option<DataFrame>), SourceError> {
     let shown = path.display().to_string();
     let io_err = |e: std::io::Error| SourceError::Io {
@@ -885,7 +946,7 @@ fn open_file(
                 format,
                 gzip,
                 (max_rows, keep),
-                temps,
+                (temps, defer),
                 &mut report,
             )?;
             Ok((input, report, kept))
@@ -1003,7 +1064,7 @@ fn open_delimited(
     format: Format,
     gzip: bool,
     (max_rows, keep): (Option<u64>, Option<scan::Keep>),
-    temps: &mut Vec<tempfile::TempDir>,
+    (temps, defer): (&mut Vec<tempfile::TempDir>, &mut dyn FnMut(CheckJob)),
     report: &mut FileReport,
 ) -> Result<(Input, Option<DataFrame>), SourceError> {
     let shown = path.display().to_string();
@@ -1053,29 +1114,46 @@ fn open_delimited(
         // polars' skip_lines counts physical lines without regard to a BOM or
         // quotes; a preamble is rare and small, so such files take the careful path.
         && dialect.preamble_lines == 0;
-    let bad_row = |e: scan::ScanError| match e {
-        scan::ScanError::Bad(row) => {
-            if let scan::BadRowProblem::InvalidUtf8 {
-                byte_offset_in_line,
-            } = row.problem
-            {
-                SourceError::Utf8 {
-                    path: shown.clone(),
-                    line: row.line,
-                    byte: byte_offset_in_line + 1,
-                }
-            } else {
-                SourceError::BadRow {
-                    path: shown.clone(),
-                    message: scan::ScanError::Bad(row).to_string(),
-                }
+    // A full, strict read of a file polars reads as it is: check it on another thread.
+    if opts.check_in_background
+        && can_read_directly
+        && max_rows.is_none()
+        && keep.is_none()
+        && !opts.skip_bad_rows
+    {
+        let (path_buf, dialect_c, scan_opts_c, shown_c) = (
+            path.to_path_buf(),
+            dialect.clone(),
+            scan_opts.clone(),
+            shown.clone(),
+        );
+        let encoding = opts.encoding;
+        defer(Box::new(move || {
+            let reader =
+                decode::open_utf8(&path_buf, false, encoding).map_err(|e| SourceError::Io {
+                    path: shown_c.clone(),
+                    message: e.to_string(),
+                })?;
+            let result = scan::scan(reader, &dialect_c, &scan_opts_c)
+                .map_err(|e| scan_error(&shown_c, e))?;
+            if result.rows == 0 && !dialect_c.has_header {
+                return Err(SourceError::Empty { path: shown_c });
             }
-        }
-        other => SourceError::Io {
-            path: shown.clone(),
-            message: other.to_string(),
-        },
-    };
+            Ok(result)
+        }));
+        drop(reader);
+        let input = Input::Csv {
+            path: path.to_path_buf(),
+            separator: dialect.delimiter,
+            quote: dialect.quote,
+            has_header: dialect.has_header,
+            skip_lines: dialect.preamble_lines,
+            names,
+            max_rows: None,
+        };
+        return Ok((input, None));
+    }
+    let bad_row = |e: scan::ScanError| scan_error(&shown, e);
     let mut result = scan::scan(reader, &dialect, &scan_opts).map_err(bad_row)?;
     if result.rows == 0 && !dialect.has_header {
         return Err(SourceError::Empty { path: shown });
@@ -1145,6 +1223,80 @@ fn open_delimited(
         max_rows: max_rows.map(|n| n as usize),
     };
     Ok((input, kept))
+}
+
+/// A scan error as the error of the file `shown`.
+fn scan_error(shown: &str, e: scan::ScanError) -> SourceError {
+    match e {
+        scan::ScanError::Bad(row) => {
+            if let scan::BadRowProblem::InvalidUtf8 {
+                byte_offset_in_line,
+            } = row.problem
+            {
+                SourceError::Utf8 {
+                    path: shown.to_string(),
+                    line: row.line,
+                    byte: byte_offset_in_line + 1,
+                }
+            } else {
+                SourceError::BadRow {
+                    path: shown.to_string(),
+                    message: scan::ScanError::Bad(row).to_string(),
+                }
+            }
+        }
+        other => SourceError::Io {
+            path: shown.to_string(),
+            message: other.to_string(),
+        },
+    }
+}
+
+/// The row check of one file, to run in the background.
+type CheckJob = Box<dyn FnOnce() -> Result<scan::ScanResult, SourceError> + Send>;
+
+/// Row checks running on one thread, file after file, while the data is read.
+struct BackgroundCheck {
+    handle: std::sync::Mutex<Option<std::thread::JoinHandle<CheckOutcome>>>,
+    outcome: std::sync::OnceLock<CheckOutcome>,
+}
+
+/// Each checked file's index and scan, or the first error.
+type CheckOutcome = Result<Vec<(usize, scan::ScanResult)>, SourceError>;
+
+impl BackgroundCheck {
+    fn start(jobs: Vec<(usize, CheckJob)>) -> Self {
+        let handle = std::thread::Builder::new()
+            .name("wort-check".into())
+            .spawn(move || {
+                let mut out = Vec::new();
+                for (i, job) in jobs {
+                    out.push((i, job()?));
+                }
+                Ok(out)
+            })
+            .ok();
+        BackgroundCheck {
+            handle: std::sync::Mutex::new(handle),
+            outcome: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The checks' outcome, waiting for them the first time.
+    fn wait(&self) -> CheckOutcome {
+        self.outcome
+            .get_or_init(|| {
+                let handle = self.handle.lock().ok().and_then(|mut h| h.take());
+                match handle.map(|h| h.join()) {
+                    Some(Ok(outcome)) => outcome,
+                    _ => Err(SourceError::Io {
+                        path: String::new(),
+                        message: "the row check stopped unexpectedly".into(),
+                    }),
+                }
+            })
+            .clone()
+    }
 }
 
 /// Rows kept by the scan as a frame of text columns named `names`, read the way

@@ -88,6 +88,9 @@ pub enum WriteError {
     },
     #[error("{0}")]
     Polars(String),
+    /// The input turned out to be malformed while the output was written.
+    #[error("{0}")]
+    Input(String),
 }
 
 /// The temporary file being written, removed by the interrupt handler on Ctrl-C.
@@ -131,6 +134,16 @@ fn parent_dir(path: &Path) -> PathBuf {
 /// Run `lf` with the streaming engine into `path`, atomically: the data goes to a
 /// temporary file beside the target, renamed over it only when complete.
 pub fn write_atomic(lf: LazyFrame, path: &Path) -> Result<(), WriteError> {
+    write_atomic_checked(lf, path, || Ok(()))
+}
+
+/// [`write_atomic`], with a last check before the output is moved into place: when
+/// `check` fails (a malformed input row found meanwhile), nothing is published.
+pub fn write_atomic_checked(
+    lf: LazyFrame,
+    path: &Path,
+    check: impl FnOnce() -> Result<(), String>,
+) -> Result<(), WriteError> {
     let format = check_output(path)?;
     let dir = parent_dir(path);
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("out");
@@ -150,6 +163,8 @@ pub fn write_atomic(lf: LazyFrame, path: &Path) -> Result<(), WriteError> {
     if let Ok(mut g) = IN_PROGRESS.lock() {
         *g = None;
     }
+    // The input's own error comes first: it explains a failure of the read.
+    check().map_err(WriteError::Input)?;
     result.map_err(|e| WriteError::Polars(crate::transform::clean_polars_error(&e)))?;
     temp.persist(path).map_err(|e| WriteError::Rename {
         path: path.display().to_string(),

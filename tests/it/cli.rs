@@ -224,6 +224,45 @@ fn ragged_csv_names_the_line() {
     assert!(err.contains("--skip-bad-rows"), "{err}");
 }
 
+/// The rows of a full read are checked while the data is processed: a malformed row
+/// late in a file that polars reads without complaint (a short row is filled with
+/// nulls) still fails run, profile and check, and nothing is published.
+#[test]
+fn a_late_short_row_fails_run_profile_and_check_and_publishes_nothing() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut data = String::from("a,b,c\n");
+    for i in 0..50_000 {
+        data.push_str(&format!("{i},{},x\n", i % 9));
+    }
+    data.push_str("7,8\n");
+    data.push_str("9,10,y\n");
+    let d = write(dir.path(), "d.csv", data.as_bytes());
+    let r = write(dir.path(), "r.json", br#"{"wort_recipe":1,"steps":[]}"#);
+    let rules = write(dir.path(), "r.dqdl", b"Rules = [ RowCount > 0 ]\n");
+    let line = "d.csv line 50002: expected 3 fields, found 2";
+    let out = dir.path().join("o.parquet");
+    run_to(&r, &d, &out).assert().code(2).stderr(contains(line));
+    let report = dir.path().join("p.json");
+    wort()
+        .args(["profile", "--sample", "full", "--format", "json", "-o"])
+        .arg(&report)
+        .arg(&d)
+        .assert()
+        .code(2)
+        .stderr(contains(line));
+    let junit = dir.path().join("c.xml");
+    wort()
+        .args(["check", "--format", "junit", "-o"])
+        .arg(&junit)
+        .arg(&d)
+        .arg("--rules")
+        .arg(&rules)
+        .assert()
+        .code(2)
+        .stderr(contains(line));
+    assert_only(dir.path(), &["d.csv", "r.json", "r.dqdl"]);
+}
+
 #[test]
 fn skip_bad_rows_skips_counts_and_lists_them() {
     let dir = tempfile::tempdir().expect("tmp");
