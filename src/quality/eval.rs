@@ -916,51 +916,41 @@ impl Cx<'_> {
         &self,
         checks: &[(Expr, Vec<String>)],
     ) -> PolarsResult<Vec<Vec<FailingRow>>> {
-        let cols_per: Vec<&Vec<String>> = checks.iter().map(|(_, c)| c).collect();
-        let n = self.opts.max_failing_rows as u32;
-        let mut all_cols: Vec<String> = cols_per.iter().flat_map(|c| c.iter()).cloned().collect();
-        all_cols.sort();
-        all_cols.dedup();
-        let mut sel = vec![col("__wort_row")];
-        sel.extend(all_cols.iter().map(|c| col(c.as_str())));
-        let mut keep = lit(false);
-        for (i, (e, _)) in checks.iter().enumerate() {
-            let fail = e.clone().not().alias(format!("__wort_f{i}"));
-            sel.push(fail);
-            let fname = format!("__wort_f{i}");
-            keep = keep.or(col(fname.as_str()).and(
-                col(fname.as_str())
-                    .cast(DataType::UInt32)
-                    .cum_sum(false)
-                    .lt_eq(lit(n)),
-            ));
-        }
-        let df = self
-            .lf
-            .clone()
-            .with_row_index("__wort_row", Some(1))
-            .select(sel)
-            .filter(keep)
-            .collect()?;
-        let mut out = vec![Vec::new(); checks.len()];
-        let rows = df.column("__wort_row")?.cast(&DataType::UInt64)?;
-        let rows = rows.u64()?;
-        for (i, cols) in cols_per.iter().enumerate() {
-            let flags = df.column(&format!("__wort_f{i}"))?.bool()?.clone();
+        let n = self.opts.max_failing_rows as IdxSize;
+        let mut out = Vec::with_capacity(checks.len());
+        // One query per failing rule, that stops reading as soon as it has its first
+        // `n` failing rows (usually near the start of the data).
+        for (pass, cols) in checks {
+            let mut sel = vec![col("__wort_row")];
+            sel.extend(cols.iter().map(|c| col(c.as_str())));
+            let lf = self
+                .lf
+                .clone()
+                .with_row_index("__wort_row", Some(1))
+                .filter(pass.clone().not())
+                .select(sel)
+                .limit(n);
+            let df = lf
+                .clone()
+                .collect_with_engine(Engine::Streaming)
+                .map(|r| r.unwrap_single())
+                .or_else(|_| lf.collect())?
+                .sort(["__wort_row"], SortMultipleOptions::default())?;
+            let rows = df.column("__wort_row")?.cast(&DataType::UInt64)?;
+            let rows = rows.u64()?;
+            let mut samples = Vec::with_capacity(df.height());
             for r in 0..df.height() {
-                if flags.get(r) != Some(true) || out[i].len() >= n as usize {
-                    continue;
-                }
                 let mut values = BTreeMap::new();
                 for c in cols.iter() {
                     let v = df.column(c)?.get(r)?;
                     values.insert(c.clone(), any_to_json(&v));
                 }
-                out[i].push(FailingRow {
+                samples.push(FailingRow {
                     row: rows.get(r).unwrap_or(0),
                     values,
                 });
             }
+            out.push(samples);
         }
         Ok(out)
     }

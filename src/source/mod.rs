@@ -1142,16 +1142,7 @@ fn open_delimited(
             Ok(result)
         }));
         drop(reader);
-        let input = Input::Csv {
-            path: path.to_path_buf(),
-            separator: dialect.delimiter,
-            quote: dialect.quote,
-            has_header: dialect.has_header,
-            skip_lines: dialect.preamble_lines,
-            names,
-            max_rows: None,
-        };
-        return Ok((input, None));
+        return Ok((direct(path, &dialect, names, None), None));
     }
     let bad_row = |e: scan::ScanError| scan_error(&shown, e);
     let mut result = scan::scan(reader, &dialect, &scan_opts).map_err(bad_row)?;
@@ -1172,16 +1163,7 @@ fn open_delimited(
         })?;
 
     if can_read_directly && result.bad_rows == 0 {
-        let input = Input::Csv {
-            path: path.to_path_buf(),
-            separator: dialect.delimiter,
-            quote: dialect.quote,
-            has_header: dialect.has_header,
-            skip_lines: dialect.preamble_lines,
-            names,
-            max_rows: max_rows.map(|n| n as usize),
-        };
-        return Ok((input, kept));
+        return Ok((direct(path, &dialect, names, max_rows), kept));
     }
     // Normalise into a temporary UTF-8, comma-separated, doubled-quote CSV.
     let dir = tempfile::tempdir().map_err(io_err)?;
@@ -1223,6 +1205,19 @@ fn open_delimited(
         max_rows: max_rows.map(|n| n as usize),
     };
     Ok((input, kept))
+}
+
+/// The scan of a delimited file that polars reads as it is.
+fn direct(path: &Path, dialect: &Dialect, names: Vec<String>, max_rows: Option<u64>) -> Input {
+    Input::Csv {
+        path: path.to_path_buf(),
+        separator: dialect.delimiter,
+        quote: dialect.quote,
+        has_header: dialect.has_header,
+        skip_lines: dialect.preamble_lines,
+        names,
+        max_rows: max_rows.map(|n| n as usize),
+    }
 }
 
 /// A scan error as the error of the file `shown`.

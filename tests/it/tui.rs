@@ -936,7 +936,7 @@ fn a_signal_from_outside_gives_the_terminal_back() {
     };
     // After wort ends, the shell prints its exit code and the terminal modes.
     let cmd = format!(
-        "WORT_DATA_DIR='{}' WORT_CONFIG_DIR='{}' '{bin}' orders.csv; echo EXIT=$?; stty -a | tr ' ;' '\\n\\n' | grep -x -e '-*icanon' -e '-*echo'; sleep 60",
+        "WORT_DATA_DIR='{}' WORT_CONFIG_DIR='{}' '{bin}' orders.csv; echo EXIT=$?; stty -a | tr ' ;' '\\n\\n' | grep -x -e '-*icanon' -e '-*echo'; echo MODES-SHOWN; sleep 60",
         tmp.path().join("data").display(),
         tmp.path().join("config").display()
     );
@@ -954,7 +954,8 @@ fn a_signal_from_outside_gives_the_terminal_back() {
         "no wort process under the pane's shell {shell}"
     );
     Command::new("kill").args(["-INT", &pid]).status().unwrap();
-    let screen = t.wait_for("EXIT=130");
+    let screen = t.wait_for("MODES-SHOWN");
+    assert!(screen.contains("EXIT=130"), "{screen}");
     // Raw mode is off again: canonical input and echo, and the main screen is back.
     assert!(screen.lines().any(|l| l.trim() == "icanon"), "{screen}");
     assert!(screen.lines().any(|l| l.trim() == "echo"), "{screen}");
