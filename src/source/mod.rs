@@ -548,10 +548,12 @@ pub fn open(inputs: &[String], opts: &ReadOptions) -> Result<Source, SourceError
         Sample::Random { n, seed } if paths.len() == 1 => Some(scan::Keep::Random {
             n: usize::try_from(n).unwrap_or(usize::MAX),
             seed,
+            raw: false,
         }),
-        Sample::Last(n) if paths.len() == 1 => {
-            Some(scan::Keep::Last(usize::try_from(n).unwrap_or(usize::MAX)))
-        }
+        Sample::Last(n) if paths.len() == 1 => Some(scan::Keep::Last {
+            n: usize::try_from(n).unwrap_or(usize::MAX),
+            raw: false,
+        }),
         _ => None,
     };
     let mut kept = None;
@@ -1099,13 +1101,6 @@ fn open_delimited(
     report.dialect = Some(dialect.clone());
 
     // Check every row (or the first N) for the right field count, quotes and UTF-8.
-    let scan_opts = scan::ScanOptions {
-        expected_fields: dialect.field_count,
-        max_rows,
-        stop_at_first_bad: !opts.skip_bad_rows,
-        keep,
-    };
-    let reader = decode::open_utf8(path, gzip, opts.encoding).map_err(io_err)?;
     let can_read_directly = !gzip
         && opts.encoding == Encoding::Utf8
         // polars reads `""` inside quotes as one quote, and has no backslash escape.
@@ -1114,6 +1109,14 @@ fn open_delimited(
         // polars' skip_lines counts physical lines without regard to a BOM or
         // quotes; a preamble is rare and small, so such files take the careful path.
         && dialect.preamble_lines == 0;
+    let scan_opts = scan::ScanOptions {
+        expected_fields: dialect.field_count,
+        max_rows,
+        stop_at_first_bad: !opts.skip_bad_rows,
+        // Rows of a file polars reads as it is are kept raw, for polars to parse.
+        keep: keep.map(|k| k.with_raw(can_read_directly)),
+    };
+    let reader = decode::open_utf8(path, gzip, opts.encoding).map_err(io_err)?;
     // A full, strict read of a file polars reads as it is: check it on another thread.
     if opts.check_in_background
         && can_read_directly
@@ -1152,15 +1155,13 @@ fn open_delimited(
     report.rows = Some(result.rows);
     report.bad_rows = result.bad_rows;
     report.first_bad = result.first_bad.clone();
-    let kept = result
-        .kept
-        .take()
-        .map(|rows| kept_frame(&names, &rows))
-        .transpose()
-        .map_err(|e| SourceError::Polars {
+    let kept = match result.kept.take() {
+        Some(rows) => kept_frame(&names, &rows, &dialect).map_err(|e| SourceError::Polars {
             path: shown.clone(),
             message: e.to_string(),
-        })?;
+        })?,
+        None => None,
+    };
 
     if can_read_directly && result.bad_rows == 0 {
         return Ok((direct(path, &dialect, names, max_rows), kept));
@@ -1295,23 +1296,63 @@ impl BackgroundCheck {
 }
 
 /// Rows kept by the scan as a frame of text columns named `names`, read the way
-/// polars reads the file: an empty field is missing.
-fn kept_frame(names: &[String], rows: &[(u64, csv::ByteRecord)]) -> PolarsResult<DataFrame> {
+/// polars reads the file: raw rows are parsed by polars with the file's dialect (so
+/// `""` stays an empty string and an empty field is missing); rows kept as fields
+/// (from files read through a normalised copy) have empty fields missing, as that
+/// copy has. `None` when a raw row could not be kept (a record longer than the raw
+/// buffer): the caller then picks the sample from the whole file.
+fn kept_frame(
+    names: &[String],
+    rows: &[(u64, scan::KeptRow)],
+    dialect: &Dialect,
+) -> PolarsResult<Option<DataFrame>> {
+    use scan::KeptRow;
+    if rows.iter().any(|(_, r)| matches!(r, KeptRow::Missing)) {
+        return Ok(None);
+    }
+    if rows.iter().all(|(_, r)| matches!(r, KeptRow::Raw(_))) && !rows.is_empty() {
+        let mut bytes = Vec::new();
+        for (_, r) in rows {
+            if let KeptRow::Raw(raw) = r {
+                bytes.extend_from_slice(raw);
+                if !raw.ends_with(b"\n") {
+                    bytes.push(b'\n');
+                }
+            }
+        }
+        let schema: Schema = names
+            .iter()
+            .map(|n| Field::new(n.as_str().into(), DataType::String))
+            .collect();
+        let df = CsvReadOptions::default()
+            .with_has_header(false)
+            .with_schema(Some(Arc::new(schema)))
+            .map_parse_options(|p| {
+                p.with_separator(dialect.delimiter)
+                    .with_quote_char(dialect.quote)
+                    .with_missing_is_null(true)
+            })
+            .into_reader_with_file_handle(std::io::Cursor::new(bytes))
+            .finish()?;
+        return Ok(Some(df));
+    }
     let columns: Vec<Column> = names
         .iter()
         .enumerate()
         .map(|(i, name)| {
-            let values = rows.iter().map(|(_, rec)| {
-                rec.get(i)
+            let values = rows.iter().map(|(_, row)| match row {
+                KeptRow::Fields(rec) => rec
+                    .get(i)
                     .filter(|f| !f.is_empty())
                     // The scan let through only rows of valid UTF-8.
-                    .map(|f| String::from_utf8_lossy(f))
+                    .map(|f| String::from_utf8_lossy(f)),
+                _ => None,
             });
             let ca: StringChunked = values.collect();
             ca.with_name(name.as_str().into()).into_column()
         })
         .collect();
-    DataFrame::new(rows.len(), columns)
+    DataFrame::new(rows.len(), columns).map(Some)
 }
 
 /// Column names from the header row (or column_1...), made unique and non-empty.

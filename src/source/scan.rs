@@ -105,15 +105,43 @@ pub struct ScanOptions {
 pub enum Keep {
     /// `n` rows chosen uniformly at random without replacement (reservoir sampling,
     /// Li's algorithm L), the same `seed` giving the same rows of the same file.
-    Random { n: usize, seed: u64 },
+    Random { n: usize, seed: u64, raw: bool },
     /// The last `n` rows.
-    Last(usize),
+    Last { n: usize, raw: bool },
+}
+
+impl Keep {
+    /// The same rule, keeping raw bytes or not.
+    pub fn with_raw(self, raw: bool) -> Keep {
+        match self {
+            Keep::Random { n, seed, .. } => Keep::Random { n, seed, raw },
+            Keep::Last { n, .. } => Keep::Last { n, raw },
+        }
+    }
+
+    /// Whether rows are kept as their raw bytes (for polars to parse, so that it reads
+    /// them as it reads the file: `""` stays an empty string) rather than as fields.
+    fn raw(self) -> bool {
+        match self {
+            Keep::Random { raw, .. } | Keep::Last { raw, .. } => raw,
+        }
+    }
+}
+
+/// A kept row: its fields, or its raw bytes when asked (without the line breaks before
+/// it; it may end without its `\n`, which the parser reads with the next record).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeptRow {
+    Fields(ByteRecord),
+    Raw(Vec<u8>),
+    /// Raw bytes were asked for but not kept (a record longer than the raw buffer).
+    Missing,
 }
 
 /// A reservoir (or ring) of records, filled as good rows go by.
 struct Keeper {
     keep: Keep,
-    rows: Vec<(u64, ByteRecord)>,
+    rows: Vec<(u64, KeptRow)>,
     rng: rand::rngs::StdRng,
     /// Algorithm L: the weight, and the index of the next row that enters.
     w: f64,
@@ -125,7 +153,7 @@ impl Keeper {
         use rand::SeedableRng;
         let seed = match keep {
             Keep::Random { seed, .. } => seed,
-            Keep::Last(_) => 0,
+            Keep::Last { .. } => 0,
         };
         let mut k = Keeper {
             keep,
@@ -163,27 +191,46 @@ impl Keeper {
         }
     }
 
+    /// The row as kept: fields, or raw bytes without the blank lines before it.
+    fn row(&self, rec: &ByteRecord, raw: Option<&[u8]>) -> KeptRow {
+        if !self.keep.raw() {
+            return KeptRow::Fields(rec.clone());
+        }
+        match raw {
+            Some(bytes) => {
+                let start = bytes
+                    .iter()
+                    .position(|&b| b != b'\n' && b != b'\r')
+                    .unwrap_or(bytes.len());
+                KeptRow::Raw(bytes[start..].to_vec())
+            }
+            None => KeptRow::Missing,
+        }
+    }
+
     /// Offer data row `row` (0-based among good rows).
-    fn offer(&mut self, row: u64, rec: &ByteRecord) {
+    fn offer(&mut self, row: u64, rec: &ByteRecord, raw: Option<&[u8]>) {
         match self.keep {
-            Keep::Last(n) => {
+            Keep::Last { n, .. } => {
                 if n == 0 {
                     return;
                 }
+                let kept = (row, self.row(rec, raw));
                 if self.rows.len() < n {
-                    self.rows.push((row, rec.clone()));
+                    self.rows.push(kept);
                 } else {
                     let slot = (row % n as u64) as usize;
-                    self.rows[slot] = (row, rec.clone());
+                    self.rows[slot] = kept;
                 }
             }
             Keep::Random { n, .. } => {
                 if self.rows.len() < n {
-                    self.rows.push((row, rec.clone()));
+                    let kept = (row, self.row(rec, raw));
+                    self.rows.push(kept);
                 } else if row == self.next {
                     use rand::Rng;
                     let slot = self.rng.random_range(0..n);
-                    self.rows[slot] = (row, rec.clone());
+                    self.rows[slot] = (row, self.row(rec, raw));
                     self.w *= (self.uniform().ln() / n as f64).exp();
                     self.next = row + 1 + self.skip();
                 }
@@ -192,7 +239,7 @@ impl Keeper {
     }
 
     /// The kept rows in file order.
-    fn finish(mut self) -> Vec<(u64, ByteRecord)> {
+    fn finish(mut self) -> Vec<(u64, KeptRow)> {
         self.rows.sort_unstable_by_key(|(row, _)| *row);
         self.rows
     }
@@ -209,7 +256,7 @@ pub struct ScanResult {
     pub first_bad: Vec<BadRow>,
     /// The good data rows asked for by [`ScanOptions::keep`], in file order, each with
     /// its 0-based index among the good data rows.
-    pub kept: Option<Vec<(u64, ByteRecord)>>,
+    pub kept: Option<Vec<(u64, KeptRow)>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -320,7 +367,7 @@ fn run<R: Read>(
             on_good(&rec)?;
             if !is_header {
                 if let Some(k) = keeper.as_mut() {
-                    k.offer(result.rows, &rec);
+                    k.offer(result.rows, &rec, raw);
                 }
                 result.rows += 1;
             }
@@ -342,7 +389,7 @@ fn run<R: Read>(
                 on_good(&rec)?;
                 if !is_header {
                     if let Some(k) = keeper.as_mut() {
-                        k.offer(result.rows, &rec);
+                        k.offer(result.rows, &rec, raw);
                     }
                     result.rows += 1;
                 }
@@ -1216,7 +1263,10 @@ mod tests {
         let kept = r.kept.expect("kept");
         // The records are the rows' own: row i holds "i".
         for (row, rec) in &kept {
-            assert_eq!(&rec[0], row.to_string().as_bytes());
+            match rec {
+                KeptRow::Fields(rec) => assert_eq!(&rec[0], row.to_string().as_bytes()),
+                other => panic!("fields expected, got {other:?}"),
+            }
         }
         kept.into_iter().map(|(row, _)| row).collect()
     }
@@ -1232,17 +1282,77 @@ mod tests {
     #[test]
     fn keeps_a_seeded_random_sample_in_file_order() {
         let input = numbered(1000);
-        let a = kept_rows(&input, Keep::Random { n: 10, seed: 1 });
+        let a = kept_rows(
+            &input,
+            Keep::Random {
+                n: 10,
+                seed: 1,
+                raw: false,
+            },
+        );
         assert_eq!(a.len(), 10);
         assert!(a.windows(2).all(|w| w[0] < w[1]), "{a:?}");
         assert!(a.iter().all(|&r| r < 1000));
-        assert_eq!(a, kept_rows(&input, Keep::Random { n: 10, seed: 1 }));
-        assert_ne!(a, kept_rows(&input, Keep::Random { n: 10, seed: 2 }));
+        assert_eq!(
+            a,
+            kept_rows(
+                &input,
+                Keep::Random {
+                    n: 10,
+                    seed: 1,
+                    raw: false
+                }
+            )
+        );
+        assert_ne!(
+            a,
+            kept_rows(
+                &input,
+                Keep::Random {
+                    n: 10,
+                    seed: 2,
+                    raw: false
+                }
+            )
+        );
         // Fewer rows than asked: all of them.
-        let all = kept_rows(&numbered(5), Keep::Random { n: 10, seed: 1 });
+        let all = kept_rows(
+            &numbered(5),
+            Keep::Random {
+                n: 10,
+                seed: 1,
+                raw: false,
+            },
+        );
         assert_eq!(all, [0, 1, 2, 3, 4]);
-        assert_eq!(kept_rows(&input, Keep::Last(3)), [997, 998, 999]);
-        assert_eq!(kept_rows(&numbered(2), Keep::Last(3)), [0, 1]);
+        assert_eq!(
+            kept_rows(&input, Keep::Last { n: 3, raw: false }),
+            [997, 998, 999]
+        );
+        assert_eq!(
+            kept_rows(&numbered(2), Keep::Last { n: 3, raw: false }),
+            [0, 1]
+        );
+    }
+
+    #[test]
+    fn raw_rows_are_kept_as_written() {
+        let input = b"a,b\r\n1,\"\"\r\n\r\n2,\"x,\"\"y\"\"\"\r\n3,z\r\n";
+        let o = ScanOptions {
+            keep: Some(Keep::Last { n: 2, raw: true }),
+            ..opts(2)
+        };
+        let r = scan(&input[..], &dialect(b',', 2), &o).expect("scan");
+        let kept = r.kept.expect("kept");
+        assert_eq!(
+            kept,
+            vec![
+                // Up to the parser's position after the record: the `\n` of a
+                // `\r\n` is read with the next record (and stripped there).
+                (1, KeptRow::Raw(b"2,\"x,\"\"y\"\"\"\r".to_vec())),
+                (2, KeptRow::Raw(b"3,z\r".to_vec())),
+            ]
+        );
     }
 
     #[test]
@@ -1252,7 +1362,14 @@ mod tests {
         let input = numbered(20);
         let mut counts = [0u32; 20];
         for seed in 0..4000 {
-            for r in kept_rows(&input, Keep::Random { n: 5, seed }) {
+            for r in kept_rows(
+                &input,
+                Keep::Random {
+                    n: 5,
+                    seed,
+                    raw: false,
+                },
+            ) {
                 counts[r as usize] += 1;
             }
         }
