@@ -144,22 +144,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         }
         ReportFormat::Json => report.to_json(),
         ReportFormat::Junit => report.to_junit(),
-        ReportFormat::Github => {
-            let lines: BTreeMap<String, u32> = rules
-                .rules
-                .items
-                .iter()
-                .enumerate()
-                .filter_map(|(i, e)| {
-                    e.rule
-                        .leaves()
-                        .first()
-                        .map(|r| (format!("Rule_{}", i + 1), r.span.line))
-                })
-                .filter(|(_, l)| *l > 0)
-                .collect();
-            report.to_github(&args.rules.display().to_string(), &lines)
-        }
+        ReportFormat::Github => report.to_github(&args.rules.display().to_string(), &rules),
     };
     match &args.output {
         Some(path) => crate::source::write::write_text_atomic(path, &body)?,

