@@ -32,10 +32,7 @@ fn options(
 ) -> OpenOptions {
     OpenOptions {
         inputs: inputs.iter().map(|s| s.to_string()).collect(),
-        read: ReadOptions {
-            sample: Some(Sample::INTERACTIVE),
-            ..ReadOptions::default()
-        },
+        read: interactive_sample(),
         recipe,
         rules,
         dirs: Dirs {
@@ -46,8 +43,23 @@ fn options(
     }
 }
 
+/// How the workbench reads its inputs: the interactive sample.
+fn interactive_sample() -> ReadOptions {
+    ReadOptions {
+        sample: Some(Sample::INTERACTIVE),
+        ..ReadOptions::default()
+    }
+}
+
 fn orders(tmp: &Path) -> App {
     open_with(&[ORDERS], tmp, None, None)
+}
+
+/// The orders sample open in a fresh temporary directory (keep the directory alive).
+fn orders_app() -> (tempfile::TempDir, App) {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = orders(tmp.path());
+    (tmp, app)
 }
 
 /// Press keys (keymap notation, space-separated) and wait for the work they start.
@@ -65,6 +77,26 @@ fn type_text(app: &mut App, text: &str) {
 fn palette_step(app: &mut App, op: &str) {
     press(app, ":");
     type_text(app, op);
+    press(app, "enter");
+}
+
+/// Add a step with its form's defaults (the focused column).
+fn apply_step(app: &mut App, op: &str) {
+    palette_step(app, op);
+    press(app, "enter");
+}
+
+/// Focus `column`, then add a step on it with the form's defaults.
+fn add_step(app: &mut App, column: &str, op: &str) {
+    focus(app, column);
+    apply_step(app, op);
+}
+
+/// Add a step, filling its form: press `keys` (to reach a field), type `text`, apply.
+fn fill_step(app: &mut App, op: &str, keys: &str, text: &str) {
+    palette_step(app, op);
+    press(app, keys);
+    type_text(app, text);
     press(app, "enter");
 }
 
@@ -87,6 +119,15 @@ fn screen_sized(app: &App, w: u16, h: u16) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The screen, after asserting that it shows each of `texts`.
+fn shows(app: &App, texts: &[&str]) -> String {
+    let s = screen(app);
+    for t in texts {
+        assert!(s.contains(t), "no {t:?} on the screen:\n{s}");
+    }
+    s
 }
 
 /// The data the grid shows.
@@ -116,56 +157,50 @@ fn focus(app: &mut App, name: &str) {
 
 #[test]
 fn opening_a_sample_shows_grid_and_status() {
-    let tmp = tempfile::tempdir().unwrap();
-    let app = orders(tmp.path());
-    let s = screen(&app);
-    assert!(
-        s.contains("samples/messy_orders.csv │ all 300 rows │ step 0 of 0"),
-        "{s}"
+    let (_tmp, app) = orders_app();
+    let s = shows(
+        &app,
+        &[
+            "samples/messy_orders.csv │ all 300 rows │ step 0 of 0",
+            "Liam Wright",
+        ],
     );
-    assert!(s.contains("Liam Wright"), "{s}");
     insta::assert_snapshot!("open_sample", s);
 }
 
 #[test]
 fn profile_and_dataset_panels() {
-    let tmp = tempfile::tempdir().unwrap();
-    let mut app = orders(tmp.path());
+    let (_tmp, mut app) = orders_app();
     focus(&mut app, "region");
     press(&mut app, "p");
-    let s = screen(&app);
-    assert!(s.contains("Top values"), "{s}");
-    assert!(s.contains("missing 17 (5.7%)"), "{s}");
+    let s = shows(&app, &["Top values", "missing 17 (5.7%)"]);
     insta::assert_snapshot!("profile_panel", s);
     focus(&mut app, "unit_price");
-    let s = screen(&app);
-    assert!(s.contains("Histogram of values"), "{s}");
+    shows(&app, &["Histogram of values"]);
     press(&mut app, "D");
-    let s = screen(&app);
-    assert!(s.contains("duplicate rows 12 (4.0%)"), "{s}");
-    assert!(s.contains("Correlations (pearson"), "{s}");
+    let s = shows(&app, &["duplicate rows 12 (4.0%)", "Correlations (pearson"]);
     insta::assert_snapshot!("dataset_panel", s);
 }
 
 #[test]
 fn step_from_the_menu_with_preview() {
-    let tmp = tempfile::tempdir().unwrap();
-    let mut app = orders(tmp.path());
+    let (_tmp, mut app) = orders_app();
     focus(&mut app, "customer");
     // Menu: Columns, Rows / filter, Duplicates, Missing, Outliers, Text; trim is first.
     press(&mut app, "t l l l l l enter");
     press(&mut app, "down space");
-    let s = screen(&app);
-    assert!(s.contains("trim · new step 1 · Text"), "{s}");
-    assert!(s.contains("✓ valid"), "{s}");
-    assert!(
-        s.contains("customer:") && s.contains("value(s) change"),
-        "{s}"
+    let s = shows(
+        &app,
+        &[
+            "trim · new step 1 · Text",
+            "✓ valid",
+            "customer:",
+            "value(s) change",
+        ],
     );
     insta::assert_snapshot!("menu_step_form", s);
     press(&mut app, "enter");
-    let s = screen(&app);
-    assert!(s.contains("step 1 of 1"), "{s}");
+    let s = shows(&app, &["step 1 of 1"]);
     insta::assert_snapshot!("menu_step_applied", s);
     let names = column(&shown(&app), "customer");
     assert!(
@@ -182,90 +217,68 @@ fn step_from_the_menu_with_preview() {
 
 #[test]
 fn step_from_the_palette() {
-    let tmp = tempfile::tempdir().unwrap();
-    let mut app = orders(tmp.path());
+    let (_tmp, mut app) = orders_app();
     focus(&mut app, "region");
     press(&mut app, ":");
     type_text(&mut app, "upper");
-    let s = screen(&app);
-    assert!(s.contains("command palette"), "{s}");
+    let s = shows(&app, &["command palette"]);
     insta::assert_snapshot!("palette", s);
     press(&mut app, "enter");
-    let s = screen(&app);
-    assert!(s.contains("upper · new step 1"), "{s}");
-    assert!(s.contains("region"), "{s}");
+    shows(&app, &["upper · new step 1", "region"]);
     press(&mut app, "enter");
     let regions = column(&shown(&app), "region");
     assert!(regions.iter().flatten().all(|r| r == &r.to_uppercase()));
-    let s = screen(&app);
-    assert!(s.contains("step 1: upper-case region"), "{s}");
+    shows(&app, &["step 1: upper-case region"]);
 }
 
 #[test]
 fn form_validates_as_you_type() {
-    let tmp = tempfile::tempdir().unwrap();
-    let mut app = orders(tmp.path());
+    let (_tmp, mut app) = orders_app();
     focus(&mut app, "amount");
     palette_step(&mut app, "fill_missing");
     // Column prefilled from the focus; replace it with a typo.
     press(&mut app, "ctrl-u");
     type_text(&mut app, "amout");
-    let s = screen(&app);
-    assert!(
-        s.contains("✗ no column \"amout\"; did you mean \"amount\"?"),
-        "{s}"
-    );
+    shows(&app, &["✗ no column \"amout\"; did you mean \"amount\"?"]);
     // → at the end completes the column name.
     press(&mut app, "right");
     press(&mut app, "down down");
     type_text(&mut app, "0");
-    let s = screen(&app);
-    assert!(s.contains("✓ valid"), "{s}");
-    assert!(s.contains("amount: 23 value(s) change"), "{s}");
+    let s = shows(&app, &["✓ valid", "amount: 23 value(s) change"]);
     insta::assert_snapshot!("form_fill_missing", s);
     // Enter with problems keeps the form open.
     press(&mut app, "down ctrl-u");
     type_text(&mut app, "no_such_column > 1");
     press(&mut app, "enter");
-    let s = screen(&app);
-    assert!(s.contains("no column \"no_such_column\""), "{s}");
+    shows(&app, &["no column \"no_such_column\""]);
     assert_eq!(app.recipe().steps.len(), 0);
 }
 
 #[test]
 fn undo_and_redo_are_instant_and_exact() {
-    let tmp = tempfile::tempdir().unwrap();
-    let mut app = orders(tmp.path());
+    let (_tmp, mut app) = orders_app();
     let before = shown(&app);
-    focus(&mut app, "region");
-    palette_step(&mut app, "upper");
-    press(&mut app, "enter");
-    focus(&mut app, "category");
-    palette_step(&mut app, "lower");
-    press(&mut app, "enter");
+    add_step(&mut app, "region", "upper");
+    add_step(&mut app, "category", "lower");
     let after = shown(&app);
-    assert!(screen(&app).contains("step 2 of 2"));
+    shows(&app, &["step 2 of 2"]);
     // Undo needs no work: the frames are cached.
     app.press("u");
     assert!(app.state.jobs.is_empty(), "undo started a job");
-    let s = screen(&app);
-    assert!(s.contains("step 1 of 1"), "{s}");
-    assert!(s.contains("undid: step 2: lower-case category"), "{s}");
+    let s = shows(&app, &["step 1 of 1", "undid: step 2: lower-case category"]);
     insta::assert_snapshot!("undo", s);
     app.press("u");
     assert!(shown(&app).equals_missing(&before));
     app.press("ctrl-r ctrl-r");
     assert!(app.state.jobs.is_empty(), "redo started a job");
     assert!(shown(&app).equals_missing(&after));
-    let s = screen(&app);
-    assert!(s.contains("redid: step 2: lower-case category"), "{s}");
+    let s = shows(&app, &["redid: step 2: lower-case category"]);
     insta::assert_snapshot!("redo", s);
 }
 
 #[test]
 fn help_is_generated_from_the_keymap() {
-    let tmp = tempfile::tempdir().unwrap();
-    let mut app = orders(tmp.path());
+    let (_tmp, mut app) = orders_app();
     press(&mut app, "?");
     let s = screen_sized(&app, W, 40);
     assert!(s.contains("keys (generated from the keymap)"), "{s}");
@@ -292,16 +305,19 @@ fn rules_panel_shows_live_pass_fail_and_filters_failing_rows() {
     let rules = write_rules(tmp.path());
     let mut app = open_with(&[ORDERS], tmp.path(), None, Some(rules));
     press(&mut app, "R");
-    let s = screen(&app);
-    assert!(s.contains("3 rules on step 0: 2 pass, 1 fail"), "{s}");
-    assert!(s.contains("FAIL IsComplete \"amount\""), "{s}");
-    assert!(s.contains("23 rows fail"), "{s}");
+    shows(
+        &app,
+        &[
+            "3 rules on step 0: 2 pass, 1 fail",
+            "FAIL IsComplete \"amount\"",
+            "23 rows fail",
+        ],
+    );
     press(&mut app, "j");
     insta::assert_snapshot!("rules_panel", screen(&app));
     // Only the failing rows.
     press(&mut app, "f");
-    let s = screen(&app);
-    assert!(s.contains("23 rows failing Rule_2"), "{s}");
+    let s = shows(&app, &["23 rows failing Rule_2"]);
     let df = shown(&app);
     assert_eq!(df.height(), 23);
     assert_eq!(df.column("amount").unwrap().null_count(), 23);
@@ -311,23 +327,27 @@ fn rules_panel_shows_live_pass_fail_and_filters_failing_rows() {
     assert_eq!(shown(&app).height(), 300);
     // Fixing the data makes the rule pass, live.
     focus(&mut app, "amount");
-    palette_step(&mut app, "fill_missing");
-    press(&mut app, "down down");
-    type_text(&mut app, "0");
-    press(&mut app, "enter");
-    let s = screen(&app);
-    assert!(s.contains("3 rules on step 1: 3 pass, 0 fail"), "{s}");
+    fill_step(&mut app, "fill_missing", "down down", "0");
+    shows(&app, &["3 rules on step 1: 3 pass, 0 fail"]);
+}
+
+/// Accept every suggested rule (rules panel, `A`): afterwards none is left, and every
+/// rule passes on step 0. The number of rules.
+fn accept_all_rules(app: &mut App) -> usize {
+    press(app, "A");
+    let n = app.state.rules.ruleset.rules.items.len();
+    assert!(app.state.rules.suggestions.is_empty());
+    shows(app, &[&format!("{n} rules on step 0: {n} pass, 0 fail")]);
+    n
 }
 
 #[test]
 fn suggested_rules_can_be_accepted_rejected_and_edited() {
-    let tmp = tempfile::tempdir().unwrap();
-    let mut app = orders(tmp.path());
+    let (_tmp, mut app) = orders_app();
     press(&mut app, "R s");
     let n = app.state.rules.suggestions.len();
     assert!(n > 3, "suggestions: {n}");
-    let s = screen(&app);
-    assert!(s.contains(&format!("Suggested ({n})")), "{s}");
+    shows(&app, &[&format!("Suggested ({n})")]);
     let first = app.state.rules.suggestions[0].text.clone();
     press(&mut app, "a");
     assert_eq!(app.state.rules.ruleset.rules.items.len(), 1);
@@ -339,56 +359,40 @@ fn suggested_rules_can_be_accepted_rejected_and_edited() {
     // Edit the next suggestion before accepting it; a typo shows inline.
     press(&mut app, "e ctrl-u");
     type_text(&mut app, "IsComplete \"order_idd\" xx");
-    let s = screen(&app);
-    assert!(s.contains("column 24"), "{s}");
+    shows(&app, &["column 24"]);
     press(&mut app, "ctrl-u");
     type_text(&mut app, "ColumnCount = 11");
     press(&mut app, "enter");
     assert_eq!(app.state.rules.ruleset.rules.items.len(), 2);
     assert!(app.state.rules.text.contains("ColumnCount = 11"));
-    let s = screen(&app);
-    assert!(s.contains("2 rules on step 0: 2 pass, 0 fail"), "{s}");
+    shows(&app, &["2 rules on step 0: 2 pass, 0 fail"]);
     // Accept the rest at once: every suggested rule passes on the data it came from.
-    press(&mut app, "A");
-    let n = app.state.rules.ruleset.rules.items.len();
-    assert!(app.state.rules.suggestions.is_empty());
-    let s = screen(&app);
-    assert!(
-        s.contains(&format!("{n} rules on step 0: {n} pass, 0 fail")),
-        "{s}"
-    );
+    accept_all_rules(&mut app);
 }
 
 #[test]
 fn dqdl_editor_shows_parse_errors_inline() {
-    let tmp = tempfile::tempdir().unwrap();
-    let mut app = orders(tmp.path());
+    let (_tmp, mut app) = orders_app();
     press(&mut app, "R E");
     type_text(&mut app, "IsComplete \"order_id\",");
     press(&mut app, "enter");
     type_text(&mut app, "Completness \"amount\" > 0.5");
-    let s = screen(&app);
-    assert!(s.contains("✗ line 3"), "{s}");
+    let s = shows(&app, &["✗ line 3"]);
     insta::assert_snapshot!("dqdl_error", s);
     press(&mut app, "ctrl-a right right right right");
     for _ in 0.."Completness".len() {
         app.press("delete");
     }
     type_text(&mut app, "Completeness");
-    let s = screen(&app);
-    assert!(s.contains("✓ parses"), "{s}");
+    shows(&app, &["✓ parses"]);
     press(&mut app, "esc");
-    let s = screen(&app);
-    assert!(s.contains("2 rules on step 0: 2 pass, 0 fail"), "{s}");
-    // Accept the rest at once: every suggested rule passes on the data it came from.
-    press(&mut app, "A");
-    let n = app.state.rules.ruleset.rules.items.len();
-    assert!(app.state.rules.suggestions.is_empty());
-    let s = screen(&app);
-    assert!(
-        s.contains(&format!("{n} rules on step 0: {n} pass, 0 fail")),
-        "{s}"
-    );
+    shows(&app, &["2 rules on step 0: 2 pass, 0 fail"]);
+    // Nothing was suggested: accepting all keeps the two rules written.
+    assert_eq!(accept_all_rules(&mut app), 2);
+    shows(&app, &["no suggested rules (s suggests)"]);
+    let text = &app.state.rules.text;
+    assert!(text.contains("IsComplete \"order_id\""), "{text}");
+    assert!(text.contains("Completeness \"amount\" > 0.5"), "{text}");
 }
 
 #[test]
@@ -399,13 +403,10 @@ fn quit_with_unsaved_changes_asks() {
     let mut clean = orders(tmp.path());
     press(&mut clean, "q");
     assert!(clean.state.quit);
-    focus(&mut app, "status");
-    palette_step(&mut app, "upper");
-    press(&mut app, "enter");
+    add_step(&mut app, "status", "upper");
     press(&mut app, "q");
     assert!(!app.state.quit);
-    let s = screen(&app);
-    assert!(s.contains("Unsaved changes to the recipe (1 step)."), "{s}");
+    let s = shows(&app, &["Unsaved changes to the recipe (1 step)."]);
     insta::assert_snapshot!("quit_prompt", s);
     // Esc stays.
     press(&mut app, "esc");
@@ -416,16 +417,14 @@ fn quit_with_unsaved_changes_asks() {
 
 #[test]
 fn esc_cancels_background_work() {
-    let tmp = tempfile::tempdir().unwrap();
-    let mut app = orders(tmp.path());
+    let (_tmp, mut app) = orders_app();
     // Opening the profile panel starts profiling off the UI thread.
     app.press("p");
     assert!(app.state.busy());
-    let s = screen(&app);
-    assert!(s.contains("Esc cancels"), "{s}");
+    shows(&app, &["Esc cancels"]);
     app.press("esc");
     assert!(!app.state.busy());
-    assert!(screen(&app).contains("cancelled: profiling"));
+    shows(&app, &["cancelled: profiling"]);
     // Its result, when it arrives, is dropped; nothing restarts it on its own.
     std::thread::sleep(Duration::from_millis(200));
     app.poll_jobs();
@@ -439,11 +438,16 @@ fn esc_cancels_background_work() {
 // ---------------------------------------------------------------------------------
 // Saving, replay, sessions
 
+/// A copy of the `sample` file in `dir`, named `name`; its path.
+fn copy_sample(dir: &Path, sample: &str, name: &str) -> String {
+    let p = dir.join(name);
+    std::fs::copy(sample, &p).unwrap();
+    p.display().to_string()
+}
+
 /// A copy of the orders sample in `dir`.
 fn copy_orders(dir: &Path) -> String {
-    let p = dir.join("orders.csv");
-    std::fs::copy(ORDERS, &p).unwrap();
-    p.display().to_string()
+    copy_sample(dir, ORDERS, "orders.csv")
 }
 
 #[test]
@@ -451,32 +455,24 @@ fn saved_recipe_replays_to_the_frame_the_workbench_shows() {
     let tmp = tempfile::tempdir().unwrap();
     let data = copy_orders(tmp.path());
     let mut app = open_with(&[&data], tmp.path(), None, None);
-    focus(&mut app, "customer");
-    palette_step(&mut app, "trim");
-    press(&mut app, "enter");
+    add_step(&mut app, "customer", "trim");
     focus(&mut app, "order_date");
-    palette_step(&mut app, "parse_date");
-    press(&mut app, "down");
-    type_text(&mut app, "[\"%Y-%m-%d\", \"%d/%m/%Y\", \"%d %b %Y\"]");
-    press(&mut app, "enter");
+    fill_step(
+        &mut app,
+        "parse_date",
+        "down",
+        "[\"%Y-%m-%d\", \"%d/%m/%Y\", \"%d %b %Y\"]",
+    );
     focus(&mut app, "amount");
-    palette_step(&mut app, "filter");
-    press(&mut app, "down");
-    type_text(&mut app, "amount IS NULL");
-    press(&mut app, "enter");
-    palette_step(&mut app, "dedupe");
-    press(&mut app, "enter");
+    fill_step(&mut app, "filter", "down", "amount IS NULL");
+    apply_step(&mut app, "dedupe");
     // A rule, so that both files are written.
     press(&mut app, "R E");
     type_text(&mut app, "RowCount > 100");
     press(&mut app, "esc");
     assert_eq!(app.recipe().steps.len(), 4, "{}", app.recipe());
     press(&mut app, "ctrl-s");
-    let s = screen(&app);
-    assert!(
-        s.contains("orders.recipe.json") && s.contains("orders.rules.dqdl"),
-        "{s}"
-    );
+    shows(&app, &["orders.recipe.json", "orders.rules.dqdl"]);
     press(&mut app, "enter");
     let recipe_path = tmp.path().join("orders.recipe.json");
     let rules_path = tmp.path().join("orders.rules.dqdl");
@@ -485,14 +481,7 @@ fn saved_recipe_replays_to_the_frame_the_workbench_shows() {
     // Replay headlessly: the same sample through recipe::apply.
     let saved = Recipe::load(&recipe_path).unwrap();
     assert_eq!(&saved, app.recipe());
-    let src = source::open(
-        &[data],
-        &ReadOptions {
-            sample: Some(Sample::INTERACTIVE),
-            ..ReadOptions::default()
-        },
-    )
-    .unwrap();
+    let src = source::open(&[data], &interactive_sample()).unwrap();
     let replayed = recipe::apply(&saved, src.lazy().unwrap())
         .unwrap()
         .collect()
@@ -519,17 +508,15 @@ fn opening_with_a_recipe_replays_it_and_continues() {
     let recipe = PathBuf::from("recipes/orders_cleanup.json");
     let mut app = open_with(&[ORDERS], tmp.path(), Some(recipe.clone()), None);
     let n = Recipe::load(&recipe).unwrap().steps.len();
-    let s = screen(&app);
-    assert!(s.contains(&format!("step {n} of {n}")), "{s}");
+    shows(&app, &[&format!("step {n} of {n}")]);
     assert!(!app.state.unsaved());
     press(&mut app, "r");
-    let s = screen(&app);
-    assert!(s.contains("remove duplicate rows"), "{s}");
+    let s = shows(&app, &["remove duplicate rows"]);
     insta::assert_snapshot!("recipe_panel", s);
     // The grid follows the selected step.
     press(&mut app, "g");
     assert_eq!(shown(&app).height(), 300);
-    assert!(screen(&app).contains(&format!("step 0 of {n}")));
+    shows(&app, &[&format!("step 0 of {n}")]);
 }
 
 #[test]
@@ -552,28 +539,21 @@ fn a_recipe_that_does_not_fit_the_data_is_an_error() {
 
 #[test]
 fn recipe_panel_edits_disables_deletes_and_moves_steps() {
-    let tmp = tempfile::tempdir().unwrap();
-    let mut app = orders(tmp.path());
-    focus(&mut app, "region");
-    palette_step(&mut app, "trim");
-    press(&mut app, "enter");
-    palette_step(&mut app, "upper");
-    press(&mut app, "enter");
-    palette_step(&mut app, "flag_missing");
-    press(&mut app, "enter");
+    let (_tmp, mut app) = orders_app();
+    add_step(&mut app, "region", "trim");
+    apply_step(&mut app, "upper");
+    apply_step(&mut app, "flag_missing");
     press(&mut app, "r");
     // Selected: the last step. Move it up, then disable the step before it.
     press(&mut app, "K");
     assert_eq!(app.recipe().steps[1].op.name(), "flag_missing");
     press(&mut app, "k space");
     assert!(app.recipe().steps[0].disabled);
-    let s = screen(&app);
-    assert!(s.contains("disabled step 1: trim region"), "{s}");
+    shows(&app, &["disabled step 1: trim region"]);
     // Edit the upper step (now last): make it lower... via its form: a different op is
     // not allowed, so edit the comment.
     press(&mut app, "G enter");
-    let s = screen(&app);
-    assert!(s.contains("upper · edit step 3"), "{s}");
+    shows(&app, &["upper · edit step 3"]);
     press(&mut app, "down down");
     type_text(&mut app, "shout");
     press(&mut app, "enter");
@@ -590,22 +570,12 @@ fn recipe_panel_edits_disables_deletes_and_moves_steps() {
 
 #[test]
 fn deleting_a_step_that_later_steps_need_is_refused() {
-    let tmp = tempfile::tempdir().unwrap();
-    let mut app = orders(tmp.path());
+    let (_tmp, mut app) = orders_app();
     focus(&mut app, "region");
-    palette_step(&mut app, "rename");
-    press(&mut app, "down ctrl-u");
-    type_text(&mut app, "area");
-    press(&mut app, "enter");
-    focus(&mut app, "area");
-    palette_step(&mut app, "upper");
-    press(&mut app, "enter");
+    fill_step(&mut app, "rename", "down ctrl-u", "area");
+    add_step(&mut app, "area", "upper");
     press(&mut app, "r k d");
-    let s = screen(&app);
-    assert!(
-        s.contains("not done: step 1 (upper): no column \"area\""),
-        "{s}"
-    );
+    shows(&app, &["not done: step 1 (upper): no column \"area\""]);
     assert_eq!(app.recipe().steps.len(), 2);
 }
 
@@ -615,15 +585,14 @@ fn autosaved_session_is_offered_after_a_crash() {
     let data = copy_orders(tmp.path());
     {
         let mut app = open_with(&[&data], tmp.path(), None, None);
-        focus(&mut app, "region");
-        palette_step(&mut app, "upper");
-        press(&mut app, "enter");
+        add_step(&mut app, "region", "upper");
         // Dropped without quitting: a crash.
     }
     let mut app = open_with(&[&data], tmp.path(), None, None);
-    let s = screen(&app);
-    assert!(s.contains("wort was not closed cleanly last time."), "{s}");
-    assert!(s.contains("has 1 step(s)"), "{s}");
+    shows(
+        &app,
+        &["wort was not closed cleanly last time.", "has 1 step(s)"],
+    );
     press(&mut app, "y");
     assert_eq!(app.recipe().steps.len(), 1);
     assert!(app.state.unsaved());
@@ -635,21 +604,16 @@ fn autosaved_session_is_offered_after_a_crash() {
 
 #[test]
 fn search_jumps_between_matches() {
-    let tmp = tempfile::tempdir().unwrap();
-    let mut app = orders(tmp.path());
+    let (_tmp, mut app) = orders_app();
     press(&mut app, "/");
     type_text(&mut app, "wonka");
-    assert!(screen(&app).contains("/wonka"));
+    shows(&app, &["/wonka"]);
     press(&mut app, "enter");
     let hits = app.state.search.hits.len();
     assert!(hits >= 2, "{hits}");
     assert_eq!(app.state.focused_column().as_deref(), Some("customer"));
     let first = app.state.grid.row;
-    let s = screen(&app);
-    assert!(
-        s.contains(&format!("match 1 of {hits} for \"wonka\"")),
-        "{s}"
-    );
+    shows(&app, &[&format!("match 1 of {hits} for \"wonka\"")]);
     press(&mut app, "n");
     assert!(app.state.grid.row > first);
     press(&mut app, "N");
@@ -658,20 +622,16 @@ fn search_jumps_between_matches() {
 
 #[test]
 fn cell_detail_shows_the_whole_value_and_row() {
-    let tmp = tempfile::tempdir().unwrap();
-    let mut app = orders(tmp.path());
+    let (_tmp, mut app) = orders_app();
     focus(&mut app, "notes");
     press(&mut app, "enter");
-    let s = screen(&app);
-    assert!(s.contains("row 1 · notes (text)"), "{s}");
-    assert!(s.contains("Second line follows"), "{s}");
+    let s = shows(&app, &["row 1 · notes (text)", "Second line follows"]);
     insta::assert_snapshot!("cell_detail", s);
 }
 
 #[test]
 fn frozen_first_column_stays_while_scrolling() {
-    let tmp = tempfile::tempdir().unwrap();
-    let mut app = orders(tmp.path());
+    let (_tmp, mut app) = orders_app();
     press(&mut app, "F $");
     let s = screen(&app);
     let header = s.lines().next().unwrap();
@@ -686,8 +646,7 @@ fn frozen_first_column_stays_while_scrolling() {
 
 #[test]
 fn every_step_is_reachable_from_the_palette() {
-    let tmp = tempfile::tempdir().unwrap();
-    let mut app = orders(tmp.path());
+    let (_tmp, mut app) = orders_app();
     for spec in wort::tui::steps::catalogue() {
         palette_step(&mut app, &spec.name);
         let s = screen(&app);
@@ -710,8 +669,7 @@ fn keymap_overrides_come_from_the_config_dir() {
     )
     .unwrap();
     let mut app = orders(tmp.path());
-    let s = screen(&app);
-    assert!(s.contains("q is a fixed key and cannot be rebound"), "{s}");
+    shows(&app, &["q is a fixed key and cannot be rebound"]);
     press(&mut app, "ctrl-d");
     assert!(app.state.grid.row > 10);
     press(&mut app, "?");
@@ -831,11 +789,8 @@ mod random {
         #[test]
         fn random_keys_keep_the_recipe_valid(keys in proptest::collection::vec(0..KEYS.len(), 1..40)) {
             let tmp = tempfile::tempdir().unwrap();
-            let data = tmp.path().join("airlines.csv");
-            std::fs::copy("samples/airlines.csv", &data).unwrap();
-            let data = data.display().to_string();
-            let mut app = App::new(options(&[&data], tmp.path(), None, None)).unwrap();
-            assert!(app.settle());
+            let data = copy_sample(tmp.path(), "samples/airlines.csv", "airlines.csv");
+            let mut app = open_with(&[&data], tmp.path(), None, None);
             let schema = app.base_schema().unwrap();
             for k in keys {
                 app.press(KEYS[k]);
@@ -914,6 +869,50 @@ impl Tmux {
     }
 }
 
+/// Whether tmux is installed; says that `test` is skipped when not.
+fn tmux_installed(test: &str) -> bool {
+    let ok = Command::new("tmux").arg("-V").output().is_ok();
+    if !ok {
+        eprintln!("SKIPPED {test}: tmux is not installed");
+    }
+    ok
+}
+
+/// The real binary on a copy of the orders sample in `dir` (its data and config
+/// directories under `dir` too), in a tmux session named after `tag`, followed by the
+/// shell commands `after`; returns once the grid shows.
+fn wort_in_tmux(tag: &str, dir: &Path, after: &str) -> Tmux {
+    copy_orders(dir);
+    let t = Tmux {
+        session: format!("wort-{tag}-{}", std::process::id()),
+    };
+    let cmd = format!(
+        "WORT_DATA_DIR='{}' WORT_CONFIG_DIR='{}' '{}' orders.csv{after}",
+        dir.join("data").display(),
+        dir.join("config").display(),
+        env!("CARGO_BIN_EXE_wort"),
+    );
+    t.start(dir, &cmd);
+    t.wait_for("all 300 rows");
+    t
+}
+
+/// In the real binary: jump to `column`, open `op` from the palette, wait for its
+/// preview and apply it as step `n`.
+fn tmux_step(t: &Tmux, column: &str, op: &str, n: usize) {
+    t.keys(&["c"]);
+    t.wait_for("jump to column");
+    t.literal(column);
+    t.keys(&["Enter", ":"]);
+    t.wait_for("command palette");
+    t.literal(op);
+    t.keys(&["Enter"]);
+    t.wait_for(&format!("{op} · new step {n}"));
+    t.wait_for("value(s) change");
+    t.keys(&["Enter"]);
+    t.wait_for(&format!("step {n} of {n}"));
+}
+
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = Command::new("tmux")
@@ -924,24 +923,16 @@ impl Drop for Tmux {
 
 #[test]
 fn a_signal_from_outside_gives_the_terminal_back() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("SKIPPED a_signal_from_outside_gives_the_terminal_back: tmux is not installed");
+    if !tmux_installed("a_signal_from_outside_gives_the_terminal_back") {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    copy_orders(tmp.path());
-    let bin = env!("CARGO_BIN_EXE_wort");
-    let t = Tmux {
-        session: format!("wort-sig-{}", std::process::id()),
-    };
     // After wort ends, the shell prints its exit code and the terminal modes.
-    let cmd = format!(
-        "WORT_DATA_DIR='{}' WORT_CONFIG_DIR='{}' '{bin}' orders.csv; echo EXIT=$?; stty -a | tr ' ;' '\\n\\n' | grep -x -e '-*icanon' -e '-*echo'; echo MODES-SHOWN; sleep 60",
-        tmp.path().join("data").display(),
-        tmp.path().join("config").display()
+    let t = wort_in_tmux(
+        "sig",
+        tmp.path(),
+        "; echo EXIT=$?; stty -a | tr ' ;' '\\n\\n' | grep -x -e '-*icanon' -e '-*echo'; echo MODES-SHOWN; sleep 60",
     );
-    t.start(tmp.path(), &cmd);
-    t.wait_for("all 300 rows");
     let pane = t.run(&["list-panes", "-t", &t.session, "-F", "#{pane_pid}"]);
     let shell = String::from_utf8_lossy(&pane.stdout).trim().to_string();
     let Ok(pids) = Command::new("pgrep").args(["-P", &shell, "wort"]).output() else {
@@ -964,48 +955,16 @@ fn a_signal_from_outside_gives_the_terminal_back() {
 
 #[test]
 fn end_to_end_in_tmux() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("SKIPPED end_to_end_in_tmux: tmux is not installed");
+    if !tmux_installed("end_to_end_in_tmux") {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    copy_orders(tmp.path());
     let bin = env!("CARGO_BIN_EXE_wort");
-    let t = Tmux {
-        session: format!("wort-e2e-{}", std::process::id()),
-    };
-    let data_dir = tmp.path().join("data");
-    let config_dir = tmp.path().join("config");
-    let cmd = format!(
-        "WORT_DATA_DIR='{}' WORT_CONFIG_DIR='{}' '{bin}' orders.csv",
-        data_dir.display(),
-        config_dir.display()
-    );
-    t.start(tmp.path(), &cmd);
-    t.wait_for("all 300 rows");
+    let t = wort_in_tmux("e2e", tmp.path(), "");
     // Step 1: trim customer (jump to the column, palette, apply).
-    t.keys(&["c"]);
-    t.wait_for("jump to column");
-    t.literal("customer");
-    t.keys(&["Enter", ":"]);
-    t.wait_for("command palette");
-    t.literal("trim");
-    t.keys(&["Enter"]);
-    t.wait_for("trim · new step 1");
-    t.wait_for("value(s) change");
-    t.keys(&["Enter"]);
-    t.wait_for("step 1 of 1");
+    tmux_step(&t, "customer", "trim", 1);
     // Step 2: upper-case region.
-    t.keys(&["c"]);
-    t.wait_for("jump to column");
-    t.literal("region");
-    t.keys(&["Enter", ":"]);
-    t.wait_for("command palette");
-    t.literal("upper");
-    t.keys(&["Enter"]);
-    t.wait_for("upper · new step 2");
-    t.keys(&["Enter"]);
-    t.wait_for("step 2 of 2");
+    tmux_step(&t, "region", "upper", 2);
     // Save (asks for the paths, next to the data), then quit.
     t.keys(&["C-s"]);
     t.wait_for("orders.recipe.json");
@@ -1060,7 +1019,7 @@ fn end_to_end_in_tmux() {
         &got[..400.min(got.len())]
     );
     // A clean quit leaves no session behind.
-    let sessions = data_dir.join("sessions");
+    let sessions = tmp.path().join("data/sessions");
     let left = std::fs::read_dir(&sessions).map(|d| d.count()).unwrap_or(0);
     assert_eq!(left, 0, "session files left in {}", sessions.display());
 }
@@ -1109,11 +1068,15 @@ fn bench_workbench() {
     };
     let tmp = tempfile::tempdir().unwrap();
     let size = std::fs::metadata(&csv).unwrap().len();
+    // Opening starts the work; nothing waits for it here.
+    let open = |sample: Sample| {
+        let mut opts = options(&[&csv], tmp.path(), None, None);
+        opts.read.sample = Some(sample);
+        App::new(opts).unwrap()
+    };
     // Time to the first frame with the default sample.
     let start = Instant::now();
-    let mut opts = options(&[&csv], tmp.path(), None, None);
-    opts.read.sample = Some(Sample::INTERACTIVE);
-    let mut app = App::new(opts).unwrap();
+    let mut app = open(Sample::INTERACTIVE);
     let mut t = Terminal::new(TestBackend::new(200, 50)).unwrap();
     t.draw(|f| app.draw(f)).unwrap();
     let first_frame = start.elapsed();
@@ -1137,12 +1100,10 @@ fn bench_workbench() {
     drop(app);
     // Key to frame on a 1M-row sample.
     let start = Instant::now();
-    let mut opts = options(&[&csv], tmp.path(), None, None);
-    opts.read.sample = Some(Sample::Random {
+    let mut app = open(Sample::Random {
         n: 1_000_000,
         seed: 42,
     });
-    let mut app = App::new(opts).unwrap();
     assert!(app.settle());
     let rows = app.state.displayed().unwrap().0.height();
     println!(

@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{cut, frame_box, hint, typed};
+use super::{above_footer, cut, footer, frame_box, hint, scroll, typed};
 use crate::tui::action::Action;
 use crate::tui::frames::Cell;
 use crate::tui::state::State;
@@ -21,13 +21,9 @@ pub fn handle(p: &mut DetailPopup, action: &Action) -> bool {
     match action {
         Action::Close | Action::Confirm => return false,
         a if typed(a, 'q') => return false,
-        Action::Down => p.scroll = p.scroll.saturating_add(1),
-        Action::Up => p.scroll = p.scroll.saturating_sub(1),
-        Action::PageDown => p.scroll = p.scroll.saturating_add(10),
-        Action::PageUp => p.scroll = p.scroll.saturating_sub(10),
-        a if typed(a, 'j') => p.scroll = p.scroll.saturating_add(1),
-        a if typed(a, 'k') => p.scroll = p.scroll.saturating_sub(1),
-        _ => {}
+        a => {
+            scroll(&mut p.scroll, a, 10);
+        }
     }
     true
 }
@@ -106,27 +102,14 @@ pub fn render(frame: &mut Frame, area: Rect, p: &DetailPopup, state: &State) {
             ),
         ]));
     }
-    let body = Rect::new(
-        inner.x,
-        inner.y,
-        inner.width,
-        inner.height.saturating_sub(1),
-    );
+    let body = above_footer(inner);
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
             .scroll((p.scroll, 0)),
         body,
     );
-    frame.render_widget(
-        Paragraph::new(Line::styled("↑↓ scroll · Esc close", hint())),
-        Rect::new(
-            inner.x,
-            inner.y + inner.height.saturating_sub(1),
-            inner.width,
-            1,
-        ),
-    );
+    footer(frame, inner, "↑↓ scroll · Esc close");
 }
 
 pub fn missing() -> Style {

@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use serde_json::{Map, Value};
 
-use super::{cut, frame_box, hint};
+use super::{above_footer, cut, footer, frame_box, hint};
 use crate::recipe::{self, Recipe, Step};
 use crate::transform::{Kind, Op, OpParseError};
 use crate::tui::action::Action;
@@ -567,17 +567,14 @@ pub fn render(frame: &mut Frame, area: Rect, form: &FormPopup) {
         }
     }
     lines.extend(preview_lines);
-    let body_h = inner.height.saturating_sub(1);
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }),
-        Rect::new(inner.x, inner.y, inner.width, body_h),
+        above_footer(inner),
     );
-    frame.render_widget(
-        Paragraph::new(Line::styled(
-            "Enter apply · Esc cancel · Tab/↑↓ field · ←→ choose · → at the end completes a column",
-            hint(),
-        )),
-        Rect::new(inner.x, inner.y + body_h, inner.width, 1),
+    footer(
+        frame,
+        inner,
+        "Enter apply · Esc cancel · Tab/↑↓ field · ←→ choose · → at the end completes a column",
     );
 }
 

@@ -6,7 +6,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{frame_box, hint, typed};
+use super::{above_footer, footer, frame_box, scroll, typed};
 use crate::tui::action::Action;
 use crate::tui::keymap::Keymap;
 use crate::tui::state::State;
@@ -20,13 +20,9 @@ pub fn handle(p: &mut HelpPopup, action: &Action) -> bool {
     match action {
         Action::Close | Action::Confirm => return false,
         a if typed(a, '?') || typed(a, 'q') => return false,
-        Action::Down => p.scroll = p.scroll.saturating_add(1),
-        Action::Up => p.scroll = p.scroll.saturating_sub(1),
-        Action::PageDown => p.scroll = p.scroll.saturating_add(15),
-        Action::PageUp => p.scroll = p.scroll.saturating_sub(15),
-        a if typed(a, 'j') => p.scroll = p.scroll.saturating_add(1),
-        a if typed(a, 'k') => p.scroll = p.scroll.saturating_sub(1),
-        _ => {}
+        a => {
+            scroll(&mut p.scroll, a, 15);
+        }
     }
     true
 }
@@ -65,27 +61,11 @@ pub fn render(frame: &mut Frame, area: Rect, p: &HelpPopup, state: &State) {
     let height = area.height.saturating_sub(2).max(6);
     let popup = super::centered(area, width, height);
     let inner = frame_box(frame, popup, "keys (generated from the keymap)");
-    let body = Rect::new(
-        inner.x,
-        inner.y,
-        inner.width,
-        inner.height.saturating_sub(1),
-    );
+    let body = above_footer(inner);
     frame.render_widget(
         Paragraph::new(lines(&state.keymap)).scroll((p.scroll, 0)),
         body,
     );
     let file = "keymap.toml in the config directory ($WORT_CONFIG_DIR) adds bindings";
-    frame.render_widget(
-        Paragraph::new(Line::styled(
-            format!("↑↓ scroll · Esc close · {file}"),
-            hint(),
-        )),
-        Rect::new(
-            inner.x,
-            inner.y + inner.height.saturating_sub(1),
-            inner.width,
-            1,
-        ),
-    );
+    footer(frame, inner, &format!("↑↓ scroll · Esc close · {file}"));
 }

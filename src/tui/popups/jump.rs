@@ -2,11 +2,11 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::{Line, Span};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use super::{frame_box, hint};
+use super::{filter_line, footer, frame_box, hint, list_nav, list_start};
 use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::fuzzy;
@@ -34,12 +34,6 @@ impl JumpPopup {
 pub fn handle(app: &mut App, p: &mut JumpPopup, action: Action) -> bool {
     match action {
         Action::Close => return false,
-        Action::Up | Action::PrevField => p.selected = p.selected.saturating_sub(1),
-        Action::Down | Action::NextField => {
-            p.selected = (p.selected + 1).min(p.matches.len().saturating_sub(1))
-        }
-        Action::Left => p.input.left(),
-        Action::Right => p.input.right(),
         Action::Confirm => {
             if let Some(i) = p.matches.get(p.selected) {
                 app.state.grid.col = *i;
@@ -58,7 +52,9 @@ pub fn handle(app: &mut App, p: &mut JumpPopup, action: Action) -> bool {
             p.matches = fuzzy::rank(p.input.text(), &p.columns);
             p.selected = 0;
         }
-        _ => {}
+        a => {
+            list_nav(&a, &mut p.selected, p.matches.len(), &mut p.input);
+        }
     }
     true
 }
@@ -68,15 +64,9 @@ pub fn render(frame: &mut Frame, area: Rect, p: &JumpPopup) {
     let height = (p.columns.len() as u16 + 4).clamp(6, 20).min(area.height);
     let popup = super::centered(area, width, height);
     let inner = frame_box(frame, popup, "jump to column");
-    let mut lines = vec![Line::from(
-        [
-            vec![Span::styled("› ", Style::default().fg(Color::Cyan))],
-            p.input.line(inner.width as usize - 2, true, "").spans,
-        ]
-        .concat(),
-    )];
+    let mut lines = vec![filter_line("› ", &p.input, inner.width as usize)];
     let rows = inner.height.saturating_sub(2) as usize;
-    let start = p.selected.saturating_sub(rows.saturating_sub(1));
+    let start = list_start(p.selected, rows);
     for (n, i) in p.matches.iter().enumerate().skip(start).take(rows) {
         let style = if n == p.selected {
             Style::default().add_modifier(Modifier::REVERSED)
@@ -92,13 +82,5 @@ pub fn render(frame: &mut Frame, area: Rect, p: &JumpPopup) {
         lines.push(Line::styled(" no column matches", hint()));
     }
     frame.render_widget(Paragraph::new(lines), inner);
-    frame.render_widget(
-        Paragraph::new(Line::styled("Enter jump · Esc close", hint())),
-        Rect::new(
-            inner.x,
-            inner.y + inner.height.saturating_sub(1),
-            inner.width,
-            1,
-        ),
-    );
+    footer(frame, inner, "Enter jump · Esc close");
 }

@@ -6,7 +6,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{cut, frame_box, hint, typed};
+use super::{cut, footer, frame_box, hint, typed};
 use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::steps::{self, OpSpec};
@@ -118,16 +118,9 @@ pub fn render(frame: &mut Frame, area: Rect, p: &MenuPopup) {
             Rect::new(inner.x, inner.y + list_h, inner.width, 2),
         );
     }
-    frame.render_widget(
-        Paragraph::new(Line::styled(
-            "←→ category · ↑↓ step · Enter open the form · Esc close",
-            hint(),
-        )),
-        Rect::new(
-            inner.x,
-            inner.y + inner.height.saturating_sub(1),
-            inner.width,
-            1,
-        ),
+    footer(
+        frame,
+        inner,
+        "←→ category · ↑↓ step · Enter open the form · Esc close",
     );
 }

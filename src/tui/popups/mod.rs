@@ -17,8 +17,8 @@ pub mod save;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::Line;
-use ratatui::widgets::{Block, BorderType, Borders, Clear};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
 use super::action::Action;
 use super::app::App;
@@ -146,4 +146,63 @@ pub fn cut(s: &str, width: usize) -> String {
         t.push('…');
         t
     }
+}
+
+/// `area` without its last row (which [`footer`] draws on).
+pub fn above_footer(area: Rect) -> Rect {
+    Rect::new(area.x, area.y, area.width, area.height.saturating_sub(1))
+}
+
+/// Draw a one-line hint (the keys a popup or panel takes) on the last row of `area`.
+pub fn footer(frame: &mut Frame, area: Rect, text: &str) {
+    frame.render_widget(
+        Paragraph::new(Line::styled(text, hint())),
+        Rect::new(
+            area.x,
+            area.y + area.height.saturating_sub(1),
+            area.width,
+            1,
+        ),
+    );
+}
+
+/// The scroll keys of the read-only popups (help, cell detail): ↑↓ and j/k by a
+/// line, PgUp/PgDn by `page` lines. Whether `action` was one of them.
+pub fn scroll(offset: &mut u16, action: &Action, page: u16) -> bool {
+    match action {
+        Action::Down => *offset = offset.saturating_add(1),
+        Action::Up => *offset = offset.saturating_sub(1),
+        Action::PageDown => *offset = offset.saturating_add(page),
+        Action::PageUp => *offset = offset.saturating_sub(page),
+        a if typed(a, 'j') => *offset = offset.saturating_add(1),
+        a if typed(a, 'k') => *offset = offset.saturating_sub(1),
+        _ => return false,
+    }
+    true
+}
+
+/// The movement keys of the fuzzy-filtered lists (palette, column jump): ↑↓ (and
+/// Tab) move the selection among `len` matches, ←→ move the cursor in the filter.
+/// Whether `action` was one of them.
+pub fn list_nav(action: &Action, selected: &mut usize, len: usize, input: &mut LineInput) -> bool {
+    match action {
+        Action::Up | Action::PrevField => *selected = selected.saturating_sub(1),
+        Action::Down | Action::NextField => *selected = (*selected + 1).min(len.saturating_sub(1)),
+        Action::Left => input.left(),
+        Action::Right => input.right(),
+        _ => return false,
+    }
+    true
+}
+
+/// The filter line of a fuzzy-filtered list: a cyan `prompt`, then the input, in `width` columns.
+pub fn filter_line(prompt: &'static str, input: &LineInput, width: usize) -> Line<'static> {
+    let mut spans = vec![Span::styled(prompt, Style::default().fg(Color::Cyan))];
+    spans.extend(input.line(width.saturating_sub(2), true, "").spans);
+    Line::from(spans)
+}
+
+/// The first match to show so that `selected` is visible in `rows` rows.
+pub fn list_start(selected: usize, rows: usize) -> usize {
+    selected.saturating_sub(rows.saturating_sub(1))
 }

@@ -2,11 +2,11 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{cut, frame_box, hint};
+use super::{cut, filter_line, footer, frame_box, hint, list_nav, list_start};
 use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::fuzzy;
@@ -91,12 +91,6 @@ impl PalettePopup {
 pub fn handle(app: &mut App, p: &mut PalettePopup, action: Action) -> bool {
     match action {
         Action::Close => return false,
-        Action::Up | Action::PrevField => p.selected = p.selected.saturating_sub(1),
-        Action::Down | Action::NextField => {
-            p.selected = (p.selected + 1).min(p.matches.len().saturating_sub(1))
-        }
-        Action::Left => p.input.left(),
-        Action::Right => p.input.right(),
         Action::Confirm => {
             let Some(e) = p.matches.get(p.selected).map(|i| p.entries[*i].clone()) else {
                 return true;
@@ -108,7 +102,9 @@ pub fn handle(app: &mut App, p: &mut PalettePopup, action: Action) -> bool {
             return false;
         }
         Action::Input(k) if p.input.handle(&k) => p.refilter(),
-        _ => {}
+        a => {
+            list_nav(&a, &mut p.selected, p.matches.len(), &mut p.input);
+        }
     }
     true
 }
@@ -124,15 +120,9 @@ pub fn render(frame: &mut Frame, area: Rect, p: &PalettePopup) {
     );
     let inner = frame_box(frame, popup, "command palette");
     let w = inner.width as usize;
-    let mut lines = vec![Line::from(
-        [
-            vec![Span::styled(": ", Style::default().fg(Color::Cyan))],
-            p.input.line(w.saturating_sub(2), true, "").spans,
-        ]
-        .concat(),
-    )];
+    let mut lines = vec![filter_line(": ", &p.input, w)];
     let rows = inner.height.saturating_sub(2) as usize;
-    let start = p.selected.saturating_sub(rows.saturating_sub(1));
+    let start = list_start(p.selected, rows);
     for (n, i) in p.matches.iter().enumerate().skip(start).take(rows) {
         let e = &p.entries[*i];
         let sel = n == p.selected;
@@ -157,21 +147,13 @@ pub fn render(frame: &mut Frame, area: Rect, p: &PalettePopup) {
         lines.push(Line::styled("no match", hint()));
     }
     frame.render_widget(Paragraph::new(lines), inner);
-    let foot = Rect::new(
-        inner.x,
-        inner.y + inner.height.saturating_sub(1),
-        inner.width,
-        1,
-    );
-    frame.render_widget(
-        Paragraph::new(Line::styled(
-            format!(
-                "{} of {} · ↑↓ select · Enter run · Esc close",
-                p.matches.len(),
-                p.entries.len()
-            ),
-            hint(),
-        )),
-        foot,
+    footer(
+        frame,
+        inner,
+        &format!(
+            "{} of {} · ↑↓ select · Enter run · Esc close",
+            p.matches.len(),
+            p.entries.len()
+        ),
     );
 }

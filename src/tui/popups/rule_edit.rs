@@ -7,7 +7,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{frame_box, hint};
+use super::{footer, frame_box};
 use crate::quality::dqdl::{self, ParseError};
 use crate::tui::action::Action;
 use crate::tui::app::{App, info};
@@ -118,13 +118,5 @@ pub fn render(frame: &mut Frame, area: Rect, p: &RuleEdit) {
         )),
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-    frame.render_widget(
-        Paragraph::new(Line::styled("Enter save · Esc cancel", hint())),
-        Rect::new(
-            inner.x,
-            inner.y + inner.height.saturating_sub(1),
-            inner.width,
-            1,
-        ),
-    );
+    footer(frame, inner, "Enter save · Esc cancel");
 }

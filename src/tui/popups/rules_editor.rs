@@ -8,7 +8,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{frame_box, hint};
+use super::{footer, frame_box, hint};
 use crate::quality::dqdl::ParseError;
 use crate::tui::action::Action;
 use crate::tui::app::App;
@@ -139,16 +139,9 @@ pub fn render(frame: &mut Frame, area: Rect, p: &RulesEditor) {
         Paragraph::new(status),
         Rect::new(inner.x, inner.y + body_h as u16, inner.width, 2),
     );
-    frame.render_widget(
-        Paragraph::new(Line::styled(
-            "type DQDL · Enter new line · Esc close (the rules keep what you wrote)",
-            hint(),
-        )),
-        Rect::new(
-            inner.x,
-            inner.y + inner.height.saturating_sub(1),
-            inner.width,
-            1,
-        ),
+    footer(
+        frame,
+        inner,
+        "type DQDL · Enter new line · Esc close (the rules keep what you wrote)",
     );
 }

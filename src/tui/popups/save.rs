@@ -8,7 +8,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{frame_box, hint};
+use super::{footer, frame_box, hint};
 use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::input::LineInput;
@@ -138,16 +138,5 @@ pub fn render(frame: &mut Frame, area: Rect, p: &SavePopup) {
         lines.push(Line::styled(e.clone(), Style::default().fg(Color::Red)));
     }
     frame.render_widget(Paragraph::new(lines), inner);
-    frame.render_widget(
-        Paragraph::new(Line::styled(
-            "Enter save · Tab next field · Esc cancel",
-            hint(),
-        )),
-        Rect::new(
-            inner.x,
-            inner.y + inner.height.saturating_sub(1),
-            inner.width,
-            1,
-        ),
-    );
+    footer(frame, inner, "Enter save · Tab next field · Esc cancel");
 }

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::quality::Outcome;
-use crate::tui::popups::{cut, hint};
+use crate::tui::popups::{above_footer, cut, footer, hint};
 use crate::tui::state::{Focus, Panel, State};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, panel: Panel) {
@@ -125,17 +125,14 @@ fn recipe(frame: &mut Frame, area: Rect, state: &State) {
     if let Some(e) = state.step_error() {
         lines.push(Line::styled(e.clone(), Style::default().fg(Color::Red)));
     }
-    let body_h = area.height.saturating_sub(1);
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }),
-        Rect::new(area.x, area.y, area.width, body_h),
+        above_footer(area),
     );
-    frame.render_widget(
-        Paragraph::new(Line::styled(
-            "enter edit · space disable · d delete · K/J move",
-            hint(),
-        )),
-        Rect::new(area.x, area.y + body_h, area.width, 1),
+    footer(
+        frame,
+        area,
+        "enter edit · space disable · d delete · K/J move",
     );
 }
 
@@ -322,16 +319,9 @@ fn rules(frame: &mut Frame, area: Rect, state: &State) {
         Paragraph::new(detail).wrap(Wrap { trim: false }),
         Rect::new(area.x, area.y + body_h, area.width, detail_h),
     );
-    frame.render_widget(
-        Paragraph::new(Line::styled(
-            "s suggest · a/x accept/reject · A accept all · e edit · E DQDL · f failing rows",
-            hint(),
-        )),
-        Rect::new(
-            area.x,
-            area.y + area.height.saturating_sub(1),
-            area.width,
-            1,
-        ),
+    footer(
+        frame,
+        area,
+        "s suggest · a/x accept/reject · A accept all · e edit · E DQDL · f failing rows",
     );
 }
