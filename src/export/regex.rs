@@ -42,47 +42,25 @@ pub fn java_regex(rust: &str) -> Result<String, String> {
                 if chars.get(i + 1) == Some(&'[') && chars.get(i + 2) == Some(&':') {
                     // A POSIX class inside a class: [[:alpha:]x]
                     let rest: String = chars[i + 1..].iter().collect();
-                    if let Some(end) = rest.find(":]") {
-                        let name = &rest[2..end];
-                        let (neg, name) = match name.strip_prefix('^') {
-                            Some(n) => (true, n),
-                            None => (false, name),
-                        };
+                    if let Some((neg, name, len)) = posix_at(&rest) {
                         let Some(body) = posix_class(name) else {
                             return Err(format!("unknown class [:{name}:] in {rust:?}"));
                         };
                         out.push('[');
-                        if neg {
-                            out.push_str("[^");
-                            out.push_str(body);
-                            out.push(']');
-                        } else {
-                            out.push_str(body);
-                        }
-                        i += 1 + rest[..end + 2].chars().count();
+                        push_posix(&mut out, neg, body);
+                        i += 1 + len;
                         class_depth += 1;
                         continue;
                     }
                 }
                 if class_depth > 0 && chars.get(i + 1) == Some(&':') {
                     let rest: String = chars[i..].iter().collect();
-                    if let Some(end) = rest.find(":]") {
-                        let name = &rest[2..end];
-                        let (neg, name) = match name.strip_prefix('^') {
-                            Some(n) => (true, n),
-                            None => (false, name),
-                        };
-                        if let Some(body) = posix_class(name) {
-                            if neg {
-                                out.push_str("[^");
-                                out.push_str(body);
-                                out.push(']');
-                            } else {
-                                out.push_str(body);
-                            }
-                            i += rest[..end + 2].chars().count();
-                            continue;
-                        }
+                    if let Some((neg, name, len)) = posix_at(&rest)
+                        && let Some(body) = posix_class(name)
+                    {
+                        push_posix(&mut out, neg, body);
+                        i += len;
+                        continue;
                     }
                 }
                 class_depth += 1;
@@ -143,6 +121,29 @@ fn has_flag(pattern: &str, flag: char) -> bool {
     false
 }
 
+/// A POSIX class `[:name:]` or `[:^name:]` at the start of `rest`: whether it is
+/// negated, its name, and its length in chars.
+fn posix_at(rest: &str) -> Option<(bool, &str, usize)> {
+    let end = rest.find(":]")?;
+    let name = &rest[2..end];
+    let len = rest[..end + 2].chars().count();
+    Some(match name.strip_prefix('^') {
+        Some(n) => (true, n, len),
+        None => (false, name, len),
+    })
+}
+
+/// The ranges `body` of a POSIX class, inside a Java class; a nested `[^..]` where `neg`.
+fn push_posix(out: &mut String, neg: bool, body: &str) {
+    if neg {
+        out.push_str("[^");
+        out.push_str(body);
+        out.push(']');
+    } else {
+        out.push_str(body);
+    }
+}
+
 fn posix_class(name: &str) -> Option<&'static str> {
     Some(match name {
         "alnum" => "0-9A-Za-z",
@@ -198,41 +199,44 @@ pub fn java_replacement(rust: &str, pattern: &str) -> String {
             continue;
         }
         // `$`
-        match chars.get(i + 1) {
-            Some('$') => {
-                out.push_str("\\$");
-                i += 2;
+        if chars.get(i + 1) == Some(&'$') {
+            out.push_str("\\$");
+            i += 2;
+            continue;
+        }
+        match group_at(&chars, i + 1) {
+            Some((name, end)) => {
+                out.push_str(&group_ref(&name, &names, chars.get(end)));
+                i = end;
             }
-            Some('{') => {
-                let end = chars[i + 2..].iter().position(|c| *c == '}');
-                match end {
-                    Some(len) => {
-                        let name: String = chars[i + 2..i + 2 + len].iter().collect();
-                        out.push_str(&group_ref(&name, &names, chars.get(i + 3 + len)));
-                        i += 3 + len;
-                    }
-                    None => {
-                        out.push_str("\\$");
-                        i += 1;
-                    }
-                }
-            }
-            Some(n) if n.is_alphanumeric() || *n == '_' => {
-                let len = chars[i + 1..]
-                    .iter()
-                    .take_while(|c| c.is_alphanumeric() || **c == '_')
-                    .count();
-                let name: String = chars[i + 1..i + 1 + len].iter().collect();
-                out.push_str(&group_ref(&name, &names, chars.get(i + 1 + len)));
-                i += 1 + len;
-            }
-            _ => {
+            // A `$` that starts no reference is a literal `$`.
+            None => {
                 out.push_str("\\$");
                 i += 1;
             }
         }
     }
     out
+}
+
+/// The group reference after a `$` at `chars[at..]` (`{name}` or a bare name or number):
+/// the name and the index just past the reference.
+fn group_at(chars: &[char], at: usize) -> Option<(String, usize)> {
+    let (start, len, end) = match chars.get(at)? {
+        '{' => {
+            let len = chars[at + 1..].iter().position(|c| *c == '}')?;
+            (at + 1, len, at + 2 + len)
+        }
+        c if c.is_alphanumeric() || *c == '_' => {
+            let len = chars[at..]
+                .iter()
+                .take_while(|c| c.is_alphanumeric() || **c == '_')
+                .count();
+            (at, len, at + len)
+        }
+        _ => return None,
+    };
+    Some((chars[start..start + len].iter().collect(), end))
 }
 
 /// A Java reference to group `name` (a number or a name), followed by `next`.
@@ -272,6 +276,11 @@ mod tests {
         assert_eq!(java_regex(r"[[:digit:]x]").unwrap(), r"(?U)(?d)[0-9x]");
         assert_eq!(java_regex(r"[]a]").unwrap(), r"(?U)(?d)[\]a]");
         assert_eq!(java_regex(r"\p{L}+").unwrap(), r"(?U)(?d)\p{L}+");
+        assert_eq!(java_regex(r"[[:^digit:]]").unwrap(), r"(?U)(?d)[[^0-9]]");
+        assert_eq!(java_regex(r"[a[:digit:]]").unwrap(), r"(?U)(?d)[a0-9]");
+        assert_eq!(java_regex(r"[a[:^upper:]]").unwrap(), r"(?U)(?d)[a[^A-Z]]");
+        assert_eq!(java_regex(r"[a[:foo:]]").unwrap(), r"(?U)(?d)[a[:foo:]]");
+        assert!(java_regex(r"[[:foo:]]").is_err());
     }
 
     #[test]
@@ -283,6 +292,9 @@ mod tests {
         assert_eq!(java_replacement("$nope|$9", p), "|");
         assert_eq!(java_replacement("$$5 \\", p), "\\$5 \\\\");
         assert_eq!(java_replacement("a$", p), "a\\$");
+        assert_eq!(java_replacement("${1", p), "\\${1");
+        assert_eq!(java_replacement("a${}b$_", p), "ab");
+        assert_eq!(java_replacement("$m$", p), "$2\\$");
         assert_eq!(java_literal_replacement("$1\\"), "\\$1\\\\");
         assert_eq!(java_literal("a.b c"), "a\\.b c");
     }

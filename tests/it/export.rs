@@ -281,9 +281,62 @@ const CASES: &[(&str, &str)] = &[
 
 /// Write MESSY into `dir`.
 fn messy(dir: &Path) -> PathBuf {
-    let p = dir.join("messy.csv");
-    std::fs::write(&p, MESSY).expect("write messy");
-    p
+    super::write(dir, "messy.csv", MESSY)
+}
+
+/// `dir/r.json`: a recipe of `steps`.
+fn write_recipe(dir: &Path, steps: &str) -> PathBuf {
+    super::write(dir, "r.json", recipe_text(steps))
+}
+
+/// A temporary directory with MESSY and a recipe of `steps` in it: (dir, data, recipe).
+fn messy_and_recipe(steps: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = messy(dir.path());
+    let r = write_recipe(dir.path(), steps);
+    (dir, data, r)
+}
+
+/// `wort export RECIPE --to TO`, for more flags.
+fn export(recipe: &Path, to: &str) -> assert_cmd::Command {
+    let mut c = wort();
+    c.arg("export").arg(recipe).args(["--to", to]);
+    c
+}
+
+/// `wort run RECIPE INPUTS -o OUT -q`, for more flags.
+fn run(recipe: &Path, inputs: &[impl AsRef<std::ffi::OsStr>], out: &Path) -> assert_cmd::Command {
+    let mut c = wort();
+    c.arg("run")
+        .arg(recipe)
+        .args(inputs)
+        .arg("-o")
+        .arg(out)
+        .arg("-q");
+    c
+}
+
+/// `csv` opened as wort opens a file, with the whole file as the sample; `f` sees the
+/// source while its file exists.
+fn read_full<T>(csv: &str, f: impl FnOnce(&wort::source::Source) -> T) -> T {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = super::write(dir.path(), "d.csv", csv);
+    let src = wort::source::open(
+        &[p.display().to_string()],
+        &wort::source::ReadOptions {
+            sample: Some(wort::source::Sample::Full),
+            ..Default::default()
+        },
+    )
+    .expect("opens");
+    f(&src)
+}
+
+/// `csv` read in full, as wort reads it.
+fn frame(csv: &str) -> DataFrame {
+    read_full(csv, |src| {
+        src.lazy().expect("lazy").collect().expect("collects")
+    })
 }
 
 fn recipe_text(steps: &str) -> String {
@@ -295,17 +348,7 @@ fn recipe(steps: &str) -> Recipe {
 }
 
 fn messy_schema() -> Schema {
-    let dir = tempfile::tempdir().expect("tmp");
-    let p = messy(dir.path());
-    let src = wort::source::open(
-        &[p.display().to_string()],
-        &wort::source::ReadOptions {
-            sample: Some(wort::source::Sample::Full),
-            ..Default::default()
-        },
-    )
-    .expect("opens");
-    src.schema().expect("schema")
+    read_full(MESSY, |src| src.schema().expect("schema"))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -345,26 +388,13 @@ fn every_op_has_a_case_and_a_pyspark_translation() {
 
 #[test]
 fn pyspark_job_has_a_block_per_step_and_reads_like_wort() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let data = messy(dir.path());
-    let r = dir.path().join("r.json");
-    std::fs::write(
-        &r,
-        recipe_text(
-            r#"[{"op": "upper", "column": "city", "where": "\"amount\" > 10", "comment": "shout"},
-                {"op": "fill_missing", "column": "qty", "strategy": "median"}]"#,
-        ),
-    )
-    .expect("write");
-    let out = wort()
-        .args([
-            "export",
-            r.to_str().unwrap(),
-            "--to",
-            "pyspark",
-            "--input",
-            data.to_str().unwrap(),
-        ])
+    let (_dir, data, r) = messy_and_recipe(
+        r#"[{"op": "upper", "column": "city", "where": "\"amount\" > 10", "comment": "shout"},
+            {"op": "fill_missing", "column": "qty", "strategy": "median"}]"#,
+    );
+    let out = export(&r, "pyspark")
+        .arg("--input")
+        .arg(&data)
         .assert()
         .success()
         .get_output()
@@ -395,29 +425,24 @@ fn pyspark_job_has_a_block_per_step_and_reads_like_wort() {
 #[test]
 fn export_pyspark_without_sample_reads_text_and_says_so() {
     let dir = tempfile::tempdir().expect("tmp");
-    let r = dir.path().join("r.json");
-    std::fs::write(&r, recipe_text(r#"[{"op": "trim", "column": "a"}]"#)).expect("write");
+    let r = write_recipe(dir.path(), r#"[{"op": "trim", "column": "a"}]"#);
     let out = dir.path().join("job.py");
-    wort()
-        .args([
-            "export",
-            r.to_str().unwrap(),
-            "--to",
-            "pyspark",
-            "-o",
-            out.to_str().unwrap(),
-            "--delimiter",
-            ";",
-            "--null-values",
-            "NA,-",
-        ])
+    export(&r, "pyspark")
+        .arg("-o")
+        .arg(&out)
+        .args(["--delimiter", ";", "--null-values", "NA,-"])
         .assert()
-        .success();
+        .success()
+        .stdout("");
     let job = std::fs::read_to_string(&out).expect("job");
-    assert!(job.contains("COLUMNS = None"));
-    assert!(job.contains("\"delimiter\": \";\""));
-    assert!(job.contains("\"null_values\": [\"NA\", \"-\"]"));
-    assert!(job.contains("No sample was given"));
+    for want in [
+        "COLUMNS = None",
+        "\"delimiter\": \";\"",
+        "\"null_values\": [\"NA\", \"-\"]",
+        "No sample was given",
+    ] {
+        assert!(job.contains(want), "job lacks {want:?}:\n{job}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -425,29 +450,15 @@ fn export_pyspark_without_sample_reads_text_and_says_so() {
 
 #[test]
 fn sql_export_is_one_query_with_a_cte_per_step() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let data = messy(dir.path());
-    let r = dir.path().join("r.json");
-    std::fs::write(
-        &r,
-        recipe_text(
-            r#"[{"op": "filter", "remove": "city IS NULL"}, {"op": "rename", "column": "qty", "to": "quantity"},
-                {"op": "fill_missing", "column": "amount", "strategy": "median"},
-                {"op": "sort", "by": "amount", "descending": true}]"#,
-        ),
-    )
-    .expect("write");
-    wort()
-        .args([
-            "export",
-            r.to_str().unwrap(),
-            "--to",
-            "sql",
-            "--input",
-            data.to_str().unwrap(),
-            "--table",
-            "orders",
-        ])
+    let (_dir, data, r) = messy_and_recipe(
+        r#"[{"op": "filter", "remove": "city IS NULL"}, {"op": "rename", "column": "qty", "to": "quantity"},
+            {"op": "fill_missing", "column": "amount", "strategy": "median"},
+            {"op": "sort", "by": "amount", "descending": true}]"#,
+    );
+    export(&r, "sql")
+        .arg("--input")
+        .arg(&data)
+        .args(["--table", "orders"])
         .assert()
         .success()
         .stdout(contains("WITH\n"))
@@ -463,37 +474,25 @@ fn sql_export_is_one_query_with_a_cte_per_step() {
 
 #[test]
 fn sql_export_lists_the_steps_without_a_sql_form() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let data = messy(dir.path());
-    let r = dir.path().join("r.json");
-    std::fs::write(
-        &r,
-        recipe_text(
-            r#"[{"op": "title", "column": "name"}, {"op": "sort", "by": "id"},
-                {"op": "fill_missing", "column": "city", "strategy": "previous"}, {"op": "trim", "column": "name"}]"#,
-        ),
-    )
-    .expect("write");
-    wort()
-        .args([
-            "export",
-            r.to_str().unwrap(),
-            "--to",
-            "sql",
-            "--input",
-            data.to_str().unwrap(),
-        ])
+    let (_dir, data, r) = messy_and_recipe(
+        r#"[{"op": "title", "column": "name"}, {"op": "sort", "by": "id"},
+            {"op": "fill_missing", "column": "city", "strategy": "previous"}, {"op": "trim", "column": "name"}]"#,
+    );
+    export(&r, "sql")
+        .arg("--input")
+        .arg(&data)
         .assert()
         .code(2)
+        .stdout("")
         .stderr(contains("3 step(s) have no SQL form"))
         .stderr(contains("step 1 (title)"))
         .stderr(contains("step 2 (sort)"))
         .stderr(contains("step 3 (fill_missing)"));
     // Without a sample there are no columns to list.
-    wort()
-        .args(["export", r.to_str().unwrap(), "--to", "sql"])
+    export(&r, "sql")
         .assert()
         .code(2)
+        .stdout("")
         .stderr(contains("--to sql needs the input's columns"));
 }
 
@@ -509,17 +508,7 @@ fn run_on_messy(r: &Recipe, df: &DataFrame) -> DataFrame {
 }
 
 fn messy_frame() -> DataFrame {
-    let dir = tempfile::tempdir().expect("tmp");
-    let p = messy(dir.path());
-    let src = wort::source::open(
-        &[p.display().to_string()],
-        &wort::source::ReadOptions {
-            sample: Some(wort::source::Sample::Full),
-            ..Default::default()
-        },
-    )
-    .expect("opens");
-    src.lazy().expect("lazy").collect().expect("collects")
+    frame(MESSY)
 }
 
 #[test]
@@ -635,34 +624,24 @@ fn databrew_round_trip_of_every_mapped_step() {
 #[test]
 fn databrew_export_lists_unmapped_steps_and_partial_writes_the_rest() {
     let dir = tempfile::tempdir().expect("tmp");
-    let r = dir.path().join("r.json");
-    std::fs::write(
-        &r,
-        recipe_text(
-            r#"[{"op": "filter", "remove": "black_rating < 1800"}, {"op": "split", "column": "a", "delimiter": "-", "into": ["b", "c"]},
-                {"op": "upper", "column": "a", "where": "x = 1"}, {"op": "hash", "column": "a", "salt": "s"}]"#,
-        ),
-    )
-    .expect("write");
-    wort()
-        .args(["export", r.to_str().unwrap(), "--to", "databrew"])
+    let r = write_recipe(
+        dir.path(),
+        r#"[{"op": "filter", "remove": "black_rating < 1800"}, {"op": "split", "column": "a", "delimiter": "-", "into": ["b", "c"]},
+            {"op": "upper", "column": "a", "where": "x = 1"}, {"op": "hash", "column": "a", "salt": "s"}]"#,
+    );
+    export(&r, "databrew")
         .assert()
         .code(2)
+        .stdout("")
         .stderr(contains("3 step(s) have no DataBrew form"))
         .stderr(contains("step 2 (split)"))
         .stderr(contains("step 3 (upper)"))
         .stderr(contains("step 4 (hash)"));
     let out = dir.path().join("brew.json");
-    wort()
-        .args([
-            "export",
-            r.to_str().unwrap(),
-            "--to",
-            "databrew",
-            "--partial",
-            "-o",
-            out.to_str().unwrap(),
-        ])
+    export(&r, "databrew")
+        .arg("--partial")
+        .arg("-o")
+        .arg(&out)
         .assert()
         .success()
         .stderr(contains("were left out"));
@@ -718,19 +697,12 @@ const ANNOTATIONS: &str = r#"[
  {"Action":{"Operation":"REMOVE_VALUES","Parameters":{"sourceColumn":"title"}},"ConditionExpressions":[{"Condition":"STARTS_WITH","Value":"[TEST]","TargetColumn":"title"}]}
 ]"#;
 
-fn frame(csv: &str) -> DataFrame {
-    let dir = tempfile::tempdir().expect("tmp");
-    let p = dir.path().join("d.csv");
-    std::fs::write(&p, csv).expect("write");
-    let src = wort::source::open(
-        &[p.display().to_string()],
-        &wort::source::ReadOptions {
-            sample: Some(wort::source::Sample::Full),
-            ..Default::default()
-        },
-    )
-    .expect("opens");
-    src.lazy().expect("lazy").collect().expect("collects")
+/// The DataBrew steps an import left out: (step number, operation).
+fn left_out(i: &databrew::Imported) -> Vec<(usize, &str)> {
+    i.unmapped
+        .iter()
+        .map(|u| (u.step, u.operation.as_str()))
+        .collect()
 }
 
 fn import(text: &str, df: &DataFrame) -> databrew::Imported {
@@ -745,12 +717,7 @@ fn databrew_reference_examples_import_and_run() {
         "winner,victory_status,white_rating,black_rating\nwhite,mate,1900,1850\nblack,resign,1700,1900\ndraw,draw,2000,2100\nblack,outoftime,1850,1810\nwhite,mate,1950,1799\n",
     );
     let chess = import(CHESS, &games);
-    let left: Vec<(usize, &str)> = chess
-        .unmapped
-        .iter()
-        .map(|u| (u.step, u.operation.as_str()))
-        .collect();
-    assert_eq!(left, [(3, "GROUP_BY")]);
+    assert_eq!(left_out(&chess), [(3, "GROUP_BY")]);
     let out = run_on_messy(&chess.recipe, &games);
     assert_eq!(
         super::strings(&out, "victory_status"),
@@ -759,12 +726,7 @@ fn databrew_reference_examples_import_and_run() {
 
     // 5.2 taxi: the joins and TODAY have no equivalent; the renames map.
     let taxi = import(TAXI, &games);
-    let left: Vec<(usize, &str)> = taxi
-        .unmapped
-        .iter()
-        .map(|u| (u.step, u.operation.as_str()))
-        .collect();
-    assert_eq!(left, [(1, "JOIN"), (3, "JOIN"), (7, "TODAY")]);
+    assert_eq!(left_out(&taxi), [(1, "JOIN"), (3, "JOIN"), (7, "TODAY")]);
     assert_eq!(taxi.recipe.steps.len(), 4);
 
     // 5.3 weather: every step maps (NULLS_TOP becomes a helper sort key) and runs.
@@ -804,12 +766,7 @@ fn databrew_reference_examples_import_and_run() {
     // 5.5: EXTRACT_VALUE reads nested data, which wort's flat tables do not have.
     let notes = frame("title,user\n[TEST] a,u1\nreal,u2\nreal,u2\n");
     let a = import(ANNOTATIONS, &notes);
-    let left: Vec<(usize, &str)> = a
-        .unmapped
-        .iter()
-        .map(|u| (u.step, u.operation.as_str()))
-        .collect();
-    assert_eq!(left, [(2, "EXTRACT_VALUE")]);
+    assert_eq!(left_out(&a), [(2, "EXTRACT_VALUE")]);
     let out = run_on_messy(&a.recipe, &notes);
     assert_eq!(super::strings(&out, "title"), ["real"]);
 }
@@ -817,8 +774,7 @@ fn databrew_reference_examples_import_and_run() {
 #[test]
 fn import_cli_lists_unmapped_steps_with_numbers() {
     let dir = tempfile::tempdir().expect("tmp");
-    let p = dir.path().join("chess.json");
-    std::fs::write(&p, CHESS).expect("write");
+    let p = super::write(dir.path(), "chess.json", CHESS);
     let out = dir.path().join("recipe.json");
     wort()
         .args(["import", p.to_str().unwrap(), "-o", out.to_str().unwrap()])
@@ -865,20 +821,29 @@ fn import_accepts_every_container_and_wrapper() {
         r#"{"RecipeStep": {"Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "a"}}}}"#,
         r#"[{"action": {"operation": "UPPER_CASE", "parameters": {"sourceColumn": "a"}}}]"#,
     ];
+    let upper_a = Op::from_parts("upper", serde_json::json!({"column": "a"})).unwrap();
     for f in forms {
         let steps = databrew::parse_steps(f).unwrap_or_else(|e| panic!("{f}: {e}"));
         let i = databrew::import(&steps, None);
         assert!(i.unmapped.is_empty(), "{f}");
         assert_eq!(i.recipe.steps.len(), 1, "{f}");
-        assert_eq!(i.recipe.steps[0].op.name(), "upper");
+        assert_eq!(i.recipe.steps[0].op, upper_a, "{f}");
     }
     // Raw JSON values in parameters (a doc-quirk) are read as their text.
-    let steps = databrew::parse_steps(
+    let import_text = |text: &str| {
+        let i = databrew::import(&databrew::parse_steps(text).expect("parses"), None);
+        assert!(i.unmapped.is_empty(), "{:?}", i.unmapped);
+        i.recipe.steps
+    };
+    let raw = import_text(
         r##"[{"Action": {"Operation": "MASK_RANGE", "Parameters": {"sourceColumns": ["name"], "maskSymbol": "#", "start": 1}}}]"##,
-    )
-    .expect("parses");
-    let i = databrew::import(&steps, None);
-    assert!(i.unmapped.is_empty(), "{:?}", i.unmapped);
+    );
+    let text = import_text(
+        r##"[{"Action": {"Operation": "MASK_RANGE", "Parameters": {"sourceColumns": "[\"name\"]", "maskSymbol": "#", "start": "1"}}}]"##,
+    );
+    assert_eq!(raw.len(), 1);
+    assert_eq!(raw[0].op.name(), "mask");
+    assert_eq!(raw[0].op, text[0].op);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -890,6 +855,38 @@ struct Case {
     inputs: Vec<PathBuf>,
     /// Reading flags, for `wort run` and `wort export` alike.
     flags: Vec<String>,
+}
+
+impl Case {
+    /// A case read with the default flags.
+    fn new(name: &str, recipe: String, inputs: Vec<PathBuf>) -> Case {
+        Case {
+            name: name.into(),
+            recipe,
+            inputs,
+            flags: Vec::new(),
+        }
+    }
+}
+
+/// The python with pyspark, or `None` after a SKIPPED banner; with
+/// `WORT_REQUIRE_SPARK=1` (in CI) a missing Spark fails `test` instead.
+fn spark_python_or_skip(test: &str) -> Option<PathBuf> {
+    match spark_python() {
+        Ok(p) => Some(p),
+        Err(why) => {
+            if std::env::var("WORT_REQUIRE_SPARK").is_ok_and(|v| v == "1") {
+                panic!("WORT_REQUIRE_SPARK=1 but {test} cannot run: {why}");
+            }
+            eprintln!(
+                "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
+                 SKIPPED {test}: {why}.\n\
+                 Run .ci/run (it installs pyspark) to check the exported jobs on real Spark.\n\
+                 !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
+            );
+            None
+        }
+    }
 }
 
 /// The python with pyspark, or why the Spark tests cannot run.
@@ -910,35 +907,27 @@ fn cases(dir: &Path) -> Vec<Case> {
     let data = messy(dir);
     let mut out: Vec<Case> = CASES
         .iter()
-        .map(|(name, steps)| Case {
-            name: (*name).to_string(),
-            recipe: recipe_text(steps),
-            inputs: vec![data.clone()],
-            flags: Vec::new(),
-        })
+        .map(|(name, steps)| Case::new(name, recipe_text(steps), vec![data.clone()]))
         .collect();
     let samples = root().join("samples");
     let example = |name: &str| {
         std::fs::read_to_string(root().join("recipes").join(name)).expect("example recipe")
     };
-    out.push(Case {
-        name: "example_flights_clean".into(),
-        recipe: example("flights_clean.json"),
-        inputs: vec![samples.join("flights.csv")],
-        flags: Vec::new(),
-    });
-    out.push(Case {
-        name: "example_orders_cleanup".into(),
-        recipe: example("orders_cleanup.json"),
-        inputs: vec![samples.join("messy_orders.csv")],
-        flags: Vec::new(),
-    });
-    out.push(Case {
-        name: "example_penguins_tidy".into(),
-        recipe: example("penguins_tidy.json"),
-        inputs: vec![samples.join("penguins.csv")],
-        flags: Vec::new(),
-    });
+    out.push(Case::new(
+        "example_flights_clean",
+        example("flights_clean.json"),
+        vec![samples.join("flights.csv")],
+    ));
+    out.push(Case::new(
+        "example_orders_cleanup",
+        example("orders_cleanup.json"),
+        vec![samples.join("messy_orders.csv")],
+    ));
+    out.push(Case::new(
+        "example_penguins_tidy",
+        example("penguins_tidy.json"),
+        vec![samples.join("penguins.csv")],
+    ));
     out.push(Case {
         name: "latin1_customers".into(),
         recipe: recipe_text(
@@ -948,21 +937,19 @@ fn cases(dir: &Path) -> Vec<Case> {
         inputs: vec![samples.join("latin1_customers.csv")],
         flags: vec!["--encoding".into(), "latin1".into()],
     });
-    out.push(Case {
-        name: "seattle_weather".into(),
-        recipe: recipe_text(
+    out.push(Case::new(
+        "seattle_weather",
+        recipe_text(
             r#"[{"op": "filter", "keep": "weather IN ('rain', 'snow')"}, {"op": "outliers", "column": "precipitation", "method": "iqr", "action": "flag", "to": "heavy"},
                 {"op": "date_part", "column": "date", "part": "weekday", "to": "wd"}, {"op": "sort", "by": ["temp_max", "date"], "descending": [true, false]}]"#,
         ),
-        inputs: vec![samples.join("seattle_weather.csv")],
-        flags: Vec::new(),
-    });
-    out.push(Case {
-        name: "orders_raw_read".into(),
-        recipe: recipe_text(r#"[]"#),
-        inputs: vec![samples.join("messy_orders.csv")],
-        flags: Vec::new(),
-    });
+        vec![samples.join("seattle_weather.csv")],
+    ));
+    out.push(Case::new(
+        "orders_raw_read",
+        recipe_text(r#"[]"#),
+        vec![samples.join("messy_orders.csv")],
+    ));
     // Two files read as one dataset: rows in file-name order.
     let lines: Vec<&str> = MESSY.lines().collect();
     let header = lines[0];
@@ -978,14 +965,13 @@ fn cases(dir: &Path) -> Vec<Case> {
         format!("{header}\n{}\n", lines[split_at..].join("\n")),
     )
     .expect("write");
-    out.push(Case {
-        name: "two_files".into(),
-        recipe: recipe_text(
+    out.push(Case::new(
+        "two_files",
+        recipe_text(
             r#"[{"op": "fill_missing", "column": "city", "strategy": "previous"}, {"op": "dedupe", "columns": "city"}]"#,
         ),
-        inputs: vec![part1, part2],
-        flags: Vec::new(),
-    });
+        vec![part1, part2],
+    ));
     // No header: wort names the columns.
     let headerless = dir.join("headerless.csv");
     std::fs::write(&headerless, "1,a,2.5\n2,NA,3\n3,c,\n").expect("write");
@@ -1011,63 +997,39 @@ fn cases(dir: &Path) -> Vec<Case> {
         ),
     )
     .expect("write");
-    out.push(Case {
-        name: "ndjson".into(),
-        recipe: recipe_text(
+    out.push(Case::new(
+        "ndjson",
+        recipe_text(
             r#"[{"op": "upper", "column": "name"}, {"op": "date_part", "column": "when", "part": "month", "to": "m"}, {"op": "flag_missing", "column": "tag", "to": "no_tag"}]"#,
         ),
-        inputs: vec![ndjson],
-        flags: Vec::new(),
-    });
+        vec![ndjson],
+    ));
     // Parquet: read as typed, no null tokens.
     let parquet = dir.join("messy.parquet");
-    let empty = dir.join("empty_recipe.json");
-    std::fs::write(&empty, recipe_text("[]")).expect("write");
-    let o = wort()
-        .arg("run")
-        .arg(&empty)
-        .arg(&data)
-        .arg("-o")
-        .arg(&parquet)
-        .arg("-q")
-        .output()
-        .expect("wort run");
+    let empty = super::write(dir, "empty_recipe.json", recipe_text("[]"));
+    let o = run(&empty, &[&data], &parquet).output().expect("wort run");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    out.push(Case {
-        name: "parquet".into(),
-        recipe: recipe_text(
+    out.push(Case::new(
+        "parquet",
+        recipe_text(
             r#"[{"op": "fill_missing", "column": "amount", "strategy": "mean"}, {"op": "title", "column": "city"}, {"op": "sort", "by": "seen_at", "descending": true}]"#,
         ),
-        inputs: vec![parquet],
-        flags: Vec::new(),
-    });
+        vec![parquet],
+    ));
     if let Some(full) = std::env::var_os("WORT_FLIGHTS_CSV") {
-        out.push(Case {
-            name: "example_flights_clean_full_336k".into(),
-            recipe: example("flights_clean.json"),
-            inputs: vec![PathBuf::from(full)],
-            flags: Vec::new(),
-        });
+        out.push(Case::new(
+            "example_flights_clean_full_336k",
+            example("flights_clean.json"),
+            vec![PathBuf::from(full)],
+        ));
     }
     out
 }
 
 #[test]
 fn spark_parity() {
-    let python = match spark_python() {
-        Ok(p) => p,
-        Err(why) => {
-            if std::env::var("WORT_REQUIRE_SPARK").is_ok_and(|v| v == "1") {
-                panic!("WORT_REQUIRE_SPARK=1 but the Spark parity tests cannot run: {why}");
-            }
-            eprintln!(
-                "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
-                 SKIPPED spark_parity: {why}.\n\
-                 Run .ci/run (it installs pyspark) to check the exported jobs on real Spark.\n\
-                 !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
-            );
-            return;
-        }
+    let Some(python) = spark_python_or_skip("spark_parity") else {
+        return;
     };
     let dir = tempfile::tempdir().expect("tmp");
     let d = dir.path();
@@ -1085,32 +1047,29 @@ fn spark_parity() {
             .map(|p| p.display().to_string())
             .collect();
         let wort_out = base.join("wort.parquet");
-        let mut run = wort();
-        run.arg("run")
-            .arg(&recipe)
-            .args(&inputs)
-            .arg("-o")
-            .arg(&wort_out)
-            .arg("-q")
-            .args(&case.flags);
-        let o = run.output().expect("wort run");
+        let o = run(&recipe, &inputs, &wort_out)
+            .args(&case.flags)
+            .output()
+            .expect("wort run");
         assert!(
             o.status.success(),
             "case {}: wort run failed: {}",
             case.name,
             String::from_utf8_lossy(&o.stderr)
         );
+        // `wort export --to TO -o OUT` with the case's inputs and flags.
+        let export_to = |to: &str, out: &Path| {
+            export(&recipe, to)
+                .arg("-o")
+                .arg(out)
+                .arg("--input")
+                .args(&inputs)
+                .args(&case.flags)
+                .output()
+                .expect("wort export")
+        };
         let job = base.join("job.py");
-        let mut export = wort();
-        export
-            .arg("export")
-            .arg(&recipe)
-            .args(["--to", "pyspark", "-o"])
-            .arg(&job)
-            .arg("--input")
-            .args(&inputs)
-            .args(&case.flags);
-        let o = export.output().expect("wort export");
+        let o = export_to("pyspark", &job);
         assert!(
             o.status.success(),
             "case {}: export failed: {}",
@@ -1128,16 +1087,7 @@ fn spark_parity() {
         ));
         // The SQL form, where the recipe has one.
         let sql = base.join("query.sql");
-        let mut export = wort();
-        export
-            .arg("export")
-            .arg(&recipe)
-            .args(["--to", "sql", "-o"])
-            .arg(&sql)
-            .arg("--input")
-            .args(&inputs)
-            .args(&case.flags);
-        if export.output().expect("wort export").status.success() {
+        if export_to("sql", &sql).status.success() {
             let name = format!("{}__sql", case.name);
             jobs.push(serde_json::json!({
                 "name": name, "sql": sql, "job": job, "table": "input", "inputs": inputs,
@@ -1376,40 +1326,23 @@ fn differing_rows(a: &Series, b: &Series) -> Vec<usize> {
 /// `awsglue` module records what the job asks of Glue).
 #[test]
 fn job_runs_with_spark_submit_and_as_a_glue_job() {
-    let python = match spark_python() {
-        Ok(p) => p,
-        Err(why) => {
-            if std::env::var("WORT_REQUIRE_SPARK").is_ok_and(|v| v == "1") {
-                panic!("WORT_REQUIRE_SPARK=1 but the Spark tests cannot run: {why}");
-            }
-            eprintln!("SKIPPED job_runs_with_spark_submit_and_as_a_glue_job: {why}");
-            return;
-        }
+    let Some(python) = spark_python_or_skip("job_runs_with_spark_submit_and_as_a_glue_job") else {
+        return;
     };
     let dir = tempfile::tempdir().expect("tmp");
     let d = dir.path();
     let recipe = root().join("recipes/penguins_tidy.json");
     let input = root().join("samples/penguins.csv");
     let job = d.join("job.py");
-    wort()
-        .arg("export")
-        .arg(&recipe)
-        .args(["--to", "pyspark", "-o"])
+    export(&recipe, "pyspark")
+        .arg("-o")
         .arg(&job)
         .arg("--input")
         .arg(&input)
         .assert()
         .success();
     let wort_csv = d.join("wort.csv");
-    wort()
-        .arg("run")
-        .arg(&recipe)
-        .arg(&input)
-        .arg("-o")
-        .arg(&wort_csv)
-        .arg("-q")
-        .assert()
-        .success();
+    run(&recipe, &[&input], &wort_csv).assert().success();
     let want = std::fs::read_to_string(&wort_csv).expect("wort output");
     let want: Vec<&str> = want.lines().collect();
 
@@ -1453,22 +1386,22 @@ fn job_runs_with_spark_submit_and_as_a_glue_job() {
     // getResolvedOptions; the Glue Job is initialised and committed.
     let glue = d.join("glue_stub/awsglue");
     std::fs::create_dir_all(&glue).expect("mkdir");
-    std::fs::write(glue.join("__init__.py"), "").expect("write");
-    std::fs::write(
-        glue.join("utils.py"),
+    super::write(&glue, "__init__.py", "");
+    super::write(
+        &glue,
+        "utils.py",
         "def getResolvedOptions(argv, names):\n    print('resolved', sorted(names))\n    return {n: argv[argv.index('--' + n) + 1] for n in names}\n",
-    )
-    .expect("write");
-    std::fs::write(
-        glue.join("context.py"),
+    );
+    super::write(
+        &glue,
+        "context.py",
         "from pyspark.sql import SparkSession\nclass GlueContext:\n    def __init__(self, sc):\n        self.spark_session = SparkSession.builder.getOrCreate()\n",
-    )
-    .expect("write");
-    std::fs::write(
-        glue.join("job.py"),
+    );
+    super::write(
+        &glue,
+        "job.py",
         "class Job:\n    def __init__(self, glue):\n        pass\n    def init(self, name, args):\n        print('job init', name)\n    def commit(self):\n        print('job commit')\n",
-    )
-    .expect("write");
+    );
     let out = d.join("glue_out");
     let o = std::process::Command::new(&python)
         .env("PYTHONPATH", d.join("glue_stub"))
