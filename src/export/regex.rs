@@ -124,7 +124,9 @@ fn has_flag(pattern: &str, flag: char) -> bool {
 /// A POSIX class `[:name:]` or `[:^name:]` at the start of `rest`: whether it is
 /// negated, its name, and its length in chars.
 fn posix_at(rest: &str) -> Option<(bool, &str, usize)> {
-    let end = rest.find(":]")?;
+    // `rest` starts with `[:`; the name ends at the next `:]` after it (in `[:]]` the
+    // `:]` that starts at 1 is not one).
+    let end = 2 + rest.get(2..)?.find(":]")?;
     let name = &rest[2..end];
     let len = rest[..end + 2].chars().count();
     Some(match name.strip_prefix('^') {
@@ -281,6 +283,9 @@ mod tests {
         assert_eq!(java_regex(r"[a[:^upper:]]").unwrap(), r"(?U)(?d)[a[^A-Z]]");
         assert_eq!(java_regex(r"[a[:foo:]]").unwrap(), r"(?U)(?d)[a[:foo:]]");
         assert!(java_regex(r"[[:foo:]]").is_err());
+        // Not a POSIX class: a class holding the nested class `[:]`, as written.
+        assert_eq!(java_regex(r"[[:]]").unwrap(), r"(?U)(?d)[[:]]");
+        assert_eq!(java_regex(r"[a[:]]").unwrap(), r"(?U)(?d)[a[:]]");
     }
 
     #[test]
