@@ -172,14 +172,8 @@ pub fn evaluate(rules: &Ruleset, lf: LazyFrame, opts: &EvalOptions) -> Result<Re
         dataset: opts.dataset.clone(),
         message: m,
     };
-    let mut lf = lf;
-    let schema = schema_of(&mut lf, opts)?;
-    let cx = Cx {
-        rules,
-        schema: &schema,
-        opts,
-        lf: &lf,
-    };
+    let cx = Cx::new(rules, lf, opts)?;
+    let lf = &cx.lf;
 
     // Plan every leaf.
     let mut batch = Batch::default();
@@ -431,9 +425,23 @@ fn fold(expr: &RuleExpr, leaves: &[LeafResult], idx: &mut usize) -> Outcome {
 
 struct Cx<'a> {
     rules: &'a Ruleset,
-    schema: &'a Schema,
+    schema: Schema,
     opts: &'a EvalOptions,
-    lf: &'a LazyFrame,
+    lf: LazyFrame,
+}
+
+impl<'a> Cx<'a> {
+    /// The context for evaluating `rules` on `lf` (its schema resolved once).
+    fn new(rules: &'a Ruleset, lf: LazyFrame, opts: &'a EvalOptions) -> Result<Self, EvalError> {
+        let mut lf = lf;
+        let schema = schema_of(&mut lf, opts)?;
+        Ok(Cx {
+            rules,
+            schema,
+            opts,
+            lf,
+        })
+    }
 }
 
 /// What a dynamic expression evaluates to.
@@ -483,7 +491,7 @@ impl Cx<'_> {
     fn mask(&self, rule: &Rule) -> Result<Option<Expr>, String> {
         match &rule.where_clause {
             None => Ok(None),
-            Some(sql) => check_sql(&regex_text(sql.raw()), self.schema)
+            Some(sql) => check_sql(&regex_text(sql.raw()), &self.schema)
                 .map(|e| Some(e.fill_null(lit(false))))
                 .map_err(|m| format!("The provided where clause is invalid: {m}")),
         }
@@ -2300,14 +2308,8 @@ pub fn failing_rows_frame(
     lf: LazyFrame,
     opts: &EvalOptions,
 ) -> Result<LazyFrame, EvalError> {
-    let mut lf = lf;
-    let schema = schema_of(&mut lf, opts)?;
-    let cx = Cx {
-        rules,
-        schema: &schema,
-        opts,
-        lf: &lf,
-    };
+    let cx = Cx::new(rules, lf, opts)?;
+    let lf = &cx.lf;
     let mut flags = Vec::new();
     for (i, entry) in rules.rules.items.iter().enumerate() {
         let mut fail: Option<Expr> = None;
@@ -2334,6 +2336,7 @@ pub fn failing_rows_frame(
         concat_str(flags, "; ", true)
     };
     Ok(lf
+        .clone()
         .with_row_index("row", Some(1))
         .with_column(failed.alias("failed_rules"))
         .filter(
