@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 
 use super::InputArgs;
 use crate::quality::{self, EvalOptions, History, dqdl};
-use crate::source::{self, Sample};
+use crate::source::{self, LateTypeError, Sample};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
@@ -105,25 +105,40 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         max_failing_rows: args.failing_rows,
         now: chrono::Utc::now().naive_utc(),
     };
-    let mut lf = src.lazy()?;
-    if let Some(path) = &args.recipe {
-        let recipe = crate::recipe::Recipe::load(path)?;
-        let schema = src.schema()?;
-        if let Err(problems) = crate::recipe::validate(&recipe, &schema) {
-            let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
-            bail!(
-                "recipe {} does not fit the input ({} problems):\n{}",
-                path.display(),
-                problems.len(),
-                list.join("\n")
-            );
-        }
-        lf = crate::recipe::apply(&recipe, lf)?;
-    }
-    let evaluated = quality::evaluate(&rules, lf.clone(), &opts);
-    // A malformed row explains a failure of the evaluation, and voids a success.
-    src.settle()?;
-    let report = evaluated?;
+    let recipe = match &args.recipe {
+        Some(path) => Some((path, crate::recipe::Recipe::load(path)?)),
+        None => None,
+    };
+    // A full read infers types from the first rows; when a later value does not fit,
+    // that column is read as text and the rules are evaluated again (as run and
+    // profile do). The background row check is settled after each attempt.
+    let (report, lf) = src
+        .retry_on_late_types(
+            |src| {
+                let other = |e: String| LateTypeError::Other(e);
+                let mut lf = src.lazy().map_err(|e| other(e.to_string()))?;
+                if let Some((path, recipe)) = &recipe {
+                    let schema = src.schema().map_err(|e| other(e.to_string()))?;
+                    if let Err(problems) = crate::recipe::validate(recipe, &schema) {
+                        let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+                        return Err(other(format!(
+                            "recipe {} does not fit the input ({} problems):\n{}",
+                            path.display(),
+                            problems.len(),
+                            list.join("\n")
+                        )));
+                    }
+                    lf = crate::recipe::apply(recipe, lf).map_err(|e| other(e.to_string()))?;
+                }
+                // An evaluation error may be a late value: `retry_on_late_types`
+                // diagnoses it, and returns it as it is when it is not.
+                let report = quality::evaluate(&rules, lf.clone(), &opts)
+                    .map_err(|e| LateTypeError::Polars(e.to_string()))?;
+                Ok((report, lf))
+            },
+            |line| eprintln!("{line}"),
+        )
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
 
     if let Some(path) = &args.failures {
         let failing = quality::failing_rows_frame(&rules, lf, &opts)?;

@@ -533,6 +533,32 @@ fn check_reports_as_json_junit_and_github_annotations() {
         ));
 }
 
+/// A value after the first 100,000 rows that does not fit the inferred type: the
+/// column is read as text and the rules evaluated again, as `run` and `profile` do.
+#[test]
+fn a_late_junk_value_is_checked_as_text() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut data = String::from("id,n\n");
+    for i in 0..100_010 {
+        data.push_str(&format!("{i},{}\n", i % 7));
+    }
+    data.push_str("100010,seven\n");
+    let d = write(dir.path(), "d.csv", data);
+    let r = write(
+        dir.path(),
+        "r.dqdl",
+        "Rules = [ RowCount = 100011, ColumnValues \"n\" in [\"0\", \"1\", \"2\", \"3\", \"4\", \"5\", \"6\"] ]\n",
+    );
+    check(&d, &r)
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "column n was inferred from the first 100,000 rows, but later holds \"seven\"",
+        ))
+        .stdout(table_row("Rule_1", "PASS", "RowCount = 100011"))
+        .stdout(contains("row 100011: n=\"seven\""));
+}
+
 #[test]
 fn check_writes_the_failing_rows_to_a_file() {
     let dir = tempfile::tempdir().expect("tmp");
