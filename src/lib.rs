@@ -13,6 +13,7 @@
 
 pub mod cli;
 pub mod export;
+pub mod guard;
 pub mod profile;
 pub mod quality;
 pub mod recipe;

@@ -8,6 +8,7 @@ use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 
 use super::InputArgs;
+use crate::guard::Inputs;
 use crate::quality::{self, EvalOptions, History, dqdl};
 use crate::source::{self, LateTypeError, Sample};
 
@@ -68,39 +69,56 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
-    let (_, rules) = dqdl::load(&args.rules).map_err(anyhow::Error::msg)?;
-    if let Some(out) = &args.output {
-        source::write::check_dir(out)?;
-    }
-    if let Some(f) = &args.failures {
-        source::write::check_output(f)?;
-    }
     let dataset = args.dataset.clone().unwrap_or_else(|| {
         std::path::Path::new(&args.inputs[0])
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_else(|| args.inputs[0].clone())
     });
-    let mut read = args.input.options(Sample::Full);
-    // The rows are checked while the rules are evaluated; settled before reporting.
-    read.check_in_background = true;
-    let mut src = source::open(&args.inputs, &read)?;
-    let mut references = BTreeMap::new();
+    // No output may be a file this command reads: data, rules, recipe, references,
+    // history. Checked before anything is read.
+    let history_dir =
+        quality::history::directory(args.history.as_deref()).map_err(anyhow::Error::msg)?;
+    let history_file = quality::history::file_for(&history_dir, &dataset);
+    let mut inputs = Inputs::new().data(&args.inputs).file("rules", &args.rules);
+    if let Some(r) = &args.recipe {
+        inputs = inputs.file("recipe", r);
+    }
+    let mut references = Vec::new();
     for r in &args.references {
         let Some((name, path)) = r.split_once('=') else {
             bail!("--ref {r:?}: write it as NAME=PATH, for example --ref reference=customers.csv");
         };
+        inputs = inputs.data(&[path.to_string()]);
+        references.push((name, path));
+    }
+    if args.record && history_file.exists() {
+        inputs.check("the history file", &history_file)?;
+    }
+    let inputs = inputs.file("history", &history_file);
+    inputs.check_all(&[
+        ("-o", args.output.as_deref()),
+        ("--failures", args.failures.as_deref()),
+    ])?;
+    if let Some(f) = &args.failures {
+        source::write::OutputFormat::from_path(f)?;
+    }
+    let (_, rules) = dqdl::load(&args.rules).map_err(anyhow::Error::msg)?;
+
+    let mut read = args.input.options(Sample::Full);
+    // The rows are checked while the rules are evaluated; settled before reporting.
+    read.check_in_background = true;
+    let mut src = source::open(&args.inputs, &read)?;
+    let mut frames = BTreeMap::new();
+    for (name, path) in references {
         let rsrc = source::open(&[path.to_string()], &args.input.options(Sample::Full))
             .with_context(|| format!("reading reference dataset {name}"))?;
-        references.insert(name.to_string(), rsrc.lazy()?);
+        frames.insert(name.to_string(), rsrc.lazy()?);
     }
-    let history_dir =
-        quality::history::directory(args.history.as_deref()).map_err(anyhow::Error::msg)?;
-    let history_file = quality::history::file_for(&history_dir, &dataset);
     let history = History::load(&history_file).map_err(anyhow::Error::msg)?;
     let opts = EvalOptions {
         dataset: dataset.clone(),
-        references,
+        references: frames,
         history,
         max_failing_rows: args.failing_rows,
         now: chrono::Utc::now().naive_utc(),

@@ -1,10 +1,9 @@
 //! `wort export`: a recipe as a PySpark job, a Spark SQL query or DataBrew recipe JSON.
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use clap::{Args, ValueEnum};
 
 use super::InputArgs;
@@ -51,6 +50,12 @@ pub enum Target {
 }
 
 pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
+    if let Some(out) = &args.output {
+        crate::guard::Inputs::new()
+            .file("recipe", &args.recipe)
+            .data(&args.input_files)
+            .check("-o", out)?;
+    }
     let recipe = Recipe::load(&args.recipe)?;
     let options = args.input.options(Sample::Full);
     let source = if args.input_files.is_empty() {
@@ -114,22 +119,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
     };
     match &args.output {
         None => super::print_stdout(&text)?,
-        Some(path) => write_file(path, &text)?,
+        Some(path) => source::write::write_text_atomic(path, &text)?,
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Write `text` to `path` through a temporary file in the same directory.
-pub fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
-    tmp.write_all(text.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
 }

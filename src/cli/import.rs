@@ -30,6 +30,12 @@ pub struct ImportArgs {
 }
 
 pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    if let Some(out) = &args.output {
+        crate::guard::Inputs::new()
+            .file("DataBrew recipe", &args.databrew)
+            .data(&args.input_files)
+            .check("-o", out)?;
+    }
     let text = std::fs::read_to_string(&args.databrew)
         .with_context(|| format!("cannot read {}", args.databrew.display()))?;
     let steps = databrew::parse_steps(&text)
@@ -64,7 +70,7 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let json = databrew::imported_recipe_json(&imported, &args.databrew.display().to_string());
     match &args.output {
         None => super::print_stdout(&json)?,
-        Some(path) => super::export::write_file(path, &json)?,
+        Some(path) => source::write::write_text_atomic(path, &json)?,
     }
     Ok(ExitCode::SUCCESS)
 }

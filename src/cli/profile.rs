@@ -50,7 +50,9 @@ pub struct ProfileArgs {
 
 pub fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
     if let Some(out) = &args.output {
-        source::write::check_dir(out)?;
+        crate::guard::Inputs::new()
+            .data(&args.inputs)
+            .check("-o", out)?;
     }
     let mut read = args.input.options(Sample::INTERACTIVE);
     // A full read checks the rows while profiling (retry_on_late_types waits for it).

@@ -10,6 +10,7 @@ use anyhow::bail;
 use clap::Args;
 
 use super::InputArgs;
+use crate::guard::Inputs;
 use crate::recipe::{self, ApplyOptions, Recipe, RunStats};
 use crate::source::{self, LateTypeError, Sample, Source, WriteError};
 use crate::transform::type_name;
@@ -42,11 +43,17 @@ pub struct RunArgs {
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let recipe = Recipe::load(&args.recipe)?;
-    if let Some(out) = &args.output {
-        source::write::check_output(out)?;
-        refuse_overwriting_input(out, &args.inputs)?;
+    let mut inputs = Inputs::new()
+        .file("recipe", &args.recipe)
+        .data(&args.inputs);
+    if let Some(rules) = &args.rules {
+        inputs = inputs.file("rules", rules);
     }
+    if let Some(out) = &args.output {
+        inputs.check("-o", out)?;
+        source::write::OutputFormat::from_path(out)?;
+    }
+    let recipe = Recipe::load(&args.recipe)?;
     let mut read = args.input.options(Sample::Full);
     // The rows are checked while the recipe runs; the output is published only after.
     read.check_in_background = !args.dry_run;
@@ -83,11 +90,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         ),
         None => None,
     };
-    let staging_file = match &rules {
-        Some(_) => Some(staging_for(&output)?),
-        None => None,
-    };
-    let staging: Option<PathBuf> = staging_file.as_ref().map(|t| t.path().to_path_buf());
+    // The data goes to a temporary file beside the output, moved into place when the
+    // run (and the rules, if any) succeed.
+    let staged = source::write::stage_data(&output)?;
     let spinner = progress(&recipe, &output);
     // A full read infers types from the first rows; when a later value does not fit, the
     // column is read as text and the run starts again.
@@ -105,8 +110,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                     .map_err(|e| LateTypeError::Other(format!("reading the input: {e}")))?;
                 let lf = recipe::apply_with(&recipe, lf, &options)
                     .map_err(|e| LateTypeError::Other(e.to_string()))?;
-                let target = staging.as_deref().unwrap_or(&output);
-                match source::write::write_atomic_checked(lf, target, || {
+                match source::write::write_staged(lf, &staged, || {
                     src.verify().map_err(|e| e.to_string())
                 }) {
                     Ok(()) => Ok(stats),
@@ -121,7 +125,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             LateTypeError::Other(msg) => anyhow::anyhow!(msg),
         })?;
     spinner.finish_and_clear();
-    if let (Some(rules), Some(staged)) = (&rules, staging_file) {
+    if let Some(rules) = &rules {
         let out_src = source::open(
             &[staged.path().to_string_lossy().to_string()],
             &source::ReadOptions {
@@ -147,17 +151,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             );
             return Ok(ExitCode::from(1));
         }
-        staged.persist(&output).map_err(|e| {
-            anyhow::anyhow!(
-                "cannot move the checked output into place at {}: {}",
-                output.display(),
-                e.error
-            )
-        })?;
         if !args.quiet {
             eprintln!("rules  {} rules passed on the output", report.rules.len());
         }
     }
+    staged.publish()?;
     if !args.quiet {
         eprint!("{}", src.report.summary());
         eprint!(
@@ -166,21 +164,6 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// A hidden temporary file beside `output`, with its extension (so the writer picks
-/// the same format), removed when dropped unless persisted.
-fn staging_for(output: &std::path::Path) -> anyhow::Result<tempfile::NamedTempFile> {
-    let dir = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let ext = output.extension().and_then(|e| e.to_str()).unwrap_or("out");
-    tempfile::Builder::new()
-        .prefix(".wort-")
-        .suffix(&format!(".checking.{ext}"))
-        .tempfile_in(&dir)
-        .map_err(|e| anyhow::anyhow!("cannot create a temporary file in {}: {e}", dir.display()))
 }
 
 /// Validate the recipe against the source's schema; all problems in one error.
@@ -209,23 +192,6 @@ fn input_or_step_error(msg: &str, inputs: &[String]) -> String {
         "running the recipe over {} failed: {msg}",
         inputs.join(", ")
     )
-}
-
-fn refuse_overwriting_input(out: &std::path::Path, inputs: &[String]) -> anyhow::Result<()> {
-    let Ok(out_abs) = out.canonicalize() else {
-        return Ok(()); // does not exist yet
-    };
-    for i in inputs {
-        if let Ok(p) = std::path::Path::new(i).canonicalize()
-            && p == out_abs
-        {
-            bail!(
-                "output {} is the input {i}; wort never overwrites its input: write elsewhere and rename",
-                out.display()
-            );
-        }
-    }
-    Ok(())
 }
 
 /// The plan, step by step, with the columns each step adds, removes or retypes.

@@ -24,6 +24,11 @@ pub struct SuggestArgs {
 }
 
 pub fn run(args: SuggestArgs) -> anyhow::Result<ExitCode> {
+    if let Some(out) = &args.output {
+        crate::guard::Inputs::new()
+            .data(&args.inputs)
+            .check("-o", out)?;
+    }
     let mut src = source::open(&args.inputs, &args.input.options(Sample::Full))?;
     let opts = ProfileOptions::default();
     let profile = src

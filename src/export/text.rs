@@ -204,6 +204,8 @@ pub fn tokenize(sql: &str) -> Result<Vec<Tok>, String> {
 /// for strings) as Spark SQL (`` `name` ``, `'it\'s'`). Everything else is kept as
 /// written: functions and operators must exist in both dialects.
 pub fn spark_sql(sql: &str) -> Result<String, String> {
+    // What wort refuses to run, Spark must not receive either.
+    crate::guard::sql::check_expr(sql).map_err(|r| r.to_string())?;
     let mut out = String::with_capacity(sql.len() + 8);
     for t in tokenize(sql)? {
         match t {

@@ -1526,8 +1526,17 @@ impl Cx<'_> {
 
     fn custom_sql(&self, rule: &Rule, params: &[String]) -> LeafResult {
         let sql = params.first().cloned().unwrap_or_default();
+        // Only the tables wort names: the data and the references from --ref.
+        let mut tables = vec!["primary"];
+        tables.extend(self.opts.references.keys().map(String::as_str));
+        if let Err(r) = crate::guard::sql::check_query(&sql, Some(&tables)) {
+            return LeafResult::error(format!("CustomSql is refused: {r}"));
+        }
         let mut ctx = polars::sql::SQLContext::new();
         ctx.register("primary", self.lf.clone());
+        for (name, lf) in &self.opts.references {
+            ctx.register(name, lf.clone());
+        }
         let out = match ctx.execute(&sql) {
             Ok(lf) => lf,
             Err(e) => {

@@ -74,18 +74,18 @@ pub enum WriteError {
     Extension { path: String },
     #[error("output directory {dir} does not exist; create it first (mkdir -p {dir})")]
     NoDirectory { dir: String },
-    #[error("cannot create a temporary file in {dir}: {source}")]
-    Temp {
-        dir: String,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("cannot move the finished output into place at {path}: {source}")]
-    Rename {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error("cannot create a temporary file in {dir}: {cause}")]
+    Temp { dir: String, cause: std::io::Error },
+    #[error("cannot move the finished output into place at {path}: {cause}")]
+    Rename { path: String, cause: std::io::Error },
+    #[error("cannot write {path}: {cause}")]
+    Open { path: String, cause: std::io::Error },
+    #[error(
+        "cannot write {path}: it is {what}, which wort does not replace; give a file name (an existing regular file is replaced atomically), or a device such as /dev/stdout"
+    )]
+    NotAFile { path: String, what: String },
+    #[error("cannot write to {path}: {cause}")]
+    Device { path: String, cause: std::io::Error },
     #[error("{0}")]
     Polars(String),
     /// The input turned out to be malformed while the output was written.
@@ -105,29 +105,199 @@ pub fn remove_in_progress() {
     }
 }
 
-/// Check that `path` can be written: a known extension and an existing directory.
+/// Check that `path` can be written: a known extension and a destination that may be
+/// written (see [`destination`]).
 pub fn check_output(path: &Path) -> Result<OutputFormat, WriteError> {
     let format = OutputFormat::from_path(path)?;
-    check_dir(path)?;
+    destination(path)?;
     Ok(format)
 }
 
-/// Check that the directory `path` would be written in exists (for reports, whose
-/// extension is free).
+/// Check that a report can be written to `path` (its extension is free).
 pub fn check_dir(path: &Path) -> Result<(), WriteError> {
-    let dir = parent_dir(path);
-    if !dir.is_dir() {
-        return Err(WriteError::NoDirectory {
-            dir: dir.display().to_string(),
-        });
-    }
-    Ok(())
+    destination(path).map(|_| ())
 }
 
 fn parent_dir(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
+    }
+}
+
+/// Where an output goes, decided before anything is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// A regular file, new or existing, replaced atomically. `path` is the file itself:
+    /// a symlink is followed, so the link stays and its target gets the output.
+    /// `mode`: the existing file's permissions, which the new content keeps.
+    File {
+        path: PathBuf,
+        mode: Option<u32>,
+    },
+    /// A character device (`/dev/null`, a terminal), written through, never replaced.
+    Device(PathBuf),
+    /// The process's standard output or error, named as `/dev/stdout`, `/dev/fd/1`...
+    Stdout,
+    Stderr,
+}
+
+/// Where writing `path` would go: symlinks followed to their target (existing or not),
+/// standard streams and character devices written through. Anything else that is not a
+/// regular file (a directory, FIFO, socket or block device) is refused, as is a path
+/// whose directory does not exist.
+pub fn destination(path: &Path) -> Result<Destination, WriteError> {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let shown = path.display().to_string();
+    match path.to_str() {
+        Some("/dev/stdout" | "/dev/fd/1" | "/proc/self/fd/1") => return Ok(Destination::Stdout),
+        Some("/dev/stderr" | "/dev/fd/2" | "/proc/self/fd/2") => return Ok(Destination::Stderr),
+        _ => {}
+    }
+    let mut target = path.to_path_buf();
+    for _ in 0..40 {
+        let meta = match std::fs::symlink_metadata(&target) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let dir = parent_dir(&target);
+                if !dir.is_dir() {
+                    return Err(WriteError::NoDirectory {
+                        dir: dir.display().to_string(),
+                    });
+                }
+                return Ok(Destination::File {
+                    path: target,
+                    mode: None,
+                });
+            }
+            Err(cause) => return Err(WriteError::Open { path: shown, cause }),
+        };
+        let kind = meta.file_type();
+        if kind.is_symlink() {
+            let link = std::fs::read_link(&target).map_err(|cause| WriteError::Open {
+                path: shown.clone(),
+                cause,
+            })?;
+            target = parent_dir(&target).join(link);
+            continue;
+        }
+        if kind.is_file() {
+            return Ok(Destination::File {
+                path: target,
+                mode: Some(meta.permissions().mode() & 0o7777),
+            });
+        }
+        if kind.is_char_device() {
+            return Ok(Destination::Device(target));
+        }
+        let what = if kind.is_dir() {
+            "a directory"
+        } else if kind.is_fifo() {
+            "a FIFO (named pipe)"
+        } else if kind.is_socket() {
+            "a socket"
+        } else if kind.is_block_device() {
+            "a block device"
+        } else {
+            "not a regular file"
+        };
+        return Err(WriteError::NotAFile {
+            path: shown,
+            what: what.into(),
+        });
+    }
+    Err(WriteError::Open {
+        path: shown,
+        cause: std::io::Error::other("too many levels of symbolic links"),
+    })
+}
+
+/// An output being written: a temporary file that [`Staged::publish`] moves into place
+/// (or copies to a device), and that is removed when dropped unpublished.
+#[derive(Debug)]
+pub struct Staged {
+    temp: tempfile::NamedTempFile,
+    dest: Destination,
+    shown: PathBuf,
+}
+
+/// Start writing `path`: a hidden temporary file beside its destination (in the
+/// temporary directory for a device), ending in `suffix` so that a writer choosing the
+/// format by extension picks the right one. A new file gets the mode the umask gives;
+/// an existing one's mode and owner are kept.
+pub fn stage(path: &Path, suffix: &str) -> Result<Staged, WriteError> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dest = destination(path)?;
+    let dir = match &dest {
+        Destination::File { path, .. } => parent_dir(path),
+        _ => std::env::temp_dir(),
+    };
+    let temp = tempfile::Builder::new()
+        .prefix(".wort-")
+        .suffix(suffix)
+        .permissions(std::fs::Permissions::from_mode(0o666))
+        .tempfile_in(&dir)
+        .map_err(|cause| WriteError::Temp {
+            dir: dir.display().to_string(),
+            cause,
+        })?;
+    if let Destination::File {
+        path: target,
+        mode: Some(mode),
+    } = &dest
+    {
+        let _ = std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(*mode));
+        // Root replacing someone's file gives it back to them; elsewhere this fails and
+        // the file is the writer's, as any new file would be.
+        if let Ok(meta) = std::fs::metadata(target) {
+            let _ = std::os::unix::fs::chown(temp.path(), Some(meta.uid()), Some(meta.gid()));
+        }
+    }
+    Ok(Staged {
+        temp,
+        dest,
+        shown: path.to_path_buf(),
+    })
+}
+
+impl Staged {
+    /// The temporary file to write into.
+    pub fn path(&self) -> &Path {
+        self.temp.path()
+    }
+
+    /// Where the output goes.
+    pub fn destination(&self) -> &Destination {
+        &self.dest
+    }
+
+    /// Move the finished output into place, or copy it to the device or stream.
+    pub fn publish(self) -> Result<(), WriteError> {
+        let shown = self.shown.display().to_string();
+        let copy = |to: &mut dyn std::io::Write| -> std::io::Result<()> {
+            let mut from = std::fs::File::open(self.temp.path())?;
+            std::io::copy(&mut from, to)?;
+            to.flush()
+        };
+        let written = match &self.dest {
+            Destination::File { path, .. } => {
+                return self
+                    .temp
+                    .persist(path)
+                    .map(|_| ())
+                    .map_err(|e| WriteError::Rename {
+                        path: shown,
+                        cause: e.error,
+                    });
+            }
+            Destination::Device(path) => std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .and_then(|mut f| copy(&mut f)),
+            Destination::Stdout => copy(&mut std::io::stdout().lock()),
+            Destination::Stderr => copy(&mut std::io::stderr().lock()),
+        };
+        written.map_err(|cause| WriteError::Device { path: shown, cause })
     }
 }
 
@@ -144,18 +314,27 @@ pub fn write_atomic_checked(
     path: &Path,
     check: impl FnOnce() -> Result<(), String>,
 ) -> Result<(), WriteError> {
-    let format = check_output(path)?;
-    let dir = parent_dir(path);
+    let staged = stage_data(path)?;
+    write_staged(lf, &staged, check)?;
+    staged.publish()
+}
+
+/// [`stage`] for a data output, whose format the extension decides.
+pub fn stage_data(path: &Path) -> Result<Staged, WriteError> {
+    OutputFormat::from_path(path)?;
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("out");
-    let temp = tempfile::Builder::new()
-        .prefix(".wort-")
-        .suffix(&format!(".part.{ext}"))
-        .tempfile_in(&dir)
-        .map_err(|source| WriteError::Temp {
-            dir: dir.display().to_string(),
-            source,
-        })?;
-    let temp_path = temp.path().to_path_buf();
+    stage(path, &format!(".part.{ext}"))
+}
+
+/// Run `lf` into a staged output (again on a retry: the file is rewritten), then
+/// `check` the input; nothing is published.
+pub fn write_staged(
+    lf: LazyFrame,
+    staged: &Staged,
+    check: impl FnOnce() -> Result<(), String>,
+) -> Result<(), WriteError> {
+    let format = OutputFormat::from_path(&staged.shown)?;
+    let temp_path = staged.path().to_path_buf();
     if let Ok(mut g) = IN_PROGRESS.lock() {
         *g = Some(temp_path.clone());
     }
@@ -165,12 +344,7 @@ pub fn write_atomic_checked(
     }
     // The input's own error comes first: it explains a failure of the read.
     check().map_err(WriteError::Input)?;
-    result.map_err(|e| WriteError::Polars(crate::transform::clean_polars_error(&e)))?;
-    temp.persist(path).map_err(|e| WriteError::Rename {
-        path: path.display().to_string(),
-        source: e.error,
-    })?;
-    Ok(())
+    result.map_err(|e| WriteError::Polars(crate::transform::clean_polars_error(&e)))
 }
 
 fn sink(lf: LazyFrame, path: &Path, format: OutputFormat) -> PolarsResult<()> {
@@ -188,29 +362,23 @@ fn sink(lf: LazyFrame, path: &Path, format: OutputFormat) -> PolarsResult<()> {
 /// directory, renamed into place when complete. A final newline is added if missing.
 pub fn write_text_atomic(path: &Path, text: &str) -> Result<(), WriteError> {
     use std::io::Write as _;
-    check_dir(path)?;
-    let dir = parent_dir(path);
-    let mut temp = tempfile::Builder::new()
-        .prefix(".wort-")
-        .suffix(".part")
-        .tempfile_in(&dir)
-        .map_err(|source| WriteError::Temp {
-            dir: dir.display().to_string(),
-            source,
-        })?;
+    let mut staged = stage(path, ".part")?;
     let mut body = text.to_string();
     if !body.ends_with('\n') {
         body.push('\n');
     }
-    temp.write_all(body.as_bytes())
-        .and_then(|_| temp.flush())
-        .map_err(|source| WriteError::Temp {
+    let dir = staged
+        .path()
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    staged
+        .temp
+        .write_all(body.as_bytes())
+        .and_then(|_| staged.temp.flush())
+        .map_err(|cause| WriteError::Temp {
             dir: dir.display().to_string(),
-            source,
+            cause,
         })?;
-    temp.persist(path).map_err(|e| WriteError::Rename {
-        path: path.display().to_string(),
-        source: e.error,
-    })?;
-    Ok(())
+    staged.publish()
 }

@@ -322,6 +322,7 @@ pub fn parse_sql(sql: &str) -> Result<Expr, String> {
     if sql.trim().is_empty() {
         return Err("empty SQL expression".into());
     }
+    crate::guard::sql::check_expr(sql).map_err(|r| r.to_string())?;
     polars::sql::sql_expr(sql).map_err(|e| clean_polars_error(&e))
 }
 

@@ -1049,6 +1049,17 @@ impl App {
             return;
         };
         let recipe = s.recipe().clone();
+        let rules = s.rules.text.clone();
+        let rules_path = s.paths.rules.clone().filter(|_| !rules.trim().is_empty());
+        // Neither file may be the data being cleaned, nor the two the same file.
+        if let Err(e) = crate::guard::Inputs::new().data(&s.inputs).check_all(&[
+            ("the recipe", Some(&recipe_path)),
+            ("the rules", rules_path.as_deref()),
+        ]) {
+            s.message = Some(error(&format!("not saved: {e}")));
+            s.quit_after_save = false;
+            return;
+        }
         if let Err(e) = crate::source::write::write_text_atomic(&recipe_path, &recipe.to_json()) {
             s.message = Some(error(&format!("not saved: {e}")));
             s.quit_after_save = false;
@@ -1059,10 +1070,7 @@ impl App {
             recipe.steps.len(),
             recipe_path.display()
         );
-        let rules = s.rules.text.clone();
-        if !rules.trim().is_empty()
-            && let Some(rules_path) = s.paths.rules.clone()
-        {
+        if let Some(rules_path) = rules_path {
             if let Err(e) = crate::source::write::write_text_atomic(&rules_path, &rules) {
                 s.message = Some(error(&format!("recipe saved; rules not saved: {e}")));
                 s.quit_after_save = false;

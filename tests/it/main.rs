@@ -5,6 +5,7 @@ mod cli;
 mod export;
 mod profile;
 mod recipe_format;
+mod safety;
 mod source;
 mod steps;
 mod tui;

@@ -451,6 +451,30 @@ fn copy_orders(dir: &Path) -> String {
 }
 
 #[test]
+fn saving_over_the_data_being_cleaned_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = copy_orders(tmp.path());
+    let before = std::fs::read(&data).unwrap();
+    let mut app = open_with(&[&data], tmp.path(), None, None);
+    add_step(&mut app, "customer", "trim");
+    // A save path typed as the data file itself, through `..`.
+    app.state.paths.recipe = Some(
+        tmp.path()
+            .join("..")
+            .join(tmp.path().file_name().unwrap())
+            .join("orders.csv"),
+    );
+    press(&mut app, "ctrl-s");
+    shows(&app, &["not saved"]);
+    assert!(app.state.unsaved());
+    assert_eq!(
+        std::fs::read(&data).unwrap(),
+        before,
+        "the data file changed"
+    );
+}
+
+#[test]
 fn saved_recipe_replays_to_the_frame_the_workbench_shows() {
     let tmp = tempfile::tempdir().unwrap();
     let data = copy_orders(tmp.path());

@@ -3,8 +3,9 @@
 //! The parser checks each rule against its entry (parameter count, condition kind,
 //! `where`, `with threshold`, analyzer use); the evaluator matches on [`RuleType`]
 //! and reads the same entry, so "what a rule accepts" is written down exactly once.
-//! Facts come from the DQDL reference (`shared/reference/dqdl.md`, §3.2, §3.8, §3.9,
-//! §4 and §5).
+//! Facts come from the AWS Glue Data Quality Definition Language reference
+//! (<https://docs.aws.amazon.com/glue/latest/dg/dqdl.html>): its sections on conditions
+//! (§3.2 in comments here), rule types and analyzers (§3.8, §3.9, §4, §5).
 
 use serde::{Deserialize, Serialize};
 

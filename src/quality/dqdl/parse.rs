@@ -81,7 +81,42 @@ const SECTIONS: [&str; 5] = [
 
 /// Parses a whole DQDL document.
 pub fn parse(src: &str) -> Result<Ruleset, ParseError> {
-    Parser::new(src)?.document()
+    let rs = Parser::new(src)?.document()?;
+    for entry in &rs.rules.items {
+        for rule in entry.rule.leaves() {
+            check_rule_sql(rule, |p| rs.param_text(p))?;
+        }
+    }
+    Ok(rs)
+}
+
+/// SQL in a rule (CustomSql's query, a `where` clause) may read only the tables wort
+/// names and call no function that reads anything else (see `guard::sql`): refused at
+/// parse time, at the rule's line, before any data is read.
+fn check_rule_sql<'a>(
+    rule: &'a Rule,
+    text: impl Fn(&'a Param) -> Option<&'a str>,
+) -> Result<(), ParseError> {
+    use crate::guard::sql;
+    let refused = |what: &str, r: sql::Refused| ParseError {
+        line: rule.span.line,
+        column: rule.span.column,
+        message: format!(
+            "{what} of {} is refused: {r}. Rules may read only the data and the reference \
+             datasets given on the command line.",
+            rule.rule_type.name()
+        ),
+    };
+    if rule.rule_type == RuleType::CustomSql
+        && let Some(q) = rule.params.first().and_then(&text)
+    {
+        sql::check_query(&q.replace("\\\"", "\""), None).map_err(|r| refused("the SQL", r))?;
+    }
+    if let Some(w) = &rule.where_clause {
+        sql::check_expr(&w.raw().replace("\\\"", "\""))
+            .map_err(|r| refused("the where clause", r))?;
+    }
+    Ok(())
 }
 
 /// Parses one rule (as written inside `Rules = [ … ]`), with comments before it and
@@ -92,6 +127,9 @@ pub fn parse_rule(src: &str) -> Result<RuleEntry, ParseError> {
     let leading = p.take_comments_before(p.pos);
     let start = p.pos;
     let mut entry = p.rule_entry()?;
+    for rule in entry.rule.leaves() {
+        check_rule_sql(rule, |p| p.literal())?;
+    }
     entry.comments = leading;
     entry.comments.extend(p.inner_comments(start));
     entry.trailing_comment = p.trailing_comment();
