@@ -2,7 +2,46 @@
 //! identifiers and strings, and the rewrite of a recipe's SQL (polars dialect) into
 //! Spark SQL.
 
-/// A Python string literal (double-quoted, escaped; non-ASCII kept as is).
+// Every text from a recipe that goes into generated code passes through one of these,
+// by where it goes: `py_str` (a Python string), `py_comment` (`#` lines), `py_doc` (the
+// job's docstring), `sql_str` / `sql_ident` (Spark SQL), `comment_line` (one line of a
+// `#` or `--` comment). Each handles every line terminator of Python and SQL (`\n`,
+// `\r`, `\r\n`, `\x0b`, `\x0c`, `\x1c`-`\x1e`, `\x85`, U+2028, U+2029) and the
+// quotes of its place, so user text can never end a line and start a statement.
+
+/// The characters Python's `str.splitlines` (a superset of what ends a line of Python
+/// or SQL source) breaks lines at.
+const LINE_BREAKS: [char; 10] = [
+    '\n', '\r', '\x0b', '\x0c', '\x1c', '\x1d', '\x1e', '\u{85}', '\u{2028}', '\u{2029}',
+];
+
+/// A control character (C0, DEL, C1) or a Unicode line or paragraph separator.
+fn is_control(c: char) -> bool {
+    c.is_control() || c == '\u{2028}' || c == '\u{2029}'
+}
+
+/// `c` as a Python escape sequence: `\x07`, `\u2028`.
+fn py_escape(c: char) -> String {
+    if (c as u32) < 0x100 {
+        format!("\\x{:02x}", c as u32)
+    } else {
+        format!("\\u{:04x}", c as u32)
+    }
+}
+
+/// Text with every control character written as an escape, for a comment or docstring.
+fn visible(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\t' => " ".to_string(),
+            c if is_control(c) => py_escape(c),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// A Python string literal (double-quoted, escaped; non-ASCII kept as is, control
+/// characters and line separators escaped).
 pub fn py_str(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -13,14 +52,41 @@ pub fn py_str(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
+            c if is_control(c) => out.push_str(&py_escape(c)),
             c => out.push(c),
         }
     }
     out.push('"');
     out
+}
+
+/// User text as `#` comment lines, each starting with `prefix` (indentation and `#`):
+/// every line break of the text starts a new comment line, other control characters
+/// are written as escapes.
+pub fn py_comment(prefix: &str, text: &str) -> String {
+    let mut out = String::new();
+    for line in text.replace("\r\n", "\n").split(LINE_BREAKS) {
+        out.push_str(prefix);
+        out.push_str(visible(line).trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// User text on one line of a comment (`#` or `--`): line breaks and runs of white
+/// space become one space, control characters escapes.
+pub fn comment_line(s: &str) -> String {
+    let words: Vec<&str> = s
+        .split(|c: char| c.is_whitespace() || LINE_BREAKS.contains(&c))
+        .filter(|w| !w.is_empty())
+        .collect();
+    visible(&words.join(" "))
+}
+
+/// One line of user text inside the job's `"""` docstring: backslashes and quotes
+/// escaped (so nothing closes the string), line breaks and control characters too.
+pub fn py_doc(s: &str) -> String {
+    visible(&s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 /// A Python list of string literals: `["a", "b"]`.
@@ -91,6 +157,7 @@ pub fn sql_str(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
+            c if is_control(c) => out.push_str(&format!("\\u{:04X}", c as u32)),
             c => out.push(c),
         }
     }
@@ -287,6 +354,30 @@ fn is_keyword(w: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_line_terminator_escapes_a_comment_or_string() {
+        let evil = "x\rimport os\r\nb\x0bc\x0cd\x1ce\u{85}f\u{2028}g\u{2029}h\x00i\\";
+        // `#` lines: one per line break, each a comment, no control character left.
+        let c = py_comment("    #   ", evil);
+        assert_eq!(
+            c,
+            "    #   x\n    #   import os\n    #   b\n    #   c\n    #   d\n    #   e\n    #   f\n    #   g\n    #   h\\x00i\\\n"
+        );
+        assert_eq!(comment_line(evil), "x import os b c d e f g h\\x00i\\");
+        for s in [
+            py_str(evil),
+            py_doc(evil),
+            sql_str(evil),
+            comment_line(evil),
+        ] {
+            assert!(!s.chars().any(is_control), "{s:?}");
+        }
+        assert_eq!(py_str("a\u{2028}b\u{85}"), r#""a\u2028b\x85""#);
+        // A docstring cannot be closed from inside.
+        assert_eq!(py_doc(r#"a""" + b\"#), r#"a\"\"\" + b\\"#);
+        assert_eq!(sql_str("a\u{2028}'"), r"'a\u2028\''");
+    }
 
     #[test]
     fn python_literals() {

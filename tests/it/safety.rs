@@ -582,3 +582,175 @@ fn new_outputs_follow_the_umask_and_existing_ones_keep_their_mode() {
         .collect();
     assert!(left.is_empty(), "left behind: {left:?}");
 }
+
+// ----- generated code -------------------------------------------------------------
+
+/// A python to parse jobs with: `WORT_PYTHON` (CI's venv) or `python3`; `None` after a
+/// SKIPPED line when there is none (CI, with `WORT_REQUIRE_SPARK=1`, fails instead).
+fn python(test: &str) -> Option<PathBuf> {
+    let py = std::env::var_os("WORT_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("python3"));
+    let runs = std::process::Command::new(&py)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if runs {
+        return Some(py);
+    }
+    if std::env::var("WORT_REQUIRE_SPARK").is_ok_and(|v| v == "1") {
+        panic!("WORT_REQUIRE_SPARK=1 but {test} has no python");
+    }
+    eprintln!("SKIPPED {test}: no python3 to parse the exported jobs");
+    None
+}
+
+/// Parse each job with Python's `ast` and list, per job, every call (`os.system`,
+/// `F.col`...) and import, sorted; an unparsable job lists `SYNTAX ERROR`.
+const CALLS_PY: &str = r#"
+import ast, json, sys
+out = []
+for path in sys.argv[1:]:
+    try:
+        tree = ast.parse(open(path, encoding="utf-8").read())
+    except SyntaxError as e:
+        out.append(["SYNTAX ERROR " + str(e)])
+        continue
+    calls = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            calls.append("call " + ast.unparse(node.func))
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            calls.append("import " + ast.unparse(node))
+    out.append(sorted(calls))
+print(json.dumps(out))
+"#;
+
+fn calls_of(python: &Path, jobs: &[String]) -> Vec<Vec<String>> {
+    let dir = tempfile::tempdir().expect("tmp");
+    let paths: Vec<PathBuf> = jobs
+        .iter()
+        .enumerate()
+        .map(|(i, j)| write(dir.path(), &format!("job{i}.py"), j))
+        .collect();
+    let out = std::process::Command::new(python)
+        .arg("-c")
+        .arg(CALLS_PY)
+        .args(&paths)
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+/// A recipe with `text` in every free-text field: description, comments, new column
+/// names, a fill value, prefix and suffix texts.
+fn recipe_with(text: &str) -> wort::recipe::Recipe {
+    let t = serde_json::to_string(text).expect("json");
+    // New column names that cannot clash with the input's (id, name, amount).
+    let t1 = serde_json::to_string(&format!("{text}1")).expect("json");
+    let t2 = serde_json::to_string(&format!("{text}2")).expect("json");
+    let json = format!(
+        r#"{{"wort_recipe": 1, "description": {t}, "steps": [
+        {{"op": "rename", "column": "name", "to": {t1}, "comment": {t}}},
+        {{"op": "duplicate", "column": "id", "to": {t2}, "comment": {t}}},
+        {{"op": "fill_missing", "column": "amount", "strategy": "value", "value": {t}, "comment": {t}}},
+        {{"op": "add_prefix", "column": "id", "text": {t}, "comment": {t}}},
+        {{"op": "add_suffix", "column": "id", "text": {t}, "comment": {t}, "disabled": true}}
+    ]}}"#
+    );
+    wort::recipe::Recipe::parse(&json, "r.json").expect("recipe parses")
+}
+
+fn job_of(recipe: &wort::recipe::Recipe, path: &str) -> String {
+    let read = wort::export::read::ReadSpec::from_options(&wort::source::ReadOptions::default());
+    let info = wort::export::pyspark::JobInfo {
+        recipe_path: path,
+        read: &read,
+    };
+    wort::export::pyspark::job(recipe, &info).expect("exports")
+}
+
+#[test]
+fn a_carriage_return_in_a_comment_does_not_become_code() {
+    let Some(py) = python("a_carriage_return_in_a_comment_does_not_become_code") else {
+        return;
+    };
+    let evil = "x\rimport os; os.system(\"id\")\r\u{2028}os.system('id')\x0cprint(1)";
+    let jobs = [
+        job_of(&recipe_with("x"), "r.json"),
+        job_of(&recipe_with(evil), evil),
+    ];
+    let calls = calls_of(&py, &jobs);
+    assert!(
+        !calls[1]
+            .iter()
+            .any(|c| c.contains("os.system") || c.contains("import os"))
+    );
+    assert_eq!(calls[0], calls[1]);
+}
+
+#[test]
+fn random_text_in_every_recipe_field_adds_no_code_to_the_job() {
+    use proptest::prelude::*;
+    use proptest::strategy::ValueTree;
+    let Some(py) = python("random_text_in_every_recipe_field_adds_no_code_to_the_job") else {
+        return;
+    };
+    let piece = prop_oneof![
+        Just("\n".to_string()),
+        Just("\r".to_string()),
+        Just("\r\n".to_string()),
+        Just("\u{2028}".to_string()),
+        Just("\u{85}".to_string()),
+        Just("\x0b\x0c\x1c\x1d\x1e\0".to_string()),
+        Just("\"\"\"".to_string()),
+        Just("'''".to_string()),
+        Just("\\".to_string()),
+        Just("#".to_string()),
+        Just("--".to_string()),
+        Just("*/".to_string()),
+        Just("import os; os.system('id')".to_string()),
+        Just("`".to_string()),
+        "[a-zé ]{0,4}",
+        any::<char>().prop_map(|c| c.to_string()),
+    ];
+    let text = proptest::collection::vec(piece, 1..10).prop_map(|v| v.concat());
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let texts: Vec<String> = (0..64)
+        .map(|_| text.new_tree(&mut runner).expect("value").current())
+        .collect();
+    let mut jobs = vec![job_of(&recipe_with("x"), "r.json")];
+    jobs.extend(texts.iter().map(|t| job_of(&recipe_with(t), t)));
+    let calls = calls_of(&py, &jobs);
+    for (t, c) in texts.iter().zip(&calls[1..]) {
+        assert_eq!(c, &calls[0], "text {t:?} changed the job's code");
+    }
+    // The SQL export of the same recipes: the description and step comments are `--`
+    // lines holding no line break (a `-- x\rDROP ...` would end the comment in Spark).
+    let schema: polars::prelude::Schema = ["id", "name", "amount"]
+        .into_iter()
+        .map(|n| polars::prelude::Field::new(n.into(), polars::prelude::DataType::String))
+        .collect();
+    for t in &texts {
+        let q =
+            wort::export::sql::query(&recipe_with(t), &schema, "input", None).expect("sql exports");
+        let first = q.split('\n').next().unwrap_or_default();
+        assert_eq!(first, format!("-- {}", wort::export::text::comment_line(t)));
+        let comments = q
+            .split('\n')
+            .filter(|l| l.starts_with("-- ") || l.starts_with("  -- "));
+        for line in comments {
+            assert!(!line.contains(BREAKS), "{t:?}: {line:?}");
+        }
+    }
+}
+
+/// What ends a line in Python or SQL source, besides `\n`.
+const BREAKS: [char; 9] = [
+    '\r', '\x0b', '\x0c', '\x1c', '\x1d', '\x1e', '\u{85}', '\u{2028}', '\u{2029}',
+];

@@ -93,7 +93,7 @@ pub fn parse(src: &str) -> Result<Ruleset, ParseError> {
 /// SQL in a rule (CustomSql's query, a `where` clause) may read only the tables wort
 /// names and call no function that reads anything else (see `guard::sql`): refused at
 /// parse time, at the rule's line, before any data is read.
-fn check_rule_sql<'a>(
+pub(super) fn check_rule_sql<'a>(
     rule: &'a Rule,
     text: impl Fn(&'a Param) -> Option<&'a str>,
 ) -> Result<(), ParseError> {

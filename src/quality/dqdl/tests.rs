@@ -1409,6 +1409,10 @@ mod generate {
                         )
                 })
             })
+            // SQL that reads beyond the data is refused by the parser (guard::sql).
+            .prop_filter("SQL the guard accepts", |r| {
+                super::super::parse::check_rule_sql(r, |p| p.literal()).is_ok()
+            })
             .boxed()
     }
 
