@@ -1,5 +1,7 @@
 //! Small helpers shared by the core modules.
 
+use polars::prelude::{DataType, PolarsError};
+
 /// The closest candidate to `name` (Jaro-Winkler similarity), when it is close enough
 /// to be worth suggesting.
 pub fn did_you_mean<'a, I>(name: &str, candidates: I) -> Option<&'a str>
@@ -48,17 +50,34 @@ pub fn quoted(s: &str, max: usize) -> String {
     format!("{t:?}")
 }
 
-/// How to style a report for a stream: colour only on a terminal and without
-/// `NO_COLOR`; the width is the terminal's, else `$COLUMNS`, else 120.
-pub fn term_style(stream: &impl std::io::IsTerminal) -> (bool, u16) {
-    let tty = stream.is_terminal();
-    let color = tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let width = tty
-        .then(|| ratatui::crossterm::terminal::size().ok().map(|(w, _)| w))
-        .flatten()
-        .or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok())
-        .unwrap_or(120);
-    (color, width)
+/// A readable name for a polars type, in recipe vocabulary.
+pub fn type_name(dt: &DataType) -> String {
+    match dt {
+        DataType::String => "text".into(),
+        DataType::Boolean => "bool".into(),
+        DataType::Date => "date".into(),
+        DataType::Datetime(_, _) => "datetime".into(),
+        dt if dt.is_integer() => "int".into(),
+        dt if dt.is_float() => "float".into(),
+        DataType::Null => "null".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The first line of a polars error without its variant prefix.
+pub fn clean_polars_error(e: &PolarsError) -> String {
+    let text = match e {
+        PolarsError::Context { error, .. } => return clean_polars_error(error),
+        PolarsError::SQLInterface(m)
+        | PolarsError::SQLSyntax(m)
+        | PolarsError::ComputeError(m)
+        | PolarsError::InvalidOperation(m)
+        | PolarsError::ColumnNotFound(m)
+        | PolarsError::SchemaMismatch(m)
+        | PolarsError::SchemaFieldNotFound(m) => m.to_string(),
+        other => other.to_string(),
+    };
+    text.lines().next().unwrap_or("").trim().to_string()
 }
 
 #[cfg(test)]

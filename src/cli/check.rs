@@ -137,15 +137,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
                 let mut lf = src.lazy().map_err(|e| other(e.to_string()))?;
                 if let Some((path, recipe)) = &recipe {
                     let schema = src.schema().map_err(|e| other(e.to_string()))?;
-                    if let Err(problems) = crate::recipe::validate(recipe, &schema) {
-                        let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
-                        return Err(other(format!(
-                            "recipe {} does not fit the input ({} problems):\n{}",
-                            path.display(),
-                            problems.len(),
-                            list.join("\n")
-                        )));
-                    }
+                    crate::recipe::fits(recipe, &schema, path, &args.inputs)
+                        .map_err(|m| other(m.to_string()))?;
                     lf = crate::recipe::apply(recipe, lf).map_err(|e| other(e.to_string()))?;
                 }
                 // An evaluation error may be a late value: `retry_on_late_types`
@@ -172,7 +165,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
 
     let body = match args.report {
         ReportFormat::Text => {
-            let (color, width) = crate::util::term_style(&std::io::stdout());
+            let (color, width) = super::term_style(&std::io::stdout());
             report.to_text(color && args.output.is_none(), width)
         }
         ReportFormat::Json => report.to_json(),

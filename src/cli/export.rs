@@ -66,18 +66,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let schema = match &source {
         Some(src) => {
             let input = src.schema()?;
-            recipe::validate(&recipe, &input).map_err(|problems| {
-                anyhow::anyhow!(
-                    "recipe {} does not fit the input {}:\n{}",
-                    args.recipe.display(),
-                    args.input_files.join(", "),
-                    problems
-                        .iter()
-                        .map(|p| format!("  {p}"))
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                )
-            })?;
+            recipe::fits(&recipe, &input, &args.recipe, &args.input_files)?;
             Some(input)
         }
         None => None,

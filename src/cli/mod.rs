@@ -94,3 +94,16 @@ pub fn print_stdout(text: &str) -> std::io::Result<()> {
     }
     out.flush()
 }
+
+/// How to style a report for a stream: colour only on a terminal and without
+/// `NO_COLOR`; the width is the terminal's, else `$COLUMNS`, else 120.
+pub fn term_style(stream: &impl std::io::IsTerminal) -> (bool, u16) {
+    let tty = stream.is_terminal();
+    let color = tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let width = tty
+        .then(|| ratatui::crossterm::terminal::size().ok().map(|(w, _)| w))
+        .flatten()
+        .or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok())
+        .unwrap_or(120);
+    (color, width)
+}

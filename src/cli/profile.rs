@@ -104,7 +104,7 @@ pub fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
     let text = match args.report {
         ReportFormat::Json => profile.to_json(),
         ReportFormat::Table => {
-            let color = args.output.is_none() && crate::util::term_style(&std::io::stdout()).0;
+            let color = args.output.is_none() && super::term_style(&std::io::stdout()).0;
             profile::render::table(&profile, 100, color)
         }
     };

@@ -58,7 +58,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     // The rows are checked while the recipe runs; the output is published only after.
     read.check_in_background = !args.dry_run;
     let mut src = source::open(&args.inputs, &read)?;
-    let mut schema = check_recipe(&recipe, &src, &args.recipe)?;
+    let mut schema = recipe::fits(&recipe, &src.schema()?, &args.recipe, &args.inputs)?;
 
     if args.dry_run {
         let mut text = src.report.summary();
@@ -99,7 +99,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let stats = src
         .retry_on_late_types(
             |src| {
-                schema = check_recipe(&recipe, src, &args.recipe)
+                let input = src
+                    .schema()
+                    .map_err(|e| LateTypeError::Other(e.to_string()))?;
+                schema = recipe::fits(&recipe, &input, &args.recipe, &args.inputs)
                     .map_err(|e| LateTypeError::Other(e.to_string()))?;
                 let stats = Arc::new(RunStats::default());
                 let options = ApplyOptions {
@@ -139,7 +142,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         };
         let report = crate::quality::evaluate(rules, out_src.lazy()?, &opts)?;
         if !report.all_passed() {
-            let (color, width) = crate::util::term_style(&std::io::stderr());
+            let (color, width) = super::term_style(&std::io::stderr());
             eprint!("{}", report.to_text(color, width));
             eprintln!(
                 "not published: the output does not pass {}; {} is unchanged",
@@ -164,27 +167,6 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Validate the recipe against the source's schema; all problems in one error.
-fn check_recipe(
-    recipe: &Recipe,
-    src: &Source,
-    path: &std::path::Path,
-) -> anyhow::Result<polars::prelude::Schema> {
-    let input_schema = src.schema()?;
-    recipe::validate(recipe, &input_schema).map_err(|problems| {
-        let mut msg = format!(
-            "recipe {} does not fit the input ({} problem{}):",
-            path.display(),
-            problems.len(),
-            if problems.len() == 1 { "" } else { "s" }
-        );
-        for p in &problems {
-            let _ = write!(msg, "\n  {p}");
-        }
-        anyhow::anyhow!(msg)
-    })
 }
 
 fn input_or_step_error(msg: &str, inputs: &[String]) -> String {

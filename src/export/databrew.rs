@@ -1,4 +1,4 @@
-//! AWS Glue DataBrew recipe JSON, both ways (../shared/reference/databrew_recipe.md).
+//! AWS Glue DataBrew recipe JSON, both ways (the recipe format: <https://docs.aws.amazon.com/databrew/latest/dg/recipe-actions-reference.html>).
 //!
 //! Export: each step maps itself (`StepImpl::databrew`) to DataBrew operations, with
 //! its `where` as `ConditionExpressions` for the two operations DataBrew documents them

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use apply::{ApplyOptions, RunStats, StepCount, apply, apply_with};
-pub use validate::{Problem, validate};
+pub use validate::{Misfit, Problem, fits, validate};
 
 use crate::transform::Op;
 

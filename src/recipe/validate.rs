@@ -23,6 +23,48 @@ impl fmt::Display for Problem {
     }
 }
 
+/// A recipe that does not fit its input: every problem, step by step. The one wording
+/// of this error, for every command.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub struct Misfit {
+    /// The recipe file, as given.
+    pub recipe: String,
+    /// The input, as given.
+    pub input: String,
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for Misfit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        write!(
+            f,
+            "recipe {} does not fit the input {} ({n} problem{}):",
+            self.recipe,
+            self.input,
+            if n == 1 { "" } else { "s" }
+        )?;
+        for p in &self.problems {
+            write!(f, "\n  {p}")?;
+        }
+        Ok(())
+    }
+}
+
+/// [`validate`], with the error naming the recipe file and the input.
+pub fn fits(
+    recipe: &Recipe,
+    schema: &Schema,
+    recipe_path: &std::path::Path,
+    inputs: &[String],
+) -> Result<Schema, Misfit> {
+    validate(recipe, schema).map_err(|problems| Misfit {
+        recipe: recipe_path.display().to_string(),
+        input: inputs.join(", "),
+        problems,
+    })
+}
+
 /// Check `recipe` against the input `schema`. On success, returns the schema of the
 /// output.
 pub fn validate(recipe: &Recipe, schema: &Schema) -> Result<Schema, Vec<Problem>> {

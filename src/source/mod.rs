@@ -265,7 +265,7 @@ impl Source {
     fn polars_error(&self, e: &PolarsError) -> SourceError {
         SourceError::Polars {
             path: self.first_path(),
-            message: crate::transform::clean_polars_error(e),
+            message: crate::util::clean_polars_error(e),
         }
     }
 
@@ -972,7 +972,7 @@ fn open_file(
                 path: shown.clone(),
                 message: format!(
                     "{} (is it really Parquet? pass --format to override)",
-                    crate::transform::clean_polars_error(&e)
+                    crate::util::clean_polars_error(&e)
                 ),
             })?;
             report.rows = lf;
@@ -1016,7 +1016,7 @@ fn json_error(path: &str, e: &PolarsError) -> SourceError {
         path: path.to_string(),
         message: format!(
             "not valid JSON: {} (JSON must be an array of objects, NDJSON one object per line)",
-            crate::transform::clean_polars_error(e)
+            crate::util::clean_polars_error(e)
         ),
     }
 }
@@ -1502,7 +1502,7 @@ impl SourceReport {
         let types: Vec<String> = self
             .columns
             .iter()
-            .map(|c| format!("{}:{}", c.name, crate::transform::type_name(&c.dtype)))
+            .map(|c| format!("{}:{}", c.name, crate::util::type_name(&c.dtype)))
             .collect();
         let _ = writeln!(s, "types  {}", types.join(" "));
         for c in &self.columns {

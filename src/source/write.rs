@@ -344,7 +344,7 @@ pub fn write_staged(
     }
     // The input's own error comes first: it explains a failure of the read.
     check().map_err(WriteError::Input)?;
-    result.map_err(|e| WriteError::Polars(crate::transform::clean_polars_error(&e)))
+    result.map_err(|e| WriteError::Polars(crate::util::clean_polars_error(&e)))
 }
 
 fn sink(lf: LazyFrame, path: &Path, format: OutputFormat) -> PolarsResult<()> {

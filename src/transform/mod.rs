@@ -26,6 +26,7 @@ use crate::export::databrew::{BrewCx, BrewStep};
 use crate::export::pyspark::PyCx;
 use crate::export::sql::SqlCx;
 use crate::util::suggestion_suffix;
+pub use crate::util::{clean_polars_error, type_name};
 
 /// What a step does to the data, which decides whether `where` applies to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -291,20 +292,6 @@ impl<'a> CheckCx<'a> {
     }
 }
 
-/// A readable name for a polars type, in recipe vocabulary.
-pub fn type_name(dt: &DataType) -> String {
-    match dt {
-        DataType::String => "text".into(),
-        DataType::Boolean => "bool".into(),
-        DataType::Date => "date".into(),
-        DataType::Datetime(_, _) => "datetime".into(),
-        dt if dt.is_integer() => "int".into(),
-        dt if dt.is_float() => "float".into(),
-        DataType::Null => "null".into(),
-        other => other.to_string(),
-    }
-}
-
 /// Parse a SQL expression and resolve it against a schema: syntax errors and unknown
 /// columns come out as one readable sentence.
 pub fn check_sql(sql: &str, schema: &Schema) -> Result<Expr, String> {
@@ -338,22 +325,6 @@ fn sql_error_text(e: &PolarsError, schema: &Schema) -> String {
         );
     }
     text
-}
-
-/// The first line of a polars error without its variant prefix.
-pub fn clean_polars_error(e: &PolarsError) -> String {
-    let text = match e {
-        PolarsError::Context { error, .. } => return clean_polars_error(error),
-        PolarsError::SQLInterface(m)
-        | PolarsError::SQLSyntax(m)
-        | PolarsError::ComputeError(m)
-        | PolarsError::InvalidOperation(m)
-        | PolarsError::ColumnNotFound(m)
-        | PolarsError::SchemaMismatch(m)
-        | PolarsError::SchemaFieldNotFound(m) => m.to_string(),
-        other => other.to_string(),
-    };
-    text.lines().next().unwrap_or("").trim().to_string()
 }
 
 // ---------------------------------------------------------------------------------------
