@@ -5,11 +5,13 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{ApplyCx, CheckCx, Kind, OneOrMany, StepImpl, type_name};
-use crate::export::databrew::{BrewCx, BrewStep, type_param};
-use crate::export::datefmt::Mode;
-use crate::export::pyspark::{PyCx, py_pattern};
-use crate::export::sql::{SqlCx, sql_pattern, strip, text_to_bool, text_to_float, text_to_int};
-use crate::export::text::{py_list, py_str, sql_ident};
+use crate::transform::target::databrew::{BrewCx, BrewStep, type_param};
+use crate::transform::target::datefmt::Mode;
+use crate::transform::target::pyspark::{PyCx, py_pattern};
+use crate::transform::target::sql::{
+    SqlCx, sql_pattern, strip, text_to_bool, text_to_float, text_to_int,
+};
+use crate::transform::target::text::{py_list, py_str, sql_ident};
 
 /// Rename a column.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -5,10 +5,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{ApplyCx, CheckCx, Kind, StepImpl};
-use crate::export::databrew::{BrewCx, BrewStep, polars_to_brew_sql};
-use crate::export::pyspark::{PyCx, py_sql};
-use crate::export::sql::SqlCx;
-use crate::export::text::{Tok, spark_sql, tokenize};
+use crate::transform::target::databrew::{BrewCx, BrewStep, polars_to_brew_sql};
+use crate::transform::target::pyspark::{PyCx, py_sql};
+use crate::transform::target::sql::SqlCx;
+use crate::transform::target::text::{Tok, spark_sql, tokenize};
 
 /// A new column (or a replaced one) from a SQL expression: `"distance / air_time * 60"`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

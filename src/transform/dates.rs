@@ -6,11 +6,11 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{ApplyCx, CheckCx, Kind, OneOrMany, StepImpl};
-use crate::export::databrew::{BrewCx, BrewStep, FORMAT_DATE_LAYOUTS, brew_date_format};
-use crate::export::datefmt::Mode;
-use crate::export::pyspark::{PyCx, py_pattern};
-use crate::export::sql::{SqlCx, sql_pattern, strip};
-use crate::export::text::{py_col, py_str, sql_ident};
+use crate::transform::target::databrew::{BrewCx, BrewStep, FORMAT_DATE_LAYOUTS, brew_date_format};
+use crate::transform::target::datefmt::Mode;
+use crate::transform::target::pyspark::{PyCx, py_pattern};
+use crate::transform::target::sql::{SqlCx, sql_pattern, strip};
+use crate::transform::target::text::{py_col, py_str, sql_ident};
 
 /// Whether a strftime format has a time of day in it.
 pub fn has_time(format: &str) -> bool {

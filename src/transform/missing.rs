@@ -6,10 +6,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{ApplyCx, CheckCx, Kind, OneOrMany, StepImpl, json_literal, type_name};
-use crate::export::databrew::{Atom, BrewCx, BrewStep};
-use crate::export::pyspark::PyCx;
-use crate::export::sql::SqlCx;
-use crate::export::text::{py_col, py_float, py_list, py_str, sql_ident, sql_str};
+use crate::transform::target::databrew::{Atom, BrewCx, BrewStep};
+use crate::transform::target::pyspark::PyCx;
+use crate::transform::target::sql::SqlCx;
+use crate::transform::target::text::{py_col, py_float, py_list, py_str, sql_ident, sql_str};
 
 /// A JSON scalar as a Python literal.
 fn py_value(v: &Value) -> Result<String, String> {
@@ -369,7 +369,10 @@ impl StepImpl for DropMissing {
                     col: c,
                     negated: false,
                 };
-                out.extend(crate::export::databrew::remove_where(&[missing], &cond)?);
+                out.extend(crate::transform::target::databrew::remove_where(
+                    &[missing],
+                    &cond,
+                )?);
             }
         }
         Ok(out)

@@ -12,6 +12,7 @@ pub mod missing;
 pub mod outliers;
 pub mod privacy;
 pub mod rows;
+pub mod target;
 pub mod text;
 
 use std::sync::Arc;
@@ -22,9 +23,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::export::databrew::{BrewCx, BrewStep};
-use crate::export::pyspark::PyCx;
-use crate::export::sql::SqlCx;
+use crate::transform::target::databrew::{BrewCx, BrewStep};
+use crate::transform::target::pyspark::PyCx;
+use crate::transform::target::sql::SqlCx;
 use crate::util::suggestion_suffix;
 pub use crate::util::{clean_polars_error, type_name};
 

@@ -6,10 +6,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{ApplyCx, CheckCx, Kind, StepImpl};
-use crate::export::databrew::{BrewCx, BrewStep};
-use crate::export::pyspark::PyCx;
-use crate::export::sql::SqlCx;
-use crate::export::text::{py_float, py_str, sql_ident};
+use crate::transform::target::databrew::{BrewCx, BrewStep};
+use crate::transform::target::pyspark::PyCx;
+use crate::transform::target::sql::SqlCx;
+use crate::transform::target::text::{py_float, py_str, sql_ident};
 
 /// How an outlier is recognised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

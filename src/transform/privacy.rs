@@ -6,11 +6,11 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{ApplyCx, CheckCx, Kind, StepImpl, map_text};
-use crate::export::databrew::{BrewCx, BrewStep};
-use crate::export::pyspark::PyCx;
-use crate::export::regex::java_literal_replacement;
-use crate::export::sql::SqlCx;
-use crate::export::text::{py_col, py_str, sql_ident, sql_str};
+use crate::transform::target::databrew::{BrewCx, BrewStep};
+use crate::transform::target::pyspark::PyCx;
+use crate::transform::target::regex::java_literal_replacement;
+use crate::transform::target::sql::SqlCx;
+use crate::transform::target::text::{py_col, py_str, sql_ident, sql_str};
 
 /// Replace values with the SHA-256 of (salt + value), as 64 lower-case hex digits.
 /// Non-text columns are hashed as their text form. Missing values stay missing.

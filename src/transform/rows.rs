@@ -5,10 +5,12 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{ApplyCx, CheckCx, Kind, OneOrMany, StepImpl, parse_sql};
-use crate::export::databrew::{BrewCx, BrewStep, keep_where, parse_conjunction, remove_where};
-use crate::export::pyspark::PyCx;
-use crate::export::sql::SqlCx;
-use crate::export::text::{py_list, py_str, spark_sql};
+use crate::transform::target::databrew::{
+    BrewCx, BrewStep, keep_where, parse_conjunction, remove_where,
+};
+use crate::transform::target::pyspark::PyCx;
+use crate::transform::target::sql::SqlCx;
+use crate::transform::target::text::{py_list, py_str, spark_sql};
 
 /// Keep the rows matching `keep`, or remove the rows matching `remove` (SQL booleans).
 /// Rows where the expression is null (unknown) are kept by `remove` and dropped by `keep`,

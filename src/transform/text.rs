@@ -6,11 +6,13 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{ApplyCx, CheckCx, Kind, OneOrMany, StepImpl, map_text};
-use crate::export::databrew::{BrewCx, BrewStep};
-use crate::export::pyspark::PyCx;
-use crate::export::regex::{java_literal, java_literal_replacement, java_regex, java_replacement};
-use crate::export::sql::{SqlCx, strip};
-use crate::export::text::{py_col, py_list, py_str, sql_ident, sql_str};
+use crate::transform::target::databrew::{BrewCx, BrewStep};
+use crate::transform::target::pyspark::PyCx;
+use crate::transform::target::regex::{
+    java_literal, java_literal_replacement, java_regex, java_replacement,
+};
+use crate::transform::target::sql::{SqlCx, strip};
+use crate::transform::target::text::{py_col, py_list, py_str, sql_ident, sql_str};
 
 macro_rules! case_step {
     ($name:ident, $verb:literal, $f:expr, $py:literal, $sql:expr, $brew:literal) => {

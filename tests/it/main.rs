@@ -8,6 +8,7 @@ mod recipe_format;
 mod safety;
 mod source;
 mod steps;
+mod structure;
 mod tui;
 
 use polars::prelude::*;
