@@ -130,26 +130,24 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     // A full read infers types from the first rows; when a later value does not fit,
     // that column is read as text and the rules are evaluated again (as run and
     // profile do). The background row check is settled after each attempt.
-    let (report, lf) = src
-        .retry_on_late_types(
-            |src| {
-                let other = |e: String| LateTypeError::Other(e);
-                let mut lf = src.lazy().map_err(|e| other(e.to_string()))?;
-                if let Some((path, recipe)) = &recipe {
-                    let schema = src.schema().map_err(|e| other(e.to_string()))?;
-                    crate::recipe::fits(recipe, &schema, path, &args.inputs)
-                        .map_err(|m| other(m.to_string()))?;
-                    lf = crate::recipe::apply(recipe, lf).map_err(|e| other(e.to_string()))?;
-                }
-                // An evaluation error may be a late value: `retry_on_late_types`
-                // diagnoses it, and returns it as it is when it is not.
-                let report = quality::evaluate(&rules, lf.clone(), &opts)
-                    .map_err(|e| LateTypeError::Polars(e.to_string()))?;
-                Ok((report, lf))
-            },
-            |line| eprintln!("{line}"),
-        )
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let replayed = recipe
+        .as_ref()
+        .map(|(path, recipe)| crate::recipe::Replay { recipe, path });
+    let (report, lf) = crate::recipe::replay(
+        &mut src,
+        replayed,
+        &args.inputs,
+        Default::default,
+        |planned| {
+            // An evaluation error may be a late value: `retry_on_late_types`
+            // diagnoses it, and returns it as it is when it is not.
+            let report = quality::evaluate(&rules, planned.lf.clone(), &opts)
+                .map_err(|e| LateTypeError::Polars(e.to_string()))?;
+            Ok((report, planned.lf))
+        },
+        |line| eprintln!("{line}"),
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
 
     if let Some(path) = &args.failures {
         let failing = quality::failing_rows_frame(&rules, lf, &opts)?;

@@ -74,12 +74,14 @@ pub fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
 
     // A full read infers types from the first rows; when a later value does not fit,
     // that column is read as text and profiling starts again.
-    let result = src.retry_on_late_types(
-        |src| {
+    let result = crate::recipe::replay(
+        &mut src,
+        None,
+        &args.inputs,
+        Default::default,
+        |planned| {
             bar.set_position(0);
-            let mut lf = src
-                .lazy()
-                .map_err(|e| LateTypeError::Other(format!("reading the input: {e}")))?;
+            let mut lf = planned.lf;
             if let Some(cols) = &columns {
                 lf = lf.select(cols.iter().map(|c| col(c.as_str())).collect::<Vec<_>>());
             }

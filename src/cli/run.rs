@@ -11,7 +11,7 @@ use clap::Args;
 
 use super::InputArgs;
 use crate::guard::Inputs;
-use crate::recipe::{self, ApplyOptions, Recipe, RunStats};
+use crate::recipe::{self, ApplyOptions, Recipe, Replay, RunStats};
 use crate::source::{self, LateTypeError, Sample, Source, WriteError};
 use crate::transform::type_name;
 use crate::util::thousands;
@@ -96,37 +96,33 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let spinner = progress(&recipe, &output);
     // A full read infers types from the first rows; when a later value does not fit, the
     // column is read as text and the run starts again.
-    let stats = src
-        .retry_on_late_types(
-            |src| {
-                let input = src
-                    .schema()
-                    .map_err(|e| LateTypeError::Other(e.to_string()))?;
-                schema = recipe::fits(&recipe, &input, &args.recipe, &args.inputs)
-                    .map_err(|e| LateTypeError::Other(e.to_string()))?;
-                let stats = Arc::new(RunStats::default());
-                let options = ApplyOptions {
-                    stats: Some(stats.clone()),
-                };
-                let lf = src
-                    .lazy()
-                    .map_err(|e| LateTypeError::Other(format!("reading the input: {e}")))?;
-                let lf = recipe::apply_with(&recipe, lf, &options)
-                    .map_err(|e| LateTypeError::Other(e.to_string()))?;
-                match source::write::write_staged(lf, &staged, || {
-                    src.verify().map_err(|e| e.to_string())
-                }) {
-                    Ok(()) => Ok(stats),
-                    Err(WriteError::Polars(msg)) => Err(LateTypeError::Polars(msg)),
-                    Err(e) => Err(LateTypeError::Other(e.to_string())),
-                }
-            },
-            |line| spinner.suspend(|| eprintln!("{line}")),
-        )
-        .map_err(|e| match e {
-            LateTypeError::Polars(msg) => anyhow::anyhow!(input_or_step_error(&msg, &args.inputs)),
-            LateTypeError::Other(msg) => anyhow::anyhow!(msg),
-        })?;
+    let replayed = Replay {
+        recipe: &recipe,
+        path: &args.recipe,
+    };
+    let fresh = || ApplyOptions {
+        stats: Some(Arc::new(RunStats::default())),
+    };
+    let stats = recipe::replay(
+        &mut src,
+        Some(replayed),
+        &args.inputs,
+        fresh,
+        |planned| {
+            schema = planned.schema;
+            let verify = || planned.source.verify().map_err(|e| e.to_string());
+            match source::write::write_staged(planned.lf, &staged, verify) {
+                Ok(()) => Ok(planned.options.stats.unwrap_or_default()),
+                Err(WriteError::Polars(msg)) => Err(LateTypeError::Polars(msg)),
+                Err(e) => Err(LateTypeError::Other(e.to_string())),
+            }
+        },
+        |line| spinner.suspend(|| eprintln!("{line}")),
+    )
+    .map_err(|e| match e {
+        LateTypeError::Polars(msg) => anyhow::anyhow!(input_or_step_error(&msg, &args.inputs)),
+        LateTypeError::Other(msg) => anyhow::anyhow!(msg),
+    })?;
     spinner.finish_and_clear();
     if let Some(rules) = &rules {
         let out_src = source::open(
@@ -186,11 +182,7 @@ fn plan_text(recipe: &Recipe, src: &Source) -> anyhow::Result<String> {
             let _ = writeln!(text, "  {n:>2}. (disabled) {}", step.describe());
             continue;
         }
-        let one = Recipe {
-            steps: vec![step.clone()],
-            ..Recipe::default()
-        };
-        let next = recipe::validate(&one, &schema).map_err(|p| anyhow::anyhow!("{}", p[0]))?;
+        let next = recipe::validate_step(step, &schema).map_err(|p| anyhow::anyhow!("{}", p[0]))?;
         let mut changes = Vec::new();
         for (name, dt) in next.iter() {
             match schema.get(name) {

@@ -31,18 +31,20 @@ pub fn run(args: SuggestArgs) -> anyhow::Result<ExitCode> {
     }
     let mut src = source::open(&args.inputs, &args.input.options(Sample::Full))?;
     let opts = ProfileOptions::default();
-    let profile = src
-        .retry_on_late_types(
-            |s| {
-                let lf = s.lazy().map_err(|e| LateTypeError::Other(e.to_string()))?;
-                profile::profile(lf, &opts).map_err(|e| match e {
-                    ProfileError::Polars(m) => LateTypeError::Polars(m),
-                    other => LateTypeError::Other(other.to_string()),
-                })
-            },
-            |line| eprintln!("{line}"),
-        )
-        .map_err(|e| anyhow::anyhow!("profiling {} failed: {e}", args.inputs.join(", ")))?;
+    let profile = crate::recipe::replay(
+        &mut src,
+        None,
+        &args.inputs,
+        Default::default,
+        |planned| {
+            profile::profile(planned.lf, &opts).map_err(|e| match e {
+                ProfileError::Polars(m) => LateTypeError::Polars(m),
+                other => LateTypeError::Other(other.to_string()),
+            })
+        },
+        |line| eprintln!("{line}"),
+    )
+    .map_err(|e| anyhow::anyhow!("profiling {} failed: {e}", args.inputs.join(", ")))?;
     let mut rules = quality::suggest(&profile);
 
     // Keep only rules that pass on this data (a shape regex can miss a non-ASCII

@@ -42,11 +42,7 @@ pub fn export(
             }),
         }
         if let Some(s) = &schema {
-            let one = Recipe {
-                steps: vec![step.clone()],
-                ..Recipe::default()
-            };
-            schema = crate::recipe::validate(&one, s).ok();
+            schema = crate::recipe::validate_step(step, s).ok();
         }
     }
     if !failed.is_empty() && !partial {

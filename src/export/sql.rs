@@ -70,11 +70,7 @@ pub fn query(
             }),
         }
         // The next step's columns.
-        let one = Recipe {
-            steps: vec![(*step).clone()],
-            ..Recipe::default()
-        };
-        match recipe::validate(&one, &schema) {
+        match recipe::validate_step(step, &schema) {
             Ok(next) => schema = next,
             Err(p) => {
                 return Err(ExportError::Other(format!(

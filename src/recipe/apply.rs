@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex};
 
 use polars::prelude::*;
 
-use super::Recipe;
+use super::{Recipe, Step};
 use crate::transform::{ApplyCx, Counter, Kind, clean_polars_error, parse_sql};
 
 /// A step failed to build its plan.
@@ -78,6 +78,12 @@ pub struct ApplyOptions {
 /// Apply every enabled step of `recipe` to `lf`.
 pub fn apply(recipe: &Recipe, lf: LazyFrame) -> Result<LazyFrame, StepError> {
     apply_with(recipe, lf, &ApplyOptions::default())
+}
+
+/// Apply one step to `lf` (the workbench applies a recipe a step at a time, each on
+/// the frame before it; errors name it as step 1).
+pub fn apply_step(step: &Step, lf: LazyFrame) -> Result<LazyFrame, StepError> {
+    apply(&Recipe::of_step(step), lf)
 }
 
 /// Apply every enabled step of `recipe` to `lf`, with options.

@@ -9,6 +9,7 @@
 //! accept `where`, a SQL boolean expression.
 
 mod apply;
+mod replay;
 mod validate;
 
 use std::fmt;
@@ -18,8 +19,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-pub use apply::{ApplyOptions, RunStats, StepCount, apply, apply_with};
-pub use validate::{Misfit, Problem, fits, validate};
+pub use apply::{ApplyOptions, RunStats, StepCount, apply, apply_step, apply_with};
+pub use replay::{Planned, Replay, replay};
+pub use validate::{Misfit, Problem, fits, validate, validate_step};
 
 use crate::transform::Op;
 
@@ -116,6 +118,14 @@ pub enum RecipeError {
 }
 
 impl Recipe {
+    /// A recipe of one step.
+    pub fn of_step(step: &Step) -> Recipe {
+        Recipe {
+            steps: vec![step.clone()],
+            ..Recipe::default()
+        }
+    }
+
     /// Read and parse a recipe file. Every malformed step is reported, not just the first.
     pub fn load(path: &Path) -> Result<Recipe, RecipeError> {
         let text = std::fs::read_to_string(path).map_err(|source| RecipeError::Io {

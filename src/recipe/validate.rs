@@ -65,6 +65,11 @@ pub fn fits(
     })
 }
 
+/// [`validate`] of one step: the schema after it, or its problems (as step 1).
+pub fn validate_step(step: &Step, schema: &Schema) -> Result<Schema, Vec<Problem>> {
+    validate(&Recipe::of_step(step), schema)
+}
+
 /// Check `recipe` against the input `schema`. On success, returns the schema of the
 /// output.
 pub fn validate(recipe: &Recipe, schema: &Schema) -> Result<Schema, Vec<Problem>> {
@@ -75,20 +80,18 @@ pub fn validate(recipe: &Recipe, schema: &Schema) -> Result<Schema, Vec<Problem>
         let op = step.op.name();
         if found.is_empty() {
             // Propagate the schema by planning the step over an empty frame.
-            let one = Recipe {
-                steps: vec![step.clone()],
-                ..Recipe::default()
-            };
             let empty = DataFrame::empty_with_schema(&schema).lazy();
-            match apply_with(&one, empty, &ApplyOptions::default()).and_then(|mut lf| {
-                lf.collect_schema()
-                    .map(|s| (*s).clone())
-                    .map_err(|e| super::apply::StepError {
-                        step: n,
-                        op,
-                        message: crate::transform::clean_polars_error(&e),
-                    })
-            }) {
+            match apply_with(&Recipe::of_step(step), empty, &ApplyOptions::default()).and_then(
+                |mut lf| {
+                    lf.collect_schema()
+                        .map(|s| (*s).clone())
+                        .map_err(|e| super::apply::StepError {
+                            step: n,
+                            op,
+                            message: crate::transform::clean_polars_error(&e),
+                        })
+                },
+            ) {
                 Ok(next) => schema = next,
                 Err(e) => problems.push(Problem {
                     step: n,

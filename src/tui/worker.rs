@@ -16,7 +16,7 @@ use polars::prelude::*;
 use super::frames::{FrameInfo, FrameKey, cell_of};
 use crate::profile::{self, Profile, ProfileOptions};
 use crate::quality::{self, EvalOptions, Report, dqdl::Ruleset};
-use crate::recipe::{self, Recipe, Step};
+use crate::recipe::{self, Step};
 use crate::source::{self, ReadOptions, Source};
 use crate::transform::clean_polars_error;
 
@@ -428,11 +428,7 @@ fn open(inputs: &[String], options: &ReadOptions) -> Result<Box<Opened>, String>
 
 /// Apply one step (numbered `number` in the recipe) through `recipe::apply`.
 pub fn apply_one(step: &Step, number: usize, from: &FrameInfo) -> Result<FrameInfo, String> {
-    let one = Recipe {
-        steps: vec![step.clone()],
-        ..Recipe::default()
-    };
-    let lf = recipe::apply(&one, from.df.clone().lazy())
+    let lf = recipe::apply_step(step, from.df.clone().lazy())
         .map_err(|e| format!("step {number} ({}): {}", e.op, e.message))?;
     let df = lf.collect().map_err(|e| {
         format!(

@@ -13,7 +13,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use serde_json::{Map, Value};
 
 use super::{above_footer, cut, footer, frame_box, hint};
-use crate::recipe::{self, Recipe, Step};
+use crate::recipe::{self, Step};
 use crate::transform::{Kind, Op, OpParseError};
 use crate::tui::action::Action;
 use crate::tui::app::App;
@@ -299,16 +299,10 @@ impl FormPopup {
     /// Rebuild and revalidate. Returns whether the step (or its problems) changed.
     pub fn recheck(&mut self) -> bool {
         let (step, problems) = match self.build() {
-            Ok(step) => {
-                let one = Recipe {
-                    steps: vec![step.clone()],
-                    ..Recipe::default()
-                };
-                match recipe::validate(&one, &self.schema) {
-                    Ok(_) => (Some(step), Vec::new()),
-                    Err(ps) => (None, ps.into_iter().map(|p| p.message).collect()),
-                }
-            }
+            Ok(step) => match recipe::validate_step(&step, &self.schema) {
+                Ok(_) => (Some(step), Vec::new()),
+                Err(ps) => (None, ps.into_iter().map(|p| p.message).collect()),
+            },
             Err(ps) => (None, ps),
         };
         let fingerprint = match &step {
