@@ -1,6 +1,7 @@
 //! `App`: owns the state, turns actions into state changes (`update`), starts
 //! background jobs and takes in their results.
 
+use super::history::History;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -89,12 +90,7 @@ impl App {
             inputs: opts.inputs.clone(),
             sample: None,
             frames: FrameCache::default(),
-            history: vec![Revision {
-                recipe: recipe.clone(),
-                view: None,
-                what: "open".into(),
-            }],
-            rev: 0,
+            history: History::new(recipe.clone()),
             grid: GridState::default(),
             filter: None,
             search: SearchState::default(),
@@ -378,7 +374,7 @@ impl App {
             (Focus::Panel, Some(Panel::Recipe)) => {
                 let n = s.recipe().steps.len();
                 let pos = clamp_add(s.view_pos(), delta, n);
-                s.history[s.rev].view = if pos == n { None } else { Some(pos) };
+                s.history.current_mut().view = if pos == n { None } else { Some(pos) };
                 s.filter = None;
             }
             (Focus::Panel, Some(Panel::Rules)) => {
@@ -461,11 +457,11 @@ impl App {
             s.panel = None;
             s.focus = Focus::Grid;
             if panel == Panel::Recipe {
-                s.history[s.rev].view = None;
+                s.history.current_mut().view = None;
             }
         } else {
             if s.panel == Some(Panel::Recipe) {
-                s.history[s.rev].view = None;
+                s.history.current_mut().view = None;
             }
             s.panel = Some(panel);
             s.panel_scroll = 0;
@@ -514,17 +510,7 @@ impl App {
     /// Record a new revision of the recipe (dropping the redo tail).
     pub(super) fn commit(&mut self, recipe: Recipe, view: Option<usize>, what: String) {
         let s = &mut self.state;
-        s.history.truncate(s.rev + 1);
-        let n = recipe.steps.len();
-        s.history.push(Revision {
-            recipe,
-            view: view.filter(|v| *v < n),
-            what: what.clone(),
-        });
-        if s.history.len() > 1000 {
-            s.history.remove(0);
-        }
-        s.rev = s.history.len() - 1;
+        s.history.record(recipe, view, what.clone());
         s.filter = None;
         s.paused.clear();
         s.frames.clear_errors();
@@ -543,12 +529,10 @@ impl App {
 
     fn undo(&mut self) {
         let s = &mut self.state;
-        if s.rev == 0 {
+        let Some(what) = s.history.undo() else {
             s.message = Some(info("nothing to undo"));
             return;
-        }
-        let what = s.history[s.rev].what.clone();
-        s.rev -= 1;
+        };
         s.filter = None;
         s.frames.clear_errors();
         s.message = Some(info(&format!("undid: {what}")));
@@ -556,14 +540,12 @@ impl App {
 
     fn redo(&mut self) {
         let s = &mut self.state;
-        if s.rev + 1 >= s.history.len() {
+        let Some(what) = s.history.redo() else {
             s.message = Some(info("nothing to redo"));
             return;
-        }
-        s.rev += 1;
+        };
         s.filter = None;
         s.frames.clear_errors();
-        let what = s.history[s.rev].what.clone();
         s.message = Some(info(&format!("redid: {what}")));
     }
 
@@ -689,7 +671,7 @@ impl App {
         }
         let n = recipe.steps.len();
         let view = match form.editing {
-            Some(i) => self.state.history[self.state.rev].view.map(|_| i + 1),
+            Some(i) => self.state.history.current().view.map(|_| i + 1),
             None => Some(pos + 1),
         };
         self.commit(recipe, view.filter(|v| *v < n), what);

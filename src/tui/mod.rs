@@ -8,7 +8,8 @@
 //!
 //! - [`action`]: the `Action` enum (serde names, doc lines); [`keymap`]: keys to
 //!   actions by context, with overrides from `keymap.toml`.
-//! - [`app`]: `App::update`, the history of recipe revisions, job orchestration.
+//! - [`app`]: `App::update`, job orchestration.
+//! - [`history`]: the undo history, revisions of the recipe and a cursor.
 //! - [`state`]: what the views read. [`views`] and [`popups`]: drawing (and, for
 //!   popups, their own key handling).
 //! - [`worker`]: sampling, applying steps, profiling, rules, previews and search run
@@ -24,6 +25,7 @@ pub mod action;
 pub mod app;
 pub mod frames;
 mod fuzzy;
+pub mod history;
 pub mod input;
 pub mod keymap;
 pub mod popups;

@@ -1,6 +1,7 @@
 //! Everything the views read. Only `App::update` (and the job results it handles)
 //! changes it.
 
+use super::history::History;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -14,16 +15,6 @@ use crate::profile::Profile;
 use crate::quality::dqdl::{self, ParseError, RuleEntry, Ruleset};
 use crate::quality::{Report, RuleResult};
 use crate::recipe::Recipe;
-
-/// One revision of the recipe. Undo and redo move through these.
-#[derive(Debug, Clone)]
-pub struct Revision {
-    pub recipe: Recipe,
-    /// Steps applied in the view (None: all).
-    pub view: Option<usize>,
-    /// What changed, for the undo message.
-    pub what: String,
-}
 
 /// The side panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,8 +181,7 @@ pub struct State {
     pub inputs: Vec<String>,
     pub sample: Option<SampleInfo>,
     pub frames: FrameCache,
-    pub history: Vec<Revision>,
-    pub rev: usize,
+    pub history: History,
     pub grid: GridState,
     pub filter: Option<RowFilter>,
     pub search: SearchState,
@@ -225,13 +215,13 @@ pub struct State {
 
 impl State {
     pub fn recipe(&self) -> &Recipe {
-        &self.history[self.rev].recipe
+        &self.history.current().recipe
     }
 
     /// Steps applied in the view.
     pub fn view_pos(&self) -> usize {
         let n = self.recipe().steps.len();
-        self.history[self.rev].view.unwrap_or(n).min(n)
+        self.history.current().view.unwrap_or(n).min(n)
     }
 
     pub fn keys(&self) -> Vec<FrameKey> {
