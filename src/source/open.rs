@@ -1,0 +1,834 @@
+//! `open`: paths and globs to a `Source`: format detection, decoding, dialect, the row
+//! check, the sample and type inference.
+
+use super::*;
+
+/// Open one or more inputs (paths or glob patterns) as one dataset.
+pub fn open(inputs: &[String], opts: &ReadOptions) -> Result<Source, SourceError> {
+    let paths = expand(inputs)?;
+    let sample = opts.sample.unwrap_or(Sample::Full);
+    let null_tokens: Vec<String> = match &opts.null_values {
+        Some(v) => v.iter().filter(|t| !t.is_empty()).cloned().collect(),
+        None => DEFAULT_NULL_TOKENS.iter().map(|s| s.to_string()).collect(),
+    };
+    let mut temps = Vec::new();
+    let mut files = Vec::new();
+    let mut scans = Vec::new();
+    // Only `first:N` can stop reading early.
+    let max_rows = match sample {
+        Sample::First(n) if paths.len() == 1 => Some(n),
+        _ => None,
+    };
+    // A random or last-N sample of one delimited file is kept during the row check,
+    // in the same pass (polars would read the whole file again to pick the rows).
+    let keep = match sample {
+        Sample::Random { n, seed } if paths.len() == 1 => Some(scan::Keep::Random {
+            n: usize::try_from(n).unwrap_or(usize::MAX),
+            seed,
+            raw: false,
+        }),
+        Sample::Last(n) if paths.len() == 1 => Some(scan::Keep::Last {
+            n: usize::try_from(n).unwrap_or(usize::MAX),
+            raw: false,
+        }),
+        _ => None,
+    };
+    let mut kept = None;
+    let mut jobs: Vec<(usize, CheckJob)> = Vec::new();
+    for (i, path) in paths.iter().enumerate() {
+        let (input, report, rows) =
+            open_file(path, opts, max_rows, keep, &mut temps, &mut |job| {
+                jobs.push((i, job))
+            })?;
+        scans.push(input);
+        files.push(report);
+        kept = rows;
+    }
+    let background = (!jobs.is_empty()).then(|| Arc::new(BackgroundCheck::start(jobs)));
+
+    let mut source = Source {
+        inputs: scans,
+        null_tokens: null_tokens.clone(),
+        spare_null_tokens: Vec::new(),
+        background,
+        conversions: Vec::new(),
+        frame: None,
+        report: SourceReport {
+            files,
+            columns: Vec::new(),
+            sample,
+            sample_rows: None,
+            total_rows: None,
+            null_tokens: Vec::new(),
+            demoted: Vec::new(),
+            inferred_from: None,
+        },
+        _temp: temps,
+    };
+    check_same_columns(&source)?;
+    let total: Option<u64> = source
+        .report
+        .files
+        .iter()
+        .map(|f| f.rows)
+        .sum::<Option<u64>>();
+    source.report.total_rows = total;
+
+    // The raw text (or typed, for Parquet) frame of the inputs, before conversions.
+    let raw_text = source
+        .raw_text_lazy_without_tokens()
+        .map_err(|e| source.polars_error(&e))?;
+    let inferable = source
+        .inputs
+        .iter()
+        .all(|i| !matches!(i, Input::Parquet { .. }));
+
+    if sample.is_full() {
+        // Infer from the first rows, convert lazily.
+        let head = raw_text
+            .limit(FULL_INFER_ROWS as IdxSize)
+            .collect()
+            .map_err(|e| source.polars_error(&e))?;
+        let (conversions, columns, tokens) =
+            infer_frame(&head, &null_tokens, inferable).map_err(|e| source.polars_error(&e))?;
+        source.conversions = conversions;
+        source.report.columns = columns;
+        if opts.null_values.is_none() {
+            // Only the default tokens the first rows hold are looked for in the full read.
+            let (seen, spare) = null_tokens
+                .iter()
+                .cloned()
+                .partition(|t| tokens.iter().any(|(s, _)| s == t));
+            source.null_tokens = seen;
+            source.spare_null_tokens = spare;
+        }
+        source.report.null_tokens = tokens;
+        source.report.sample_rows = total;
+        let more = match total {
+            Some(t) => t > head.height() as u64,
+            None => head.height() >= FULL_INFER_ROWS,
+        };
+        if more {
+            source.report.inferred_from = Some(head.height() as u64);
+        }
+        return Ok(source);
+    }
+
+    // Bounded sample: take it, then infer over every value.
+    let raw = match kept {
+        Some(df) => df,
+        None => take_sample(&source, raw_text, sample, total)?,
+    };
+    let (conversions, columns, tokens) =
+        infer_frame(&raw, &null_tokens, inferable).map_err(|e| source.polars_error(&e))?;
+    let converted = convert_frame(raw, &conversions, &null_tokens, inferable)
+        .map_err(|e| source.polars_error(&e))?;
+    source.report.sample_rows = Some(converted.height() as u64);
+    source.conversions = conversions;
+    source.report.columns = columns;
+    source.report.null_tokens = tokens;
+    source.frame = Some(converted);
+    Ok(source)
+}
+
+pub(super) fn take_sample(
+    source: &Source,
+    raw: LazyFrame,
+    sample: Sample,
+    total: Option<u64>,
+) -> Result<DataFrame, SourceError> {
+    let err = |e: PolarsError| source.polars_error(&e);
+    let count = |raw: &LazyFrame| -> Result<u64, SourceError> {
+        if let Some(t) = total {
+            return Ok(t);
+        }
+        let df = raw
+            .clone()
+            .select([len().alias("n")])
+            .collect()
+            .map_err(err)?;
+        Ok(df
+            .column("n")
+            .ok()
+            .and_then(|c| c.get(0).ok())
+            .and_then(|v| v.extract::<u64>())
+            .unwrap_or(0))
+    };
+    let lf = match sample {
+        Sample::Full => raw,
+        Sample::First(n) => raw.limit(n as IdxSize),
+        Sample::Last(n) => {
+            let t = count(&raw)?;
+            raw.slice(t.saturating_sub(n) as i64, n as IdxSize)
+        }
+        Sample::Random { n, seed } => {
+            let t = count(&raw)?;
+            if n >= t {
+                raw
+            } else {
+                let rows = sample::random_rows(t, n, seed);
+                let rows: Vec<IdxSize> = rows.into_iter().map(|r| r as IdxSize).collect();
+                let idx = Series::new("idx".into(), rows);
+                raw.with_row_index("__wort_row", None)
+                    .filter(col("__wort_row").is_in(lit(idx).implode(false), false))
+                    .drop(by_name(["__wort_row"], true, false))
+            }
+        }
+    };
+    lf.collect_with_engine(Engine::Streaming)
+        .map(|r| r.unwrap_single())
+        .map_err(err)
+}
+
+pub(super) type Inference = (
+    Vec<(String, Option<Conversion>)>,
+    Vec<ColumnReport>,
+    Vec<(String, u64)>,
+);
+
+/// Count null tokens and infer each text column's type from every value of `raw`.
+pub(super) fn infer_frame(
+    raw: &DataFrame,
+    tokens: &[String],
+    inferable: bool,
+) -> PolarsResult<Inference> {
+    let mut conversions = Vec::new();
+    let mut columns = Vec::new();
+    let mut token_counts: Vec<(String, u64)> = tokens.iter().map(|t| (t.clone(), 0)).collect();
+    for c in raw.columns() {
+        let name = c.name().to_string();
+        if c.dtype() != &DataType::String || !inferable {
+            conversions.push((name.clone(), None));
+            columns.push(ColumnReport {
+                name,
+                dtype: c.dtype().clone(),
+                conversion: None,
+                junk: None,
+                note: None,
+            });
+            continue;
+        }
+        let ca = c.str()?;
+        // Null tokens become missing before inference.
+        let cleaned: StringChunked = if tokens.is_empty() {
+            ca.clone()
+        } else {
+            ca.apply(|v| {
+                v.filter(|s| !tokens.iter().any(|t| t == s))
+                    .map(std::borrow::Cow::Borrowed)
+            })
+        };
+        for v in ca.iter().flatten() {
+            if let Some((_, n)) = token_counts.iter_mut().find(|(t, _)| t == v) {
+                *n += 1;
+            }
+        }
+        let inferred = infer::infer(&cleaned);
+        let dtype = inferred
+            .conversion
+            .as_ref()
+            .map(Conversion::dtype)
+            .unwrap_or(DataType::String);
+        conversions.push((name.clone(), inferred.conversion.clone()));
+        columns.push(ColumnReport {
+            name,
+            dtype,
+            conversion: inferred.conversion,
+            junk: inferred.junk,
+            note: inferred.note,
+        });
+    }
+    token_counts.retain(|(_, n)| *n > 0);
+    Ok((conversions, columns, token_counts))
+}
+
+/// Remove null tokens and apply conversions to an in-memory sample.
+pub(super) fn convert_frame(
+    raw: DataFrame,
+    conversions: &[(String, Option<Conversion>)],
+    tokens: &[String],
+    inferable: bool,
+) -> PolarsResult<DataFrame> {
+    if !inferable {
+        return Ok(raw);
+    }
+    let token_series = Series::new("tokens".into(), tokens.to_vec());
+    let mut nulls = Vec::new();
+    let mut converts = Vec::new();
+    for (name, conv) in conversions {
+        let is_text = raw
+            .column(name)
+            .map(|c| c.dtype() == &DataType::String)
+            .unwrap_or(false);
+        if is_text && !tokens.is_empty() {
+            let c = col(name.as_str());
+            nulls.push(
+                when(
+                    c.clone()
+                        .is_in(lit(token_series.clone()).implode(false), false),
+                )
+                .then(lit(NULL).cast(DataType::String))
+                .otherwise(c)
+                .alias(name.as_str()),
+            );
+        }
+        if let Some(conv) = conv {
+            converts.push(conv.expr(name, false));
+        }
+    }
+    let mut lf = raw.lazy();
+    if !nulls.is_empty() {
+        lf = lf.with_columns(nulls);
+    }
+    if !converts.is_empty() {
+        lf = lf.with_columns(converts);
+    }
+    lf.collect()
+}
+
+/// Paths and glob patterns to a list of files, in order.
+pub(super) fn expand(inputs: &[String]) -> Result<Vec<PathBuf>, SourceError> {
+    let mut out = Vec::new();
+    for input in inputs {
+        let p = Path::new(input);
+        if p.exists() {
+            out.push(p.to_path_buf());
+            continue;
+        }
+        if input.contains(['*', '?', '[']) {
+            let mut matched: Vec<PathBuf> = glob::glob(input)
+                .map_err(|e| SourceError::NoMatch {
+                    pattern: format!("{input} ({e})"),
+                })?
+                .filter_map(Result::ok)
+                .filter(|p| p.is_file())
+                .collect();
+            matched.sort();
+            if matched.is_empty() {
+                return Err(SourceError::NoMatch {
+                    pattern: input.clone(),
+                });
+            }
+            out.extend(matched);
+        } else {
+            return Err(SourceError::NotFound {
+                path: input.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+pub(super) fn check_same_columns(source: &Source) -> Result<(), SourceError> {
+    if source.inputs.len() < 2 {
+        return Ok(());
+    }
+    let mut first: Option<(String, Vec<String>)> = None;
+    for (input, report) in source.inputs.iter().zip(&source.report.files) {
+        let names: Vec<String> = match input {
+            Input::Csv { names, .. } => names.clone(),
+            other => {
+                let mut lf = source
+                    .scan_input(other, false)
+                    .map_err(|e| source.polars_error(&e))?;
+                lf.collect_schema()
+                    .map_err(|e| source.polars_error(&e))?
+                    .iter_names()
+                    .map(|n| n.to_string())
+                    .collect()
+            }
+        };
+        match &first {
+            None => first = Some((report.path.clone(), names)),
+            Some((first_path, first_names)) => {
+                let detail = first_names
+                    .iter()
+                    .zip(names.iter())
+                    .enumerate()
+                    .find(|(_, (a, b))| a != b)
+                    .map(|(i, (a, b))| format!("column {} is \"{b}\", not \"{a}\"", i + 1))
+                    .or_else(|| {
+                        (first_names.len() != names.len()).then(|| {
+                            format!("it has {} columns, not {}", names.len(), first_names.len())
+                        })
+                    });
+                if let Some(detail) = detail {
+                    return Err(SourceError::Mismatch {
+                        first: first_path.clone(),
+                        other: report.path.clone(),
+                        detail,
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Open one file: detect the format, sniff and check delimited text.
+/// Open one file: its scan input, its report and, for a delimited file asked to
+/// `keep` rows, those rows as a text frame.
+pub(super) fn open_file(
+    path: &Path,
+    opts: &ReadOptions,
+    max_rows: Option<u64>,
+    keep: Option<scan::Keep>,
+    temps: &mut Vec<tempfile::TempDir>,
+    defer: &mut dyn FnMut(CheckJob),
+) -> Result<(Input, FileReport, Option<DataFrame>), SourceError> {
+    let shown = path.display().to_string();
+    let io_err = |e: std::io::Error| SourceError::Io {
+        path: shown.clone(),
+        message: e.to_string(),
+    };
+    if path.is_dir() {
+        return Err(SourceError::Io {
+            path: shown,
+            message: "it is a directory; give a file or a glob such as dir/*.csv".into(),
+        });
+    }
+    let gzip = decode::is_gzip(path).map_err(io_err)?;
+    let format = match opts.format {
+        Some(f) => f,
+        None => detect_format(path, gzip).map_err(io_err)?,
+    };
+    let mut report = FileReport {
+        path: shown.clone(),
+        format,
+        gzip,
+        encoding: opts.encoding,
+        dialect: None,
+        preamble: Vec::new(),
+        notes: Vec::new(),
+        bad_rows: 0,
+        first_bad: Vec::new(),
+        rows: None,
+    };
+    match format {
+        Format::Csv | Format::Tsv => {
+            let (input, kept) = open_delimited(
+                path,
+                opts,
+                format,
+                gzip,
+                (max_rows, keep),
+                (temps, defer),
+                &mut report,
+            )?;
+            Ok((input, report, kept))
+        }
+        Format::Parquet => {
+            if gzip {
+                return Err(SourceError::Io {
+                    path: shown,
+                    message: "gzip-compressed Parquet is not a thing; decompress it first".into(),
+                });
+            }
+            let lf = LazyFrame::scan_parquet(
+                PlRefPath::new(path.to_string_lossy().as_ref()),
+                ScanArgsParquet::default(),
+            )
+            .and_then(|lf| {
+                let n = lf.select([len().alias("n")]).collect()?;
+                Ok(n.column("n")?.get(0)?.extract::<u64>())
+            })
+            .map_err(|e| SourceError::Polars {
+                path: shown.clone(),
+                message: format!(
+                    "{} (is it really Parquet? pass --format to override)",
+                    crate::util::clean_polars_error(&e)
+                ),
+            })?;
+            report.rows = lf;
+            Ok((
+                Input::Parquet {
+                    path: path.to_path_buf(),
+                },
+                report,
+                None,
+            ))
+        }
+        Format::Json | Format::Ndjson => {
+            let path = if gzip {
+                gunzip_to_temp(path, temps).map_err(io_err)?
+            } else {
+                path.to_path_buf()
+            };
+            if format == Format::Ndjson {
+                let mut lf =
+                    LazyJsonLineReader::new(PlRefPath::new(path.to_string_lossy().as_ref()))
+                        .with_infer_schema_length(std::num::NonZeroUsize::new(FULL_INFER_ROWS))
+                        .finish()
+                        .map_err(|e| json_error(&shown, &e))?;
+                lf.collect_schema().map_err(|e| json_error(&shown, &e))?;
+                return Ok((Input::Ndjson { path }, report, None));
+            }
+            let file = std::fs::File::open(&path).map_err(io_err)?;
+            let df = JsonReader::new(file)
+                .with_json_format(JsonFormat::Json)
+                .infer_schema_len(None)
+                .finish()
+                .map_err(|e| json_error(&shown, &e))?;
+            report.rows = Some(df.height() as u64);
+            Ok((Input::Frame { df }, report, None))
+        }
+    }
+}
+
+pub(super) fn json_error(path: &str, e: &PolarsError) -> SourceError {
+    SourceError::Polars {
+        path: path.to_string(),
+        message: format!(
+            "not valid JSON: {} (JSON must be an array of objects, NDJSON one object per line)",
+            crate::util::clean_polars_error(e)
+        ),
+    }
+}
+
+pub(super) fn gunzip_to_temp(
+    path: &Path,
+    temps: &mut Vec<tempfile::TempDir>,
+) -> std::io::Result<PathBuf> {
+    let dir = tempfile::tempdir()?;
+    let out = dir.path().join("data");
+    let mut r = decode::open_utf8(path, true, Encoding::Utf8)?;
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&out)?);
+    std::io::copy(&mut r, &mut w)?;
+    temps.push(dir);
+    Ok(out)
+}
+
+/// The format from the extension (ignoring .gz), or from the first bytes.
+pub(super) fn detect_format(path: &Path, gzip: bool) -> std::io::Result<Format> {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let stem = name
+        .strip_suffix(".gz")
+        .or_else(|| name.strip_suffix(".gzip"))
+        .unwrap_or(name);
+    if let Some(ext) = Path::new(stem).extension().and_then(|e| e.to_str())
+        && let Some(f) = Format::from_extension(ext)
+    {
+        return Ok(f);
+    }
+    let mut r = decode::open_utf8(path, gzip, Encoding::Utf8)?;
+    let (head, _) = decode::read_prefix(&mut r, 4096)?;
+    if head.starts_with(b"PAR1") {
+        return Ok(Format::Parquet);
+    }
+    let text = String::from_utf8_lossy(&head);
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    if t.starts_with('[') {
+        Ok(Format::Json)
+    } else if t.starts_with('{') {
+        Ok(Format::Ndjson)
+    } else {
+        Ok(Format::Csv)
+    }
+}
+
+/// Sniff, check and (when polars cannot read it as it is) normalise a delimited file.
+pub(super) fn open_delimited(
+    path: &Path,
+    opts: &ReadOptions,
+    format: Format,
+    gzip: bool,
+    (max_rows, keep): (Option<u64>, Option<scan::Keep>),
+    (temps, defer): (&mut Vec<tempfile::TempDir>, &mut dyn FnMut(CheckJob)),
+    report: &mut FileReport,
+) -> Result<(Input, Option<DataFrame>), SourceError> {
+    let shown = path.display().to_string();
+    let io_err = |e: std::io::Error| SourceError::Io {
+        path: shown.clone(),
+        message: e.to_string(),
+    };
+    let mut reader = decode::open_utf8(path, gzip, opts.encoding).map_err(io_err)?;
+    let (prefix, truncated) = decode::read_prefix(&mut reader, SNIFF_BYTES).map_err(io_err)?;
+    drop(reader);
+    let text =
+        decode::check_utf8(&prefix, truncated).map_err(|(line, byte)| SourceError::Utf8 {
+            path: shown.clone(),
+            line,
+            byte,
+        })?;
+    if text.trim().is_empty() {
+        return Err(SourceError::Empty { path: shown });
+    }
+    let mut overrides = opts.dialect.clone();
+    if format == Format::Tsv && overrides.delimiter.is_none() {
+        overrides.delimiter = Some(b'\t');
+    }
+    let sniffed = sniff::sniff(text, truncated, &overrides).map_err(|e| SourceError::Dialect {
+        path: shown.clone(),
+        message: e.to_string(),
+    })?;
+    let dialect = sniffed.dialect.clone();
+    report.preamble = sniffed.preamble.clone();
+    report.notes.extend(sniffed.notes.iter().cloned());
+    let names = header_names(text, &dialect);
+    report.dialect = Some(dialect.clone());
+
+    // Check every row (or the first N) for the right field count, quotes and UTF-8.
+    let can_read_directly = !gzip
+        && opts.encoding == Encoding::Utf8
+        // polars reads `""` inside quotes as one quote, and has no backslash escape.
+        && (dialect.quote.is_none() || dialect.escape == Escape::Doubled)
+        && dialect.line_ending != LineEnding::Cr
+        // polars' skip_lines counts physical lines without regard to a BOM or
+        // quotes; a preamble is rare and small, so such files take the careful path.
+        && dialect.preamble_lines == 0;
+    let scan_opts = scan::ScanOptions {
+        expected_fields: dialect.field_count,
+        max_rows,
+        stop_at_first_bad: !opts.skip_bad_rows,
+        // Rows of a file polars reads as it is are kept raw, for polars to parse.
+        keep: keep.map(|k| k.with_raw(can_read_directly)),
+    };
+    let reader = decode::open_utf8(path, gzip, opts.encoding).map_err(io_err)?;
+    // A full, strict read of a file polars reads as it is: check it on another thread.
+    if opts.check_in_background
+        && can_read_directly
+        && max_rows.is_none()
+        && keep.is_none()
+        && !opts.skip_bad_rows
+    {
+        let (path_buf, dialect_c, scan_opts_c, shown_c) = (
+            path.to_path_buf(),
+            dialect.clone(),
+            scan_opts.clone(),
+            shown.clone(),
+        );
+        let encoding = opts.encoding;
+        defer(Box::new(move || {
+            let reader =
+                decode::open_utf8(&path_buf, false, encoding).map_err(|e| SourceError::Io {
+                    path: shown_c.clone(),
+                    message: e.to_string(),
+                })?;
+            let result = scan::scan(reader, &dialect_c, &scan_opts_c)
+                .map_err(|e| scan_error(&shown_c, e))?;
+            if result.rows == 0 && !dialect_c.has_header {
+                return Err(SourceError::Empty { path: shown_c });
+            }
+            Ok(result)
+        }));
+        drop(reader);
+        return Ok((direct(path, &dialect, names, None), None));
+    }
+    let bad_row = |e: scan::ScanError| scan_error(&shown, e);
+    let mut result = scan::scan(reader, &dialect, &scan_opts).map_err(bad_row)?;
+    if result.rows == 0 && !dialect.has_header {
+        return Err(SourceError::Empty { path: shown });
+    }
+    report.rows = Some(result.rows);
+    report.bad_rows = result.bad_rows;
+    report.first_bad = result.first_bad.clone();
+    let kept = match result.kept.take() {
+        Some(rows) => kept_frame(&names, &rows, &dialect).map_err(|e| SourceError::Polars {
+            path: shown.clone(),
+            message: e.to_string(),
+        })?,
+        None => None,
+    };
+
+    if can_read_directly && result.bad_rows == 0 {
+        return Ok((direct(path, &dialect, names, max_rows), kept));
+    }
+    // Normalise into a temporary UTF-8, comma-separated, doubled-quote CSV.
+    let dir = tempfile::tempdir().map_err(io_err)?;
+    let out_path = dir.path().join("normalised.csv");
+    let out = std::io::BufWriter::with_capacity(
+        1 << 20,
+        std::fs::File::create(&out_path).map_err(io_err)?,
+    );
+    let reader = decode::open_utf8(path, gzip, opts.encoding).map_err(io_err)?;
+    let normalize_opts = scan::ScanOptions {
+        keep: None,
+        ..scan_opts
+    };
+    scan::normalize(reader, &dialect, &normalize_opts, out).map_err(bad_row)?;
+    temps.push(dir);
+    let mut notes = Vec::new();
+    if gzip {
+        notes.push("gzip");
+    }
+    if opts.encoding != Encoding::Utf8 {
+        notes.push("transcoded to UTF-8");
+    }
+    if result.bad_rows > 0 {
+        notes.push("malformed rows skipped");
+    }
+    if !notes.is_empty() {
+        report.notes.push(format!(
+            "read through a normalised copy ({})",
+            notes.join(", ")
+        ));
+    }
+    let input = Input::Csv {
+        path: out_path,
+        separator: b',',
+        quote: Some(b'"'),
+        has_header: dialect.has_header,
+        skip_lines: 0,
+        names,
+        max_rows: max_rows.map(|n| n as usize),
+    };
+    Ok((input, kept))
+}
+
+/// The scan of a delimited file that polars reads as it is.
+pub(super) fn direct(
+    path: &Path,
+    dialect: &Dialect,
+    names: Vec<String>,
+    max_rows: Option<u64>,
+) -> Input {
+    Input::Csv {
+        path: path.to_path_buf(),
+        separator: dialect.delimiter,
+        quote: dialect.quote,
+        has_header: dialect.has_header,
+        skip_lines: dialect.preamble_lines,
+        names,
+        max_rows: max_rows.map(|n| n as usize),
+    }
+}
+
+/// A scan error as the error of the file `shown`.
+pub(super) fn scan_error(shown: &str, e: scan::ScanError) -> SourceError {
+    match e {
+        scan::ScanError::Bad(row) => {
+            if let scan::BadRowProblem::InvalidUtf8 {
+                byte_offset_in_line,
+            } = row.problem
+            {
+                SourceError::Utf8 {
+                    path: shown.to_string(),
+                    line: row.line,
+                    byte: byte_offset_in_line + 1,
+                }
+            } else {
+                SourceError::BadRow {
+                    path: shown.to_string(),
+                    message: scan::ScanError::Bad(row).to_string(),
+                }
+            }
+        }
+        other => SourceError::Io {
+            path: shown.to_string(),
+            message: other.to_string(),
+        },
+    }
+}
+
+/// Rows kept by the scan as a frame of text columns named `names`, read the way
+/// polars reads the file: raw rows are parsed by polars with the file's dialect (so
+/// `""` stays an empty string and an empty field is missing); rows kept as fields
+/// (from files read through a normalised copy) have empty fields missing, as that
+/// copy has. `None` when a raw row could not be kept (a record longer than the raw
+/// buffer): the caller then picks the sample from the whole file.
+pub(super) fn kept_frame(
+    names: &[String],
+    rows: &[(u64, scan::KeptRow)],
+    dialect: &Dialect,
+) -> PolarsResult<Option<DataFrame>> {
+    use scan::KeptRow;
+    if rows.iter().any(|(_, r)| matches!(r, KeptRow::Missing)) {
+        return Ok(None);
+    }
+    if rows.iter().all(|(_, r)| matches!(r, KeptRow::Raw(_))) && !rows.is_empty() {
+        let mut bytes = Vec::new();
+        for (_, r) in rows {
+            if let KeptRow::Raw(raw) = r {
+                bytes.extend_from_slice(raw);
+                if !raw.ends_with(b"\n") {
+                    bytes.push(b'\n');
+                }
+            }
+        }
+        let schema: Schema = names
+            .iter()
+            .map(|n| Field::new(n.as_str().into(), DataType::String))
+            .collect();
+        let df = CsvReadOptions::default()
+            .with_has_header(false)
+            .with_schema(Some(Arc::new(schema)))
+            .map_parse_options(|p| {
+                p.with_separator(dialect.delimiter)
+                    .with_quote_char(dialect.quote)
+                    .with_missing_is_null(true)
+            })
+            .into_reader_with_file_handle(std::io::Cursor::new(bytes))
+            .finish()?;
+        return Ok(Some(df));
+    }
+    let columns: Vec<Column> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let values = rows.iter().map(|(_, row)| match row {
+                KeptRow::Fields(rec) => rec
+                    .get(i)
+                    .filter(|f| !f.is_empty())
+                    // The scan let through only rows of valid UTF-8.
+                    .map(|f| String::from_utf8_lossy(f)),
+                _ => None,
+            });
+            let ca: StringChunked = values.collect();
+            ca.with_name(name.as_str().into()).into_column()
+        })
+        .collect();
+    DataFrame::new(rows.len(), columns).map(Some)
+}
+
+/// Column names from the header row (or column_1...), made unique and non-empty.
+/// `text` after its first `n` lines, a line ending at `\n`, `\r\n` or a lone `\r`.
+pub(super) fn skip_lines(text: &str, n: usize) -> &str {
+    let bytes = text.as_bytes();
+    let mut pos = 0;
+    for _ in 0..n {
+        match bytes[pos..].iter().position(|&b| b == b'\n' || b == b'\r') {
+            None => return "",
+            Some(i) => {
+                pos += i + 1;
+                if bytes[pos - 1] == b'\r' && bytes.get(pos) == Some(&b'\n') {
+                    pos += 1;
+                }
+            }
+        }
+    }
+    &text[pos..]
+}
+
+pub(super) fn header_names(text: &str, dialect: &Dialect) -> Vec<String> {
+    let body = skip_lines(text.trim_start_matches('\u{feff}'), dialect.preamble_lines);
+    let builder = dialect.reader_builder();
+    let mut rdr = builder.from_reader(body.as_bytes());
+    let first: Vec<String> = rdr
+        .records()
+        .next()
+        .and_then(Result::ok)
+        .map(|r| r.iter().map(|s| s.trim().to_string()).collect())
+        .unwrap_or_default();
+    let n = dialect.field_count.max(first.len());
+    let mut names = Vec::with_capacity(n);
+    for i in 0..dialect.field_count.max(1) {
+        let base = if dialect.has_header {
+            first.get(i).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        };
+        let base = if base.is_empty() {
+            format!("column_{}", i + 1)
+        } else {
+            base
+        };
+        let mut name = base.clone();
+        let mut k = 2;
+        while names.contains(&name) {
+            name = format!("{base}_{k}");
+            k += 1;
+        }
+        names.push(name);
+    }
+    names
+}
