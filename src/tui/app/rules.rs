@@ -1,0 +1,178 @@
+//! The rules panel: suggesting, editing and checking DQDL rules.
+
+use super::*;
+
+impl App {
+    // -----------------------------------------------------------------------------
+    // Rules
+
+    pub(in crate::tui) fn accept_rule(&mut self) {
+        let r = &mut self.state.rules;
+        let n = r.ruleset.rules.items.len();
+        let Some(i) = r.selected.checked_sub(n) else {
+            self.state.message = Some(info("select a suggested rule to accept"));
+            return;
+        };
+        if r.error.is_some() {
+            self.state.message = Some(error(
+                "the rules have a DQDL error: fix it first (E edits the rules)",
+            ));
+            return;
+        }
+        if i >= r.suggestions.len() {
+            return;
+        }
+        let s = r.suggestions.remove(i);
+        let mut rs = r.ruleset.clone();
+        rs.rules.items.push(s.entry);
+        r.set_text(dqdl::print(&rs));
+        // The next suggestion (the accepted rule now sits above them).
+        r.selected = n + 1 + i.min(r.suggestions.len().saturating_sub(1));
+        self.state.message = Some(info(&format!("accepted: {}", s.text)));
+    }
+
+    pub(in crate::tui) fn accept_all_rules(&mut self) {
+        let r = &mut self.state.rules;
+        if r.suggestions.is_empty() {
+            self.state.message = Some(info("no suggested rules (s suggests)"));
+            return;
+        }
+        if r.error.is_some() {
+            self.state.message = Some(error(
+                "the rules have a DQDL error: fix it first (E edits the rules)",
+            ));
+            return;
+        }
+        let n = r.suggestions.len();
+        let mut rs = r.ruleset.clone();
+        rs.rules
+            .items
+            .extend(r.suggestions.drain(..).map(|s| s.entry));
+        r.set_text(dqdl::print(&rs));
+        r.selected = 0;
+        self.state.message = Some(info(&format!("accepted {n} suggested rule(s)")));
+    }
+
+    pub(in crate::tui) fn reject_rule(&mut self) {
+        let r = &mut self.state.rules;
+        let n = r.ruleset.rules.items.len();
+        match r.selected.checked_sub(n) {
+            Some(i) if i < r.suggestions.len() => {
+                let s = r.suggestions.remove(i);
+                self.state.message = Some(info(&format!("rejected: {}", s.text)));
+            }
+            _ => {
+                self.state.message = Some(info(
+                    "select a suggested rule to reject (d deletes an accepted rule)",
+                ))
+            }
+        }
+    }
+
+    pub(in crate::tui) fn delete_rule(&mut self) {
+        let r = &mut self.state.rules;
+        let n = r.ruleset.rules.items.len();
+        if r.selected >= n {
+            return self.reject_rule();
+        }
+        if r.error.is_some() {
+            self.state.message = Some(error(
+                "the rules have a DQDL error: fix it first (E edits the rules)",
+            ));
+            return;
+        }
+        let mut rs = r.ruleset.clone();
+        let entry = rs.rules.items.remove(r.selected);
+        r.set_text(
+            if rs.rules.items.is_empty() && rs.analyzers.items.is_empty() {
+                String::new()
+            } else {
+                dqdl::print(&rs)
+            },
+        );
+        self.state.message = Some(info(&format!("deleted rule: {}", entry.rule)));
+    }
+
+    pub(in crate::tui) fn edit_rule(&mut self) {
+        let r = &self.state.rules;
+        if r.is_empty() {
+            self.state.popup = Some(Popup::Rules(popups::rules_editor::RulesEditor::new(
+                &r.text,
+                r.error.as_ref(),
+            )));
+            return;
+        }
+        let n = r.ruleset.rules.items.len();
+        let (target, text) = if r.selected < n {
+            if r.error.is_some() {
+                self.state.message = Some(error(
+                    "the rules have a DQDL error: fix it first (E edits the rules)",
+                ));
+                return;
+            }
+            (
+                popups::rule_edit::Target::Rule(r.selected),
+                r.ruleset.rules.items[r.selected].rule.to_string(),
+            )
+        } else {
+            let i = r.selected - n;
+            (
+                popups::rule_edit::Target::Suggestion(i),
+                r.suggestions[i].text.clone(),
+            )
+        };
+        self.state.popup = Some(Popup::Rule(popups::rule_edit::RuleEdit::new(target, &text)));
+    }
+
+    pub(in crate::tui) fn suggest_rules(&mut self) {
+        let Some((f, _)) = self.state.view_frame() else {
+            return;
+        };
+        let key = self.state.view_key();
+        self.state.paused.remove(&(JobKind::Suggest, key));
+        let dataset = self.state.title.clone();
+        self.start(
+            Job::Suggest {
+                key,
+                df: f.df.clone(),
+                dataset,
+            },
+            key,
+        );
+    }
+
+    pub(in crate::tui) fn filter_failing(&mut self) {
+        let key = self.state.view_key();
+        let r = &self.state.rules;
+        let i = r.selected;
+        let Some(result) = r.result(key, i) else {
+            self.state.message = Some(info("the rules are still being checked"));
+            return;
+        };
+        if result.failing_rows.unwrap_or(0) == 0 {
+            let why = if result.failing_rows.is_none() {
+                "it is not a row-level rule"
+            } else {
+                "no row fails it"
+            };
+            self.state.message = Some(info(&format!("nothing to filter: {why}")));
+            return;
+        }
+        let mut rs = r.combined();
+        let entry = rs.rules.items[i].clone();
+        rs.rules.items = vec![entry];
+        let label = format!("{} {}", result.name, result.rule);
+        let Some((f, _)) = self.state.view_frame() else {
+            return;
+        };
+        self.start(
+            Job::Failing {
+                key,
+                label,
+                ruleset: rs,
+                df: f.df.clone(),
+            },
+            key,
+        );
+    }
+}

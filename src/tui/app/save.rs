@@ -1,0 +1,153 @@
+//! Saving the recipe and rules, and the session.
+
+use super::*;
+
+impl App {
+    // -----------------------------------------------------------------------------
+    // Saving
+
+    /// Default paths next to the data file.
+    pub fn default_paths(&self) -> (PathBuf, PathBuf) {
+        let first = self.state.inputs.first().cloned().unwrap_or_default();
+        let p = std::path::Path::new(&first);
+        let dir = p.parent().map(|d| d.to_path_buf()).unwrap_or_default();
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "data".into());
+        let stem = name
+            .split('.')
+            .next()
+            .filter(|s| !s.is_empty() && !s.contains('*'))
+            .unwrap_or("data")
+            .to_string();
+        (
+            dir.join(format!("{stem}.recipe.json")),
+            dir.join(format!("{stem}.rules.dqdl")),
+        )
+    }
+
+    pub(in crate::tui) fn save(&mut self) {
+        let has_rules = !self.state.rules.text.trim().is_empty();
+        let paths = &self.state.paths;
+        if paths.recipe.is_some() && (paths.rules.is_some() || !has_rules) {
+            self.write_files();
+        } else {
+            let (r, q) = self.default_paths();
+            let recipe = paths.recipe.clone().unwrap_or(r);
+            let rules = paths.rules.clone().unwrap_or(q);
+            self.state.popup = Some(Popup::Save(popups::save::SavePopup::new(
+                &recipe, &rules, has_rules,
+            )));
+        }
+    }
+
+    /// Write the recipe and rules to the save paths.
+    pub(in crate::tui) fn write_files(&mut self) {
+        let s = &mut self.state;
+        let Some(recipe_path) = s.paths.recipe.clone() else {
+            return;
+        };
+        let recipe = s.recipe().clone();
+        let rules = s.rules.text.clone();
+        let rules_path = s.paths.rules.clone().filter(|_| !rules.trim().is_empty());
+        // Neither file may be the data being cleaned, nor the two the same file.
+        if let Err(e) = crate::guard::Inputs::new().data(&s.inputs).check_all(&[
+            ("the recipe", Some(&recipe_path)),
+            ("the rules", rules_path.as_deref()),
+        ]) {
+            s.message = Some(error(&format!("not saved: {e}")));
+            s.quit_after_save = false;
+            return;
+        }
+        if let Err(e) = crate::source::write::write_text_atomic(&recipe_path, &recipe.to_json()) {
+            s.message = Some(error(&format!("not saved: {e}")));
+            s.quit_after_save = false;
+            return;
+        }
+        let mut text = format!(
+            "saved {} step(s) to {}",
+            recipe.steps.len(),
+            recipe_path.display()
+        );
+        if let Some(rules_path) = rules_path {
+            if let Err(e) = crate::source::write::write_text_atomic(&rules_path, &rules) {
+                s.message = Some(error(&format!("recipe saved; rules not saved: {e}")));
+                s.quit_after_save = false;
+                return;
+            }
+            text.push_str(&format!(
+                " and {} rule(s) to {}",
+                s.rules.ruleset.rules.items.len(),
+                rules_path.display()
+            ));
+            if let Some(e) = &s.rules.error {
+                text.push_str(&format!(" (note: the DQDL has an error at {e})"));
+            }
+        }
+        s.saved = (recipe, rules);
+        s.message = Some(info(&text));
+        if let Some(p) = self.dirs.session_file(&self.state.inputs) {
+            session::remove(&p);
+        }
+        self.autosaved = None;
+        if self.state.quit_after_save {
+            self.quit_clean();
+        }
+    }
+
+    /// Write the session file when the recipe or rules changed; remove it when they
+    /// are saved.
+    pub(in crate::tui) fn autosave(&mut self) {
+        if self.state.frames.peek(BASE_KEY).is_none() || self.state.quit {
+            return;
+        }
+        if matches!(self.state.popup, Some(Popup::Restore(_))) {
+            return;
+        }
+        let now = (self.recipe().clone(), self.state.rules.text.clone());
+        if self.autosaved.as_ref() == Some(&now) {
+            return;
+        }
+        let Some(path) = self.dirs.session_file(&self.state.inputs) else {
+            return;
+        };
+        if self.state.unsaved() {
+            let sess = Session::new(&self.state.inputs, &now.0, &now.1);
+            if let Err(e) = sess.save(&path) {
+                self.state.message = Some(error(&format!("autosave failed: {e}")));
+            }
+        } else {
+            session::remove(&path);
+        }
+        self.autosaved = Some(now);
+    }
+
+    /// Restore an autosaved session (from the prompt).
+    pub(in crate::tui) fn restore(&mut self, sess: Session) {
+        match self.check(&sess.recipe) {
+            Ok(()) => {
+                self.commit(
+                    sess.recipe,
+                    None,
+                    format!("restored the session of {}", sess.saved_at),
+                );
+                self.state.rules.set_text(sess.rules);
+            }
+            Err(ps) => {
+                self.state.message = Some(error(&format!(
+                    "cannot restore the session: {}",
+                    ps.join("; ")
+                )));
+            }
+        }
+    }
+
+    /// Delete the autosaved session (the user chose not to restore it).
+    pub(in crate::tui) fn discard_session(&mut self) {
+        if let Some(p) = self.dirs.session_file(&self.state.inputs) {
+            session::remove(&p);
+        }
+        self.state.message = Some(info("autosaved session discarded"));
+    }
+}
