@@ -1,5 +1,6 @@
 //! The layering ARCHITECTURE.md draws, checked on the source: the top-level modules of
-//! `src/` import each other without a cycle, and the core imports no UI or CLI crate.
+//! `src/` import each other without a cycle, the core imports no UI or CLI crate, and
+//! no source file grows past 1,200 lines.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -119,4 +120,18 @@ fn the_core_imports_no_ui_or_cli_crate() {
             assert!(!used, "{file} uses {krate}: only src/tui and src/cli may");
         }
     }
+}
+
+#[test]
+fn no_source_file_is_over_1200_lines() {
+    let (_, files) = graph();
+    let long: Vec<String> = files
+        .iter()
+        .filter(|(_, text)| text.lines().count() > 1200)
+        .map(|(f, text)| format!("{f} ({} lines)", text.lines().count()))
+        .collect();
+    assert!(
+        long.is_empty(),
+        "split these along their concerns: {long:?}"
+    );
 }
