@@ -21,6 +21,7 @@ use crate::transform::{check_sql, clean_polars_error};
 mod analyzers;
 mod failing;
 mod judge;
+mod plan;
 mod queries;
 
 use failing::any_to_json;
@@ -517,359 +518,46 @@ impl Cx<'_> {
 
     fn try_plan(&self, rule: &Rule, b: &mut Batch) -> Result<Plan, PlanError> {
         use RuleType as T;
-        let mask = self.mask(rule).map_err(PlanError::Error)?;
-        let w = mask.clone().unwrap_or_else(|| self.all_rows());
-        let rows = b.add(rows_in(&mask));
-        let params = self.params(rule).map_err(PlanError::Error)?;
-        let col1 = || -> Result<(String, DataType), PlanError> {
-            let c = params.first().cloned().unwrap_or_default();
-            let dt = self.column(&c).map_err(PlanError::Fail)?;
-            Ok((c, dt))
-        };
-        let metric = |b: &mut Batch, e: Expr, name: String| Plan::Metric {
-            key: b.add(e),
-            metric_name: name,
-            extra: Vec::new(),
-            rows: rows.clone(),
-        };
-        let f = |e: Expr| e.filter(w.clone());
-        Ok(match rule.rule_type {
-            T::RowCount => metric(b, rows_in(&mask), "Dataset.*.RowCount".into()),
-            T::ColumnCount => Plan::Done(self.judge_value(
-                rule,
-                self.schema.len() as f64,
-                "Dataset.*.ColumnCount",
-            )),
-            T::ColumnExists => {
-                let c = params.first().cloned().unwrap_or_default();
-                Plan::Done(if self.schema.contains(&c) {
-                    LeafResult::judged(true, None, BTreeMap::new())
-                } else {
-                    LeafResult::failed(self.column(&c).err().unwrap_or_default())
-                })
+        let p = PlanCx::new(self, rule, b)?;
+        // One family file per kind of rule (eval/plan/), each holding its plans.
+        match rule.rule_type {
+            T::RowCount
+            | T::ColumnCount
+            | T::ColumnExists
+            | T::ColumnNamesMatchPattern
+            | T::DuplicateRowCount => plan::dataset::plan(self, &p, rule, b),
+            T::Completeness | T::IsComplete => plan::completeness::plan(self, &p, rule, b),
+            T::Uniqueness
+            | T::IsUnique
+            | T::IsPrimaryKey
+            | T::UniqueValueRatio
+            | T::DistinctValuesCount
+            | T::Entropy => plan::uniqueness::plan(self, &p, rule, b),
+            T::Mean
+            | T::Sum
+            | T::StandardDeviation
+            | T::Variance
+            | T::ColumnCorrelation
+            | T::ZerosCount
+            | T::Range
+            | T::InterquartileRange
+            | T::Skewness
+            | T::Kurtosis => plan::statistics::plan(self, &p, rule, b),
+            T::ColumnLength | T::ColumnValues | T::ColumnDataType => {
+                plan::values::plan(self, &p, rule, b)
             }
-            T::ColumnNamesMatchPattern => {
-                // A regex is taken as written: `\d` stays a digit class.
-                let pat = match rule.params.first().map(|p| &p.value) {
-                    Some(ParamValue::Quoted(s)) => regex_text(s.raw()),
-                    _ => params.first().cloned().unwrap_or_default(),
-                };
-                let re = regex::Regex::new(&format!("^(?:{pat})$"))
-                    .map_err(|e| PlanError::Error(format!("bad regex {pat:?}: {e}")))?;
-                let names: Vec<&str> = self.schema.iter_names().map(|n| n.as_str()).collect();
-                let bad: Vec<&str> = names.iter().copied().filter(|n| !re.is_match(n)).collect();
-                let ratio = if names.is_empty() {
-                    1.0
-                } else {
-                    (names.len() - bad.len()) as f64 / names.len() as f64
-                };
-                let metrics =
-                    BTreeMap::from([("Dataset.*.ColumnNamesPatternMatchRatio".to_string(), ratio)]);
-                Plan::Done(LeafResult::judged(
-                    bad.is_empty(),
-                    (!bad.is_empty()).then(|| {
-                        format!("Columns that do not match the pattern: {}", bad.join(", "))
-                    }),
-                    metrics,
-                ))
-            }
-            T::Completeness | T::IsComplete => {
-                let (c, _) = col1()?;
-                let e = f(col(c.as_str()).is_not_null().cast(DataType::Float64)).mean();
-                let name = format!("Column.{c}.Completeness");
-                if rule.rule_type == T::Completeness {
-                    metric(b, e, name)
-                } else {
-                    Plan::Exact {
-                        ratios: vec![(name, b.add(e))],
-                        rows: rows.clone(),
-                        row_expr: Some(col(c.as_str()).is_not_null()),
-                        columns: vec![c],
-                    }
-                }
-            }
-            T::Uniqueness | T::IsUnique | T::IsPrimaryKey => {
-                let cols: Vec<String> = params.clone();
-                for c in &cols {
-                    self.column(c).map_err(PlanError::Fail)?;
-                }
-                let name = if cols.len() == 1 {
-                    format!("Column.{}.Uniqueness", cols[0])
-                } else {
-                    format!("Multicolumn.{}.Uniqueness", cols.join(","))
-                };
-                let (unique_row, any_present) =
-                    unique_exprs(&cols, &w).map_err(PlanError::Error)?;
-                let ratio = unique_row
-                    .clone()
-                    .and(any_present.clone())
-                    .and(w.clone())
-                    .cast(DataType::Float64)
-                    .sum()
-                    / any_present.and(w.clone()).cast(DataType::Float64).sum();
-                match rule.rule_type {
-                    T::Uniqueness => metric(b, ratio, name),
-                    T::IsUnique => Plan::Exact {
-                        ratios: vec![(name, b.add(ratio))],
-                        rows: rows.clone(),
-                        row_expr: Some(unique_row),
-                        columns: cols,
-                    },
-                    _ => {
-                        let mut ratios = vec![(name, b.add(ratio))];
-                        let mut complete = lit(true);
-                        for c in &cols {
-                            let e = f(col(c.as_str()).is_not_null().cast(DataType::Float64)).mean();
-                            ratios.push((format!("Column.{c}.Completeness"), b.add(e)));
-                            complete = complete.and(col(c.as_str()).is_not_null());
-                        }
-                        Plan::Exact {
-                            ratios,
-                            rows: rows.clone(),
-                            row_expr: Some(unique_row.and(complete)),
-                            columns: cols,
-                        }
-                    }
-                }
-            }
-            T::UniqueValueRatio => {
-                let (c, _) = col1()?;
-                let v = f(col(c.as_str())).drop_nulls();
-                let e = v.clone().is_unique().cast(DataType::Float64).sum()
-                    / v.n_unique().cast(DataType::Float64);
-                metric(b, e, format!("Column.{c}.UniqueValueRatio"))
-            }
-            T::DistinctValuesCount => {
-                let (c, _) = col1()?;
-                let e = f(col(c.as_str())).drop_nulls().n_unique();
-                metric(b, e, format!("Column.{c}.DistinctValuesCount"))
-            }
-            T::Entropy => {
-                let (c, _) = col1()?;
-                let counts = f(col(c.as_str()))
-                    .drop_nulls()
-                    .unique_counts()
-                    .cast(DataType::Float64);
-                // -sum(p ln p) with p = c/n, as ln n - sum(c ln c)/n: only scalars are
-                // combined with scalars (the streaming engine needs equal lengths).
-                let ln = |e: Expr| e.log(lit(std::f64::consts::E));
-                let n = counts.clone().sum();
-                let s = (counts.clone() * ln(counts)).sum();
-                let e = ln(n.clone()) - s / n;
-                metric(b, e, format!("Column.{c}.Entropy"))
-            }
-            T::Mean | T::Sum | T::StandardDeviation | T::Variance => {
-                let (c, dt) = col1()?;
-                if !dt.is_primitive_numeric() {
-                    return Err(PlanError::Error(format!(
-                        "{} needs a numeric column, but {c} is {}",
-                        rule.rule_type,
-                        crate::transform::type_name(&dt)
-                    )));
-                }
-                let v = f(col(c.as_str()).cast(DataType::Float64));
-                let (e, n) = match rule.rule_type {
-                    T::Mean => (v.mean(), "Mean"),
-                    T::Sum => (v.sum(), "Sum"),
-                    T::StandardDeviation => (v.std(0), "StandardDeviation"),
-                    _ => (v.var(0), "Variance"),
-                };
-                metric(b, e, format!("Column.{c}.{n}"))
-            }
-            T::ColumnCorrelation => {
-                let a = params.first().cloned().unwrap_or_default();
-                let c2 = params.get(1).cloned().unwrap_or_default();
-                for c in [&a, &c2] {
-                    let dt = self.column(c).map_err(PlanError::Fail)?;
-                    if !dt.is_primitive_numeric() {
-                        return Err(PlanError::Error(format!(
-                            "ColumnCorrelation needs numeric columns, but {c} is {}",
-                            crate::transform::type_name(&dt)
-                        )));
-                    }
-                }
-                let both = w
-                    .clone()
-                    .and(col(a.as_str()).is_not_null())
-                    .and(col(c2.as_str()).is_not_null());
-                let e = pearson_corr(
-                    col(a.as_str()).cast(DataType::Float64).filter(both.clone()),
-                    col(c2.as_str()).cast(DataType::Float64).filter(both),
-                );
-                metric(b, e, format!("Multicolumn.{a},{c2}.ColumnCorrelation"))
-            }
-            T::ColumnLength => {
-                let (c, _) = col1()?;
-                let len_e = col(c.as_str())
-                    .cast(DataType::String)
-                    .str()
-                    .len_chars()
-                    .fill_null(lit(0))
-                    .cast(DataType::Float64);
-                let cond = rule.condition.as_ref().ok_or_else(|| {
-                    PlanError::Error("ColumnLength needs a condition".to_string())
-                })?;
-                let pass = self
-                    .row_predicate(rule, len_e.clone(), &DataType::Float64, cond)
-                    .map_err(PlanError::Error)?;
-                let min = b.add(f(len_e.clone()).min());
-                let max = b.add(f(len_e).max());
-                self.rows_plan(
-                    b,
-                    &w,
-                    pass,
-                    format!("Column.{c}.LengthCompliance"),
-                    vec![
-                        (format!("Column.{c}.MinimumLength"), min),
-                        (format!("Column.{c}.MaximumLength"), max),
-                    ],
-                    vec![c],
-                    false,
-                )
-            }
-            T::ColumnValues => {
-                let (c, dt) = col1()?;
-                let cond = rule.condition.as_ref().ok_or_else(|| {
-                    PlanError::Error("ColumnValues needs a condition".to_string())
-                })?;
-                let pass = self
-                    .row_predicate(rule, col(c.as_str()), &dt, cond)
-                    .map_err(PlanError::Error)?;
-                let mut extra = Vec::new();
-                if dt.is_primitive_numeric() {
-                    extra.push((
-                        format!("Column.{c}.Minimum"),
-                        b.add(f(col(c.as_str())).min()),
-                    ));
-                    extra.push((
-                        format!("Column.{c}.Maximum"),
-                        b.add(f(col(c.as_str())).max()),
-                    ));
-                }
-                self.rows_plan(
-                    b,
-                    &w,
-                    pass,
-                    format!("Column.{c}.ColumnValues.Compliance"),
-                    extra,
-                    vec![c],
-                    true,
-                )
-            }
-            T::ColumnDataType => {
-                let (c, dt) = col1()?;
-                let cond = rule.condition.as_ref().ok_or_else(|| {
-                    PlanError::Error("ColumnDataType needs a condition".to_string())
-                })?;
-                let pass = self
-                    .data_type_predicate(&c, &dt, cond)
-                    .map_err(PlanError::Error)?;
-                self.rows_plan(
-                    b,
-                    &w,
-                    pass,
-                    format!("Column.{c}.ColumnDataType.Compliance"),
-                    Vec::new(),
-                    vec![c],
-                    false,
-                )
-            }
-            T::DataFreshness => {
-                let (c, dt) = col1()?;
-                let ts = match &dt {
-                    DataType::Date => {
-                        col(c.as_str()).cast(DataType::Datetime(TimeUnit::Microseconds, None))
-                    }
-                    DataType::Datetime(_, _) => {
-                        col(c.as_str()).cast(DataType::Datetime(TimeUnit::Microseconds, None))
-                    }
-                    DataType::String => {
-                        crate::transform::dates::parse_text(col(c.as_str()), None, true)
-                    }
-                    other => {
-                        return Err(PlanError::Error(format!(
-                            "DataFreshness needs a date or datetime column, but {c} is {}",
-                            crate::transform::type_name(other)
-                        )));
-                    }
-                };
-                let now_us = self.opts.now.and_utc().timestamp_micros();
-                let age_hours = (lit(now_us) - ts.cast(DataType::Int64)).cast(DataType::Float64)
-                    / lit(3_600_000_000.0);
-                let cond = rule.condition.as_ref().ok_or_else(|| {
-                    PlanError::Error("DataFreshness needs a duration condition".to_string())
-                })?;
-                let pass = self
-                    .row_predicate(rule, age_hours, &DataType::Float64, cond)
-                    .map_err(PlanError::Error)?;
-                self.rows_plan(
-                    b,
-                    &w,
-                    pass,
-                    format!("Column.{c}.DataFreshness.Compliance"),
-                    Vec::new(),
-                    vec![c],
-                    true,
-                )
-            }
-            T::CustomSql => Plan::Done(self.custom_sql(rule, &params)),
-            T::RowCountMatch
-            | T::SchemaMatch
-            | T::AggregateMatch
+            T::DataFreshness => plan::freshness::plan(self, &p, rule, b),
+            T::CustomSql
+            | T::RowCountMatch
             | T::DatasetMatch
-            | T::ReferentialIntegrity => Plan::Done(self.reference_rule(rule, &params)),
-            T::DetectAnomalies => Plan::Done(self.detect_anomalies(rule, &params)),
-            T::ZerosCount | T::Range | T::InterquartileRange | T::Skewness | T::Kurtosis => {
-                let (c, dt) = col1()?;
-                if !dt.is_primitive_numeric() {
-                    return Err(PlanError::Error(format!(
-                        "{} needs a numeric column, but {c} is {}",
-                        rule.rule_type,
-                        crate::transform::type_name(&dt)
-                    )));
-                }
-                let v = f(col(c.as_str()).cast(DataType::Float64)).drop_nulls();
-                let e = match rule.rule_type {
-                    T::ZerosCount => v.eq(lit(0.0)).cast(DataType::Float64).sum(),
-                    T::Range => v.clone().max() - v.min(),
-                    T::InterquartileRange => {
-                        v.clone().quantile(lit(0.75), QuantileMethod::Linear)
-                            - v.quantile(lit(0.25), QuantileMethod::Linear)
-                    }
-                    T::Skewness => v.skew(false),
-                    _ => v.kurtosis(true, false),
-                };
-                metric(b, e, format!("Column.{c}.{}", rule.rule_type))
-            }
-            T::DuplicateRowCount => {
-                let cols: Vec<String> = if params.is_empty() {
-                    self.schema.iter_names().map(|n| n.to_string()).collect()
-                } else {
-                    params.clone()
-                };
-                for c in &cols {
-                    self.column(c).map_err(PlanError::Fail)?;
-                }
-                let key = as_struct(cols.iter().map(|c| col(c.as_str())).collect());
-                let e = len().cast(DataType::Float64) - key.n_unique().cast(DataType::Float64);
-                let name = if params.is_empty() {
-                    "Dataset.*.DuplicateRowCount".to_string()
-                } else {
-                    format!("Multicolumn.{}.DuplicateRowCount", cols.join(","))
-                };
-                if mask.is_some() {
-                    return Err(PlanError::Error(
-                        "DuplicateRowCount does not take a where clause".into(),
-                    ));
-                }
-                metric(b, e, name)
-            }
-            other => {
-                return Err(PlanError::Error(format!(
-                    "{other} checks files on S3 or is an analyzer; wort check evaluates it only in Analyzers or not at all"
-                )));
-            }
-        })
+            | T::ReferentialIntegrity
+            | T::AggregateMatch
+            | T::SchemaMatch
+            | T::DetectAnomalies => plan::queries::plan(self, &p, rule, b),
+            other => Err(PlanError::Error(format!(
+                "{other} checks files on S3 or is an analyzer; wort check evaluates it only in Analyzers or not at all"
+            ))),
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -969,6 +657,55 @@ impl Cx<'_> {
             out.push(samples);
         }
         Ok(out)
+    }
+}
+
+/// What every rule's plan starts from: its `where` mask, the rows it considers, its
+/// parameters resolved.
+struct PlanCx {
+    /// The `where` mask (null counts as false), if any.
+    mask: Option<Expr>,
+    /// The mask, or all rows.
+    w: Expr,
+    /// The batch key of the count of rows considered.
+    rows: String,
+    params: Vec<String>,
+}
+
+impl PlanCx {
+    fn new(cx: &Cx, rule: &Rule, b: &mut Batch) -> Result<PlanCx, PlanError> {
+        let mask = cx.mask(rule).map_err(PlanError::Error)?;
+        let w = mask.clone().unwrap_or_else(|| cx.all_rows());
+        let rows = b.add(rows_in(&mask));
+        let params = cx.params(rule).map_err(PlanError::Error)?;
+        Ok(PlanCx {
+            mask,
+            w,
+            rows,
+            params,
+        })
+    }
+
+    /// The first parameter as a column of the data, with its type.
+    fn col1(&self, cx: &Cx) -> Result<(String, DataType), PlanError> {
+        let c = self.params.first().cloned().unwrap_or_default();
+        let dt = cx.column(&c).map_err(PlanError::Fail)?;
+        Ok((c, dt))
+    }
+
+    /// A plan judged on one aggregate metric.
+    fn metric(&self, b: &mut Batch, e: Expr, name: String) -> Plan {
+        Plan::Metric {
+            key: b.add(e),
+            metric_name: name,
+            extra: Vec::new(),
+            rows: self.rows.clone(),
+        }
+    }
+
+    /// `e` over the rows the rule considers.
+    fn f(&self, e: Expr) -> Expr {
+        e.filter(self.w.clone())
     }
 }
 
