@@ -1,11 +1,13 @@
 //! Column steps: rename, drop, select, duplicate, move, cast, sort.
 
+use crate::transform::target::text::polars_ident;
 use polars::prelude::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
 
 use super::{ApplyCx, CheckCx, Kind, OneOrMany, StepImpl, type_name};
-use crate::transform::target::databrew::{BrewCx, BrewStep, type_param};
+use crate::transform::target::databrew::{BrewCx, BrewIn, BrewStep, Imported, one, type_param};
 use crate::transform::target::datefmt::Mode;
 use crate::transform::target::pyspark::{PyCx, py_pattern};
 use crate::transform::target::sql::{
@@ -668,4 +670,114 @@ impl StepImpl for Sort {
             serde_json::to_string(&exprs).unwrap_or_default(),
         )])
     }
+}
+
+/// The DataBrew operations this family imports, as wort steps (op JSON, with `where`
+/// when the operation has conditions); `None` for an operation of another family.
+pub fn from_databrew(b: &BrewIn) -> Imported {
+    b.import(&["RENAME", "DELETE", "DUPLICATE", "MOVE_TO_INDEX", "MOVE_TO_START", "MOVE_TO_END", "MOVE_AFTER", "MOVE_BEFORE", "SORT", "CHANGE_DATA_TYPE", "TO_STRING_COLUMN", "TO_NUMBER_COLUMN", "TO_DOUBLE_COLUMN", "TO_BOOLEAN_COLUMN"], |op| {
+        match op {
+            "RENAME" => {
+                one(json!({"op": "rename", "column": b.src()?, "to": b.need("targetColumn")?}))
+            }
+            "DELETE" => {
+                let cols = match b.get("sourceColumns") {
+                    Some(_) => b.list_param("sourceColumns")?,
+                    None => vec![b.src()?],
+                };
+                one(json!({"op": "drop", "columns": cols}))
+            }
+            "DUPLICATE" => {
+                one(json!({"op": "duplicate", "column": b.src()?, "to": b.need("targetColumn")?}))
+            }
+            "MOVE_TO_INDEX" | "MOVE_TO_START" | "MOVE_TO_END" | "MOVE_AFTER" | "MOVE_BEFORE" => {
+                let column = b.src()?;
+                let names: Option<Vec<String>> = b
+                    .schema
+                    .map(|sc| sc.iter_names().map(|n| n.to_string()).collect());
+                let index = match op {
+                    "MOVE_TO_INDEX" => b
+                        .need("targetIndex")?
+                        .trim()
+                        .parse::<usize>()
+                        .map_err(|_| "targetIndex is not a position".to_string())?,
+                    "MOVE_TO_START" => 0,
+                    _ => {
+                        let Some(names) = names else {
+                            return Err(format!(
+                                "{op} needs the columns; import with --input to give them"
+                            ));
+                        };
+                        let others: Vec<&String> = names.iter().filter(|n| **n != column).collect();
+                        match op {
+                            "MOVE_TO_END" => others.len(),
+                            _ => {
+                                let target = b.need("targetColumn")?;
+                                let at = others
+                                    .iter()
+                                    .position(|n| **n == target)
+                                    .ok_or_else(|| format!("no column \"{target}\""))?;
+                                if op == "MOVE_AFTER" { at + 1 } else { at }
+                            }
+                        }
+                    }
+                };
+                one(json!({"op": "move", "column": column, "to_index": index}))
+            }
+            "SORT" => {
+                let exprs: Vec<Value> = serde_json::from_str(&b.need("expressions")?)
+                    .map_err(|e| format!("expressions: {e}"))?;
+                let mut by = Vec::new();
+                let mut desc = Vec::new();
+                let mut helpers = Vec::new();
+                let mut before = Vec::new();
+                for (k, e) in exprs.iter().enumerate() {
+                    let c = e
+                        .get("sourceColumn")
+                        .and_then(Value::as_str)
+                        .ok_or("a sort key has no sourceColumn")?
+                        .to_string();
+                    if e.get("customOrder").is_some_and(|v| !v.is_null()) {
+                        return Err("a custom sort order has no wort equivalent".into());
+                    }
+                    let d = e.get("ordering").and_then(Value::as_str) == Some("DESCENDING");
+                    if e.get("nullsOrdering").and_then(Value::as_str) == Some("NULLS_TOP") {
+                        // Missing values first: sort by "has a value" first.
+                        let h = format!("__wort_sort_{}", k + 1);
+                        before.push(json!({"op": "derive", "column": h, "expr": format!("{} IS NOT NULL", polars_ident(&c))}));
+                        by.push(h.clone());
+                        desc.push(false);
+                        helpers.push(h);
+                    }
+                    by.push(c);
+                    desc.push(d);
+                }
+                let mut out: Vec<Value> = before;
+                out.push(json!({"op": "sort", "by": by, "descending": desc}));
+                if !helpers.is_empty() {
+                    out.push(json!({"op": "drop", "columns": helpers}));
+                }
+                Ok(out)
+            }
+            "CHANGE_DATA_TYPE" | "TO_STRING_COLUMN" | "TO_NUMBER_COLUMN" | "TO_DOUBLE_COLUMN"
+            | "TO_BOOLEAN_COLUMN" => {
+                let to = match op {
+                    "TO_STRING_COLUMN" => "string",
+                    "TO_NUMBER_COLUMN" | "TO_DOUBLE_COLUMN" => "float",
+                    "TO_BOOLEAN_COLUMN" => "bool",
+                    _ => match b.need("columnDataType")?.to_ascii_lowercase().as_str() {
+                        "byte" | "short" | "int" | "integer" | "long" => "int",
+                        "float" | "double" | "decimal" | "number" => "float",
+                        "string" => "string",
+                        "boolean" => "bool",
+                        "date" => "date",
+                        "timestamp" => "datetime",
+                        other => return Err(format!("type {other:?} has no wort equivalent")),
+                    },
+                };
+                one(json!({"op": "cast", "column": b.src()?, "to": to}))
+            }
+            _ => Err(format!("{op} is not imported here")),
+        }
+    })
 }

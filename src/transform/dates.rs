@@ -1,12 +1,16 @@
 //! Date steps: parse_date, format_date, date_part.
 
+use crate::transform::target::databrew::strftime_from_brew;
 use chrono::format::{Item, StrftimeItems};
 use polars::prelude::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 use super::{ApplyCx, CheckCx, Kind, OneOrMany, StepImpl};
-use crate::transform::target::databrew::{BrewCx, BrewStep, FORMAT_DATE_LAYOUTS, brew_date_format};
+use crate::transform::target::databrew::{
+    BrewCx, BrewIn, BrewStep, FORMAT_DATE_LAYOUTS, Imported, brew_date_format, one,
+};
 use crate::transform::target::datefmt::Mode;
 use crate::transform::target::pyspark::{PyCx, py_pattern};
 use crate::transform::target::sql::{SqlCx, sql_pattern, strip};
@@ -402,4 +406,47 @@ impl StepImpl for DatePart {
                 .param("targetColumn", &self.to),
         ])
     }
+}
+
+/// The DataBrew operations this family imports, as wort steps (op JSON, with `where`
+/// when the operation has conditions); `None` for an operation of another family.
+pub fn from_databrew(b: &BrewIn) -> Imported {
+    b.import(&["FORMAT_DATE", "DATE_FORMAT", "YEAR", "MONTH", "DAY", "HOUR", "QUARTER", "WEEK_NUMBER", "WEEK_DAY"], |op| {
+        match op {
+            "FORMAT_DATE" => {
+                let layout = b.need("targetDateFormat")?;
+                let f = FORMAT_DATE_LAYOUTS
+                    .iter()
+                    .find(|(b, _)| *b == layout)
+                    .map(|(_, f)| *f)
+                    .ok_or_else(|| format!("targetDateFormat {layout:?} is not one of the five"))?;
+                one(json!({"op": "format_date", "column": b.src()?, "format": f}))
+            }
+            "DATE_FORMAT" => {
+                let target = b.need("targetColumn")?;
+                let f =
+                    strftime_from_brew(b.get("dateTimeFormat").unwrap_or("yyyy-mm-dd HH:MM:SS"));
+                Ok(vec![
+                    json!({"op": "duplicate", "column": b.src()?, "to": target}),
+                    json!({"op": "format_date", "column": target, "format": f}),
+                ])
+            }
+            "YEAR" | "MONTH" | "DAY" | "HOUR" | "QUARTER" | "WEEK_NUMBER" | "WEEK_DAY" => {
+                let part = match op {
+                    "WEEK_NUMBER" => "week".to_string(),
+                    "WEEK_DAY" => "weekday".to_string(),
+                    o => o.to_ascii_lowercase(),
+                };
+                if b.get("value").is_some() {
+                    return Err(
+                        "a literal date (value) instead of a column has no wort equivalent".into(),
+                    );
+                }
+                one(
+                    json!({"op": "date_part", "column": b.src()?, "part": part, "to": b.need("targetColumn")?}),
+                )
+            }
+            _ => Err(format!("{op} is not imported here")),
+        }
+    })
 }

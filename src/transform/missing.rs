@@ -4,9 +4,10 @@ use polars::prelude::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use serde_json::json;
 
 use super::{ApplyCx, CheckCx, Kind, OneOrMany, StepImpl, json_literal, type_name};
-use crate::transform::target::databrew::{Atom, BrewCx, BrewStep};
+use crate::transform::target::databrew::{Atom, BrewCx, BrewIn, BrewStep, Imported, one};
 use crate::transform::target::pyspark::PyCx;
 use crate::transform::target::sql::SqlCx;
 use crate::transform::target::text::{py_col, py_float, py_list, py_str, sql_ident, sql_str};
@@ -425,4 +426,63 @@ impl StepImpl for FlagMissing {
                 .param("falseString", "false"),
         ])
     }
+}
+
+/// The DataBrew operations this family imports, as wort steps (op JSON, with `where`
+/// when the operation has conditions); `None` for an operation of another family.
+pub fn from_databrew(b: &BrewIn) -> Imported {
+    b.import(&["FILL_WITH_AVERAGE", "FILL_WITH_MEDIAN", "FILL_WITH_MOST_FREQUENT", "FILL_WITH_MODE", "FILL_WITH_EMPTY", "FILL_WITH_LAST_VALID", "FILL_WITH_CUSTOM", "REMOVE_MISSING", "FLAG_COLUMN_FROM_NULL"], |op| {
+        match op {
+            "FILL_WITH_AVERAGE" => {
+                one(json!({"op": "fill_missing", "column": b.src()?, "strategy": "mean"}))
+            }
+            "FILL_WITH_MEDIAN" => {
+                one(json!({"op": "fill_missing", "column": b.src()?, "strategy": "median"}))
+            }
+            "FILL_WITH_MOST_FREQUENT" => {
+                one(json!({"op": "fill_missing", "column": b.src()?, "strategy": "mode"}))
+            }
+            "FILL_WITH_MODE" => match b.get("modeType").unwrap_or("MINIMUM") {
+                "MINIMUM" => {
+                    one(json!({"op": "fill_missing", "column": b.src()?, "strategy": "mode"}))
+                }
+                other => Err(format!(
+                    "modeType {other}: wort breaks ties by the smallest value (MINIMUM)"
+                )),
+            },
+            "FILL_WITH_EMPTY" => {
+                one(json!({"op": "fill_missing", "column": b.src()?, "strategy": "empty"}))
+            }
+            "FILL_WITH_LAST_VALID" => {
+                one(json!({"op": "fill_missing", "column": b.src()?, "strategy": "previous"}))
+            }
+            "FILL_WITH_CUSTOM" => {
+                let v = b.need("value")?;
+                let ty = b
+                    .get("columnDataType")
+                    .unwrap_or("string")
+                    .to_ascii_lowercase();
+                let value = match ty.as_str() {
+                    "number" | "int" | "integer" | "long" | "double" | "float" => {
+                        match serde_json::from_str::<serde_json::Number>(v.trim()) {
+                            Ok(n) => Value::Number(n),
+                            Err(_) => return Err(format!("value {v:?} is not a number")),
+                        }
+                    }
+                    "boolean" => Value::Bool(v.eq_ignore_ascii_case("true")),
+                    _ => Value::String(v),
+                };
+                let mut v = json!({"op": "fill_missing", "column": b.src()?, "strategy": "value", "value": value});
+                if let Some(w) = b.where_sql()? {
+                    v["where"] = json!(w);
+                }
+                Ok(vec![v])
+            }
+            "REMOVE_MISSING" => one(json!({"op": "drop_missing", "columns": [b.src()?]})),
+            "FLAG_COLUMN_FROM_NULL" => one(
+                json!({"op": "flag_missing", "column": b.src()?, "to": b.need("targetColumn")?}),
+            ),
+            _ => Err(format!("{op} is not imported here")),
+        }
+    })
 }

@@ -4,9 +4,10 @@
 use polars::prelude::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 use super::{ApplyCx, CheckCx, Kind, StepImpl};
-use crate::transform::target::databrew::{BrewCx, BrewStep};
+use crate::transform::target::databrew::{BrewCx, BrewIn, BrewStep, Imported, one};
 use crate::transform::target::pyspark::PyCx;
 use crate::transform::target::sql::SqlCx;
 use crate::transform::target::text::{py_float, py_str, sql_ident};
@@ -321,4 +322,50 @@ impl Outliers {
             Action::Null => "null",
         }
     }
+}
+
+/// The DataBrew operations this family imports, as wort steps (op JSON, with `where`
+/// when the operation has conditions); `None` for an operation of another family.
+pub fn from_databrew(b: &BrewIn) -> Imported {
+    b.import(&["FLAG_OUTLIERS", "REMOVE_OUTLIERS"], |op| match op {
+        "FLAG_OUTLIERS" | "REMOVE_OUTLIERS" => {
+            let method = match b.get("outlierStrategy").unwrap_or("Z_SCORE") {
+                "Z_SCORE" => "zscore",
+                "MODIFIED_Z_SCORE" => "modified_zscore",
+                "IQR" => "iqr",
+                other => return Err(format!("outlierStrategy {other} has no wort equivalent")),
+            };
+            let threshold: f64 = b
+                .get("threshold")
+                .unwrap_or("3")
+                .trim()
+                .parse()
+                .map_err(|_| "threshold is not a number".to_string())?;
+            if b.flag("trimValue") {
+                return Err("trimValue TRUE (percentile trimming) has no wort equivalent".into());
+            }
+            let wort_default = match method {
+                "zscore" => 3.0,
+                "modified_zscore" => 3.5,
+                _ => 1.5,
+            };
+            let mut v = json!({"op": "outliers", "column": b.src()?, "method": method});
+            if threshold != wort_default {
+                v["threshold"] = json!(threshold);
+            }
+            match op {
+                "FLAG_OUTLIERS" => {
+                    v["action"] = json!("flag");
+                    v["to"] = json!(b.need("targetColumn")?);
+                }
+                _ => match b.get("removeType").unwrap_or("DELETE_ROWS") {
+                    "DELETE_ROWS" => v["action"] = json!("remove"),
+                    "CLEAR" => v["action"] = json!("null"),
+                    other => return Err(format!("removeType {other} has no wort equivalent")),
+                },
+            }
+            one(v)
+        }
+        _ => Err(format!("{op} is not imported here")),
+    })
 }

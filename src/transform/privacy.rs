@@ -3,10 +3,11 @@
 use polars::prelude::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::{ApplyCx, CheckCx, Kind, StepImpl, map_text};
-use crate::transform::target::databrew::{BrewCx, BrewStep};
+use crate::transform::target::databrew::{BrewCx, BrewIn, BrewStep, Imported};
 use crate::transform::target::pyspark::PyCx;
 use crate::transform::target::regex::java_literal_replacement;
 use crate::transform::target::sql::SqlCx;
@@ -209,6 +210,65 @@ impl StepImpl for Mask {
         }
         Ok(vec![st])
     }
+}
+
+/// The DataBrew operations this family imports, as wort steps (op JSON, with `where`
+/// when the operation has conditions); `None` for an operation of another family.
+pub fn from_databrew(b: &BrewIn) -> Imported {
+    b.import(&["CRYPTOGRAPHIC_HASH", "MASK_RANGE"], |op| {
+        match op {
+            "CRYPTOGRAPHIC_HASH" => {
+                match b.get("algorithm") {
+                    Some("SHA256") => {}
+                    Some(a) => return Err(format!("algorithm {a}: wort hashes with SHA-256")),
+                    None => {
+                        return Err("the default algorithm is HMAC_SHA256 with a secret; wort hashes with plain SHA-256".into());
+                    }
+                }
+                if b.get("entityTypeFilter").is_some() {
+                    return Err("entityTypeFilter (PII detection) has no wort equivalent".into());
+                }
+                Ok(b.list_param("sourceColumns")?
+                    .into_iter()
+                    .map(|c| json!({"op": "hash", "column": c}))
+                    .collect())
+            }
+            "MASK_RANGE" => {
+                if b.get("alphabet").is_some() || b.get("entityTypeFilter").is_some() {
+                    return Err("alphabet / entityTypeFilter have no wort equivalent".into());
+                }
+                let start: i64 = b
+                    .get("start")
+                    .unwrap_or("0")
+                    .trim()
+                    .parse()
+                    .map_err(|_| "start is not a number")?;
+                let stop: i64 = b
+                    .get("stop")
+                    .unwrap_or("0")
+                    .trim()
+                    .parse()
+                    .map_err(|_| "stop is not a number")?;
+                if start < 0 || stop > 0 {
+                    return Err("only ranges from a position to a position counted from the end map to wort's mask".into());
+                }
+                let ch = b.get("maskSymbol").unwrap_or("#").to_string();
+                Ok(b
+                .list_param("sourceColumns")?
+                .into_iter()
+                .map(|c| {
+                    let mut v =
+                        json!({"op": "mask", "column": c, "keep_first": start, "keep_last": -stop});
+                    if ch != "*" {
+                        v["char"] = json!(ch);
+                    }
+                    v
+                })
+                .collect())
+            }
+            _ => Err(format!("{op} is not imported here")),
+        }
+    })
 }
 
 #[cfg(test)]

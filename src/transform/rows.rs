@@ -3,10 +3,11 @@
 use polars::prelude::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 use super::{ApplyCx, CheckCx, Kind, OneOrMany, StepImpl, parse_sql};
 use crate::transform::target::databrew::{
-    BrewCx, BrewStep, keep_where, parse_conjunction, remove_where,
+    BrewCx, BrewIn, BrewStep, Imported, keep_where, one, parse_conjunction, remove_where,
 };
 use crate::transform::target::pyspark::PyCx;
 use crate::transform::target::sql::SqlCx;
@@ -156,4 +157,27 @@ impl StepImpl for Dedupe {
             Some(_) => Err("DataBrew removes duplicates of whole rows or of one column".into()),
         }
     }
+}
+
+/// The DataBrew operations this family imports, as wort steps (op JSON, with `where`
+/// when the operation has conditions); `None` for an operation of another family.
+pub fn from_databrew(b: &BrewIn) -> Imported {
+    b.import(
+        &[
+            "REMOVE_VALUES",
+            "DELETE_DUPLICATE_ROWS",
+            "REMOVE_DUPLICATES",
+        ],
+        |op| match op {
+            "REMOVE_VALUES" => {
+                let Some(w) = b.where_sql()? else {
+                    return Err("REMOVE_VALUES without conditions does nothing documented".into());
+                };
+                one(json!({"op": "filter", "remove": w}))
+            }
+            "DELETE_DUPLICATE_ROWS" => one(json!({"op": "dedupe"})),
+            "REMOVE_DUPLICATES" => one(json!({"op": "dedupe", "columns": [b.src()?]})),
+            _ => Err(format!("{op} is not imported here")),
+        },
+    )
 }

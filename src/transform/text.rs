@@ -4,9 +4,10 @@
 use polars::prelude::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 use super::{ApplyCx, CheckCx, Kind, OneOrMany, StepImpl, map_text};
-use crate::transform::target::databrew::{BrewCx, BrewStep};
+use crate::transform::target::databrew::{BrewCx, BrewIn, BrewStep, Imported, one};
 use crate::transform::target::pyspark::PyCx;
 use crate::transform::target::regex::{
     java_literal, java_literal_replacement, java_regex, java_replacement,
@@ -711,6 +712,118 @@ impl StepImpl for AddSuffix {
                 .param("pattern", &self.text),
         ])
     }
+}
+
+/// The DataBrew operations this family imports, as wort steps (op JSON, with `where`
+/// when the operation has conditions); `None` for an operation of another family.
+pub fn from_databrew(b: &BrewIn) -> Imported {
+    b.import(&["UPPER_CASE", "LOWER_CASE", "CAPITAL_CASE", "SENTENCE_CASE", "ADD_PREFIX", "ADD_SUFFIX", "REMOVE_COMBINED", "REPLACE_TEXT", "EXTRACT_PATTERN", "MERGE", "MERGE_COLUMNS_AND_VALUES"], |op| {
+        match op {
+            "UPPER_CASE" => one(json!({"op": "upper", "column": b.src()?})),
+            "LOWER_CASE" => one(json!({"op": "lower", "column": b.src()?})),
+            "CAPITAL_CASE" => one(json!({"op": "title", "column": b.src()?})),
+            "SENTENCE_CASE" => one(json!({"op": "sentence", "column": b.src()?})),
+            "ADD_PREFIX" => {
+                one(json!({"op": "add_prefix", "column": b.src()?, "text": b.need("pattern")?}))
+            }
+            "ADD_SUFFIX" => {
+                one(json!({"op": "add_suffix", "column": b.src()?, "text": b.need("pattern")?}))
+            }
+            "REMOVE_COMBINED" => remove_combined(b.step, &b.src()?),
+            "REPLACE_TEXT" => {
+                let pattern = b.need("pattern")?;
+                let with = b.get("value").unwrap_or("").to_string();
+                let regex = pattern.chars().any(|c| r"\.+*?()|[]{}^$".contains(c));
+                one(
+                    json!({"op": "replace", "column": b.src()?, "pattern": pattern, "with": with, "regex": regex}),
+                )
+            }
+            "EXTRACT_PATTERN" => {
+                let p = b.need("pattern")?;
+                if regex::Regex::new(&p).map(|r| r.captures_len()).unwrap_or(0) > 1 {
+                    return Err("the pattern has capture groups; wort extracts exactly one".into());
+                }
+                let (start, rest) = match p.strip_prefix('^') {
+                    Some(r) => ("^", r),
+                    None => ("", p.as_str()),
+                };
+                let (body, end) = match rest.strip_suffix('$') {
+                    Some(b) if !b.ends_with('\\') => (b, "$"),
+                    _ => (rest, ""),
+                };
+                one(
+                    json!({"op": "extract", "column": b.src()?, "pattern": format!("{start}({body}){end}"), "to": b.need("targetColumn")?}),
+                )
+            }
+            "MERGE" | "MERGE_COLUMNS_AND_VALUES" => one(json!({
+                "op": "merge", "columns": b.list_param("sourceColumns")?,
+                "separator": b.get("delimiter").unwrap_or(""), "to": b.need("targetColumn")?
+            })),
+            _ => Err(format!("{op} is not imported here")),
+        }
+    })
+}
+
+/// REMOVE_COMBINED's flags as wort steps: the removals first, then trimming and
+/// collapsing whitespace.
+fn remove_combined(s: &BrewStep, column: &str) -> Result<Vec<serde_json::Value>, String> {
+    use serde_json::json;
+    let on = |k: &str| s.get(k).is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let mut steps = Vec::new();
+    let mut rx = |pattern: &str| {
+        steps.push(json!({"op": "replace", "column": column, "pattern": pattern, "with": "", "regex": true}));
+    };
+    if on("removeAllWhitespace") {
+        rx(r"\s");
+    }
+    if on("removeAllPunctuation") {
+        rx(r"[.!,?]");
+    }
+    if on("removeLeadingAndTrailingPunctuation") {
+        rx(r"^[.!,?]+|[.!,?]+$");
+    }
+    if on("removeAllQuotes") {
+        rx(r#"['"]"#);
+    }
+    if on("removeLeadingAndTrailingQuotes") {
+        rx(r#"^['"]+|['"]+$"#);
+    }
+    if on("removeLetters") {
+        rx("[A-Za-z]");
+    }
+    if on("removeNumbers") {
+        rx("[0-9]");
+    }
+    if on("removeSpecialCharacters") {
+        rx(r##"[!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~]"##);
+    }
+    if on("removeCustomCharacters") {
+        let chars = s.get("customCharacters").unwrap_or("");
+        if !chars.is_empty() {
+            let class: String = chars
+                .chars()
+                .map(|c| regex::escape(&c.to_string()))
+                .collect();
+            rx(&format!("[{class}]"));
+        }
+    }
+    if on("removeCustomValue") {
+        let v = s.get("customValue").unwrap_or("");
+        if !v.is_empty() {
+            steps.push(json!({"op": "replace", "column": column, "pattern": v, "with": ""}));
+        }
+    }
+    let trim = on("removeLeadingAndTrailingWhitespace");
+    let collapse = on("collapseConsecutiveWhitespace");
+    if trim {
+        steps.push(json!({"op": "trim", "column": column, "collapse": collapse}));
+    } else if collapse {
+        steps.push(json!({"op": "replace", "column": column, "pattern": r"\s+", "with": " ", "regex": true}));
+    }
+    if steps.is_empty() {
+        return Err("no removal flag is set".into());
+    }
+    Ok(steps)
 }
 
 #[cfg(test)]

@@ -779,3 +779,80 @@ pub fn polars_to_brew_sql(expr: &str) -> Result<String, String> {
     }
     Ok(out)
 }
+
+/// What a step family's import from DataBrew sees: one DataBrew step, and the input's
+/// columns when a sample was given.
+pub struct BrewIn<'a> {
+    pub step: &'a BrewStep,
+    pub schema: Option<&'a Schema>,
+}
+
+/// What a family's `from_databrew` returns: the steps (op JSON), or why the operation
+/// does not map; `None` when the operation belongs to another family.
+pub type Imported = Option<Result<Vec<Value>, String>>;
+
+/// One imported step.
+pub fn one(step: Value) -> Result<Vec<Value>, String> {
+    Ok(vec![step])
+}
+
+impl BrewIn<'_> {
+    /// Run `import` when this step's operation is one of `ops`.
+    pub fn import(
+        &self,
+        ops: &[&str],
+        import: impl FnOnce(&str) -> Result<Vec<Value>, String>,
+    ) -> Imported {
+        ops.contains(&self.op()).then(|| import(self.op()))
+    }
+
+    /// The DataBrew operation.
+    pub fn op(&self) -> &str {
+        self.step.action.operation.as_str()
+    }
+
+    /// A parameter, if given.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.step.get(key)
+    }
+
+    /// A parameter that must be given.
+    pub fn need(&self, key: &str) -> Result<String, String> {
+        self.get(key)
+            .map(str::to_string)
+            .ok_or_else(|| format!("parameter \"{key}\" is missing"))
+    }
+
+    /// `sourceColumn`.
+    pub fn src(&self) -> Result<String, String> {
+        self.need("sourceColumn")
+    }
+
+    /// A parameter holding a JSON list of names.
+    pub fn list_param(&self, key: &str) -> Result<Vec<String>, String> {
+        let v = self.need(key)?;
+        serde_json::from_str::<Vec<String>>(&v)
+            .map_err(|_| format!("parameter \"{key}\" is not a JSON list of names: {v:?}"))
+    }
+
+    /// A `"true"`/`"TRUE"` flag.
+    pub fn flag(&self, key: &str) -> bool {
+        self.get(key)
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    }
+
+    /// The step's conditions as a polars SQL `where`, if it has any.
+    pub fn where_sql(&self) -> Result<Option<String>, String> {
+        if self.step.condition_expressions.is_empty() {
+            return Ok(None);
+        }
+        let dtype = |c: &str| self.schema.and_then(|sc| sc.get(c));
+        let parts = self
+            .step
+            .condition_expressions
+            .iter()
+            .map(|c| condition_sql(c, dtype(&c.target_column)))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Some(parts.join(" AND ")))
+    }
+}
