@@ -44,7 +44,8 @@ pub struct CheckArgs {
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// A reference dataset for RowCountMatch, SchemaMatch, DatasetMatch,
-    /// ReferentialIntegrity and AggregateMatch: NAME=PATH. Repeatable.
+    /// ReferentialIntegrity and AggregateMatch, and a table CustomSql may read:
+    /// NAME=PATH. Repeatable.
     #[arg(long = "ref", value_name = "NAME=PATH")]
     pub references: Vec<String>,
     /// How many failing rows to show per row-level rule.

@@ -105,19 +105,6 @@ pub fn remove_in_progress() {
     }
 }
 
-/// Check that `path` can be written: a known extension and a destination that may be
-/// written (see [`destination`]).
-pub fn check_output(path: &Path) -> Result<OutputFormat, WriteError> {
-    let format = OutputFormat::from_path(path)?;
-    destination(path)?;
-    Ok(format)
-}
-
-/// Check that a report can be written to `path` (its extension is free).
-pub fn check_dir(path: &Path) -> Result<(), WriteError> {
-    destination(path).map(|_| ())
-}
-
 fn parent_dir(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -264,11 +251,6 @@ impl Staged {
     /// The temporary file to write into.
     pub fn path(&self) -> &Path {
         self.temp.path()
-    }
-
-    /// Where the output goes.
-    pub fn destination(&self) -> &Destination {
-        &self.dest
     }
 
     /// Move the finished output into place, or copy it to the device or stream.

@@ -874,18 +874,7 @@ impl Case {
 fn spark_python_or_skip(test: &str) -> Option<PathBuf> {
     match spark_python() {
         Ok(p) => Some(p),
-        Err(why) => {
-            if std::env::var("WORT_REQUIRE_SPARK").is_ok_and(|v| v == "1") {
-                panic!("WORT_REQUIRE_SPARK=1 but {test} cannot run: {why}");
-            }
-            eprintln!(
-                "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
-                 SKIPPED {test}: {why}.\n\
-                 Run .ci/run (it installs pyspark) to check the exported jobs on real Spark.\n\
-                 !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
-            );
-            None
-        }
+        Err(why) => super::skipped(test, &why),
     }
 }
 

@@ -94,3 +94,18 @@ pub fn flights_csv(test: &str) -> Option<std::ffi::OsString> {
 pub fn stdout_of(cmd: &mut assert_cmd::Command) -> Vec<u8> {
     cmd.assert().success().get_output().stdout.clone()
 }
+
+/// A test that cannot run here: `None` after a SKIPPED banner, or, with
+/// `WORT_REQUIRE_SPARK=1` (CI, which installs Python, Java and pyspark), a failure.
+pub fn skipped<T>(test: &str, why: &str) -> Option<T> {
+    if std::env::var("WORT_REQUIRE_SPARK").is_ok_and(|v| v == "1") {
+        panic!("WORT_REQUIRE_SPARK=1 but {test} cannot run: {why}");
+    }
+    eprintln!(
+        "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
+         SKIPPED {test}: {why}.\n\
+         Run .ci/run (it installs Python and pyspark) to run it.\n\
+         !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
+    );
+    None
+}
