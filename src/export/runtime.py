@@ -14,7 +14,9 @@ STAT = "__wort_stat"  # a statistic joined onto every row for one step
 def configure(spark):
     """Session settings that make Spark behave like wort: a value that does not
     convert becomes null (not an error), column names are case-sensitive, datetimes
-    are naive (UTC session), unparseable dates are null."""
+    are naive (UTC session), unparseable dates are null, and a `${...}` in a column
+    name or SQL text is text, not a variable to substitute."""
+    spark.conf.set("spark.sql.variable.substitute", "false")
     spark.conf.set("spark.sql.ansi.enabled", "false")
     spark.conf.set("spark.sql.caseSensitive", "true")
     spark.conf.set("spark.sql.session.timeZone", "UTC")

@@ -1440,3 +1440,207 @@ fn job_runs_with_spark_submit_and_as_a_glue_job() {
     // The input given twice: every row twice.
     assert_eq!(lines, 2 * (want.len() - 1));
 }
+
+// ----- user text in the SQL export ---------------------------------------------------
+
+/// A query as Spark's lexer (SqlBaseLexer.g4) reads it: comments (`--` to a `\r` or
+/// `\n`, continued over a backslash-newline; `/* */` nested) and white space left out,
+/// each string literal `STR`, each backtick name `NAME`, every other token as written.
+/// Spark replaces `${...}` in the text before lexing, so one outside a name (where the
+/// header tells to turn substitution off) is a `${` token of its own.
+fn spark_tokens(sql: &str) -> Vec<String> {
+    let c: Vec<char> = sql.chars().collect();
+    let at = |i: usize, s: &str| {
+        s.chars()
+            .enumerate()
+            .all(|(k, ch)| c.get(i + k) == Some(&ch))
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < c.len() {
+        let start = i;
+        if at(i, "--") {
+            while i < c.len() && c[i] != '\r' && c[i] != '\n' {
+                i += if at(i, "\\\n") { 2 } else { 1 };
+            }
+        } else if at(i, "/*") {
+            let mut depth = 0;
+            while i < c.len() {
+                if at(i, "/*") {
+                    depth += 1;
+                    i += 1;
+                } else if at(i, "*/") {
+                    depth -= 1;
+                    i += 1;
+                    if depth == 0 {
+                        i += 1;
+                        break;
+                    }
+                }
+                i += 1;
+            }
+        } else if c[i] == '\'' || c[i] == '"' {
+            i += 1;
+            while i < c.len() && c[i] != c[start] {
+                i += if c[i] == '\\' { 2 } else { 1 };
+            }
+            i += 1;
+            out.push("STR".to_string());
+        } else if c[i] == '`' {
+            i += 1;
+            while i < c.len() && (c[i] != '`' || at(i, "``")) {
+                i += if c[i] == '`' { 2 } else { 1 };
+            }
+            i += 1;
+            out.push("NAME".to_string());
+        } else if c[i].is_alphanumeric() || c[i] == '_' {
+            while i < c.len() && (c[i].is_alphanumeric() || c[i] == '_') {
+                i += 1;
+            }
+            out.push(c[start..i].iter().collect());
+        } else {
+            i += 1;
+            if !matches!(c[start], ' ' | '\t' | '\r' | '\n') {
+                out.push(c[start].to_string());
+            }
+        }
+        let token: String = c[start..i.min(c.len())].iter().collect();
+        if !token.starts_with('`') && token.contains("${") {
+            out.push("${".to_string());
+        }
+    }
+    out
+}
+
+/// A recipe, its input's schema and read spec, and a table name, with `text` in every
+/// free-text field the SQL export writes: description, table, an input column, new
+/// column names, comments, a fill value, prefix, search and replacement texts, string
+/// literals, comments and white space inside `where` and `derive` SQL.
+fn sql_case(text: &str) -> (Recipe, Schema, wort::export::read::ReadSpec) {
+    let t = |suffix: &str| serde_json::to_string(&format!("{text}{suffix}")).expect("json");
+    // Inside polars SQL: a string literal, and comments (no `\n` would end a `--` one for
+    // polars, no `*` can end or open a `/* */` one).
+    let lit = text.replace('\'', "''");
+    let line = text.replace('\n', " ");
+    let block = text.replace('*', "+");
+    // And white space between tokens: polars reads every kind, Spark only a few.
+    let space: String = text.chars().filter(|c| c.is_whitespace()).collect();
+    let sql = |s: String| serde_json::to_string(&s).expect("json");
+    let derive = sql(format!("'{lit}' || \"name\" -- {line}"));
+    let keep = sql(format!(
+        "\"name\"{space} <> '{lit}' /* {block} */ -- {line}"
+    ));
+    let json = format!(
+        r#"{{"wort_recipe": 1, "description": {d}, "steps": [
+        {{"op": "rename", "column": {input}, "to": {renamed}, "comment": {d}}},
+        {{"op": "duplicate", "column": "id", "to": {dup}, "comment": {d}}},
+        {{"op": "derive", "column": {derived}, "expr": {derive}}},
+        {{"op": "fill_missing", "column": "amount", "strategy": "value", "value": {d}}},
+        {{"op": "add_prefix", "column": "id", "text": {d}, "where": {keep}}},
+        {{"op": "replace", "column": "name", "pattern": {pattern}, "with": {d}}},
+        {{"op": "filter", "keep": {keep}}},
+        {{"op": "add_suffix", "column": "id", "text": {d}, "disabled": true}}
+    ]}}"#,
+        d = t(""),
+        input = t("0"),
+        renamed = t("1"),
+        dup = t("2"),
+        derived = t("3"),
+        pattern = t("p"),
+    );
+    let recipe = Recipe::parse(&json, "r.json").expect("recipe parses");
+    let names = [
+        format!("{text}0"),
+        "id".into(),
+        "name".into(),
+        "amount".into(),
+    ];
+    let schema: Schema = names
+        .iter()
+        .map(|n| Field::new(n.into(), DataType::String))
+        .collect();
+    let mut read = wort::export::read::ReadSpec::from_options(&Default::default());
+    read.columns = Some(
+        names
+            .iter()
+            .map(|n| wort::export::read::ColumnSpec {
+                name: n.clone(),
+                read: "string",
+                conversion: None,
+            })
+            .collect(),
+    );
+    (recipe, schema, read)
+}
+
+#[test]
+fn random_text_in_every_field_leaves_the_sql_export_its_code() {
+    let texts = crate::awkward_texts(
+        &[
+            "\r",
+            "\r\n",
+            "\n",
+            "\u{2028}\u{2029}\u{85}\x0b\x0c\x1c\x1d\x1e",
+            "\0\x07\t\u{a0}",
+            "\\",
+            "'",
+            "\"",
+            "`",
+            "--",
+            "/*",
+            "*/",
+            "/*!",
+            ";",
+            "${env:HOME}",
+            ") OR TRUE; DROP TABLE t",
+        ],
+        64,
+    );
+    let export = |text: &str| {
+        let (recipe, schema, read) = sql_case(text);
+        wort::export::sql::query(&recipe, &schema, text, Some(&read))
+            .unwrap_or_else(|e| panic!("text {text:?}: {e}"))
+    };
+    let plain = export("x");
+    let want = spark_tokens(&plain);
+    assert!(want.contains(&"STR".to_string()) && want.contains(&"NAME".to_string()));
+    for t in &texts {
+        let q = export(t);
+        assert_eq!(
+            spark_tokens(&q),
+            want,
+            "text {t:?} changed the query's code:\n{q}"
+        );
+    }
+}
+
+#[test]
+fn a_comment_in_recipe_sql_reaches_neither_the_job_nor_the_query() {
+    // polars ends a `--` comment at `\n` only, Spark also at `\r`: the rest would run on
+    // Spark and not in wort.
+    let r = recipe(r#"[{"op": "filter", "keep": "\"amount\" > 1 -- x\r OR TRUE"}]"#);
+    let schema = messy_schema();
+    let read = wort::export::read::ReadSpec::from_options(&Default::default());
+    let info = wort::export::pyspark::JobInfo {
+        recipe_path: "r.json",
+        read: &read,
+    };
+    let job = wort::export::pyspark::job(&r, &info).expect("job");
+    let query = wort::export::sql::query(&r, &schema, "input", None).expect("query");
+    for out in [&job, &query] {
+        // Lines of code, not the comments that describe the step.
+        let code: Vec<&str> = out
+            .lines()
+            .filter(|l| !l.trim_start().starts_with(['#', '-']))
+            .collect();
+        assert!(code.iter().any(|l| l.contains("`amount` > 1")), "{out}");
+        assert!(!code.iter().any(|l| l.contains("OR TRUE")), "{out}");
+    }
+    // `/*! ... */` is code to polars and a comment to Spark: refused, with the reason.
+    let r = recipe(r#"[{"op": "filter", "keep": "\"amount\" > 1 /*! OR TRUE */"}]"#);
+    let job = wort::export::pyspark::job(&r, &info).expect_err("refused");
+    let query = wort::export::sql::query(&r, &schema, "input", None).expect_err("refused");
+    for e in [job.to_string(), query.to_string()] {
+        assert!(e.contains("step 1 (filter)") && e.contains("/*!"), "{e}");
+    }
+}

@@ -109,3 +109,23 @@ pub fn skipped<T>(test: &str, why: &str) -> Option<T> {
     );
     None
 }
+
+/// `n` texts, the same every run, each made of 1 to 9 pieces: one of `pieces` (the
+/// characters that could break out of a place in generated code), a short word or any
+/// character. What the escaping tests put into every field that reaches code.
+pub fn awkward_texts(pieces: &[&str], n: usize) -> Vec<String> {
+    use proptest::prelude::*;
+    use proptest::strategy::ValueTree;
+    let pieces: Vec<String> = pieces.iter().map(|p| p.to_string()).collect();
+    let weight = u32::try_from(pieces.len()).expect("a few pieces");
+    let piece = prop_oneof![
+        weight => proptest::sample::select(pieces),
+        1 => "[a-zé ]{0,4}",
+        1 => any::<char>().prop_map(|c| c.to_string()),
+    ];
+    let text = proptest::collection::vec(piece, 1..10).prop_map(|v| v.concat());
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    (0..n)
+        .map(|_| text.new_tree(&mut runner).expect("value").current())
+        .collect()
+}

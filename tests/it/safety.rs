@@ -701,34 +701,28 @@ fn a_carriage_return_in_a_comment_does_not_become_code() {
 
 #[test]
 fn random_text_in_every_recipe_field_adds_no_code_to_the_job() {
-    use proptest::prelude::*;
-    use proptest::strategy::ValueTree;
     let Some(py) = python("random_text_in_every_recipe_field_adds_no_code_to_the_job") else {
         return;
     };
-    let piece = prop_oneof![
-        Just("\n".to_string()),
-        Just("\r".to_string()),
-        Just("\r\n".to_string()),
-        Just("\u{2028}".to_string()),
-        Just("\u{85}".to_string()),
-        Just("\x0b\x0c\x1c\x1d\x1e\0".to_string()),
-        Just("\"\"\"".to_string()),
-        Just("'''".to_string()),
-        Just("\\".to_string()),
-        Just("#".to_string()),
-        Just("--".to_string()),
-        Just("*/".to_string()),
-        Just("import os; os.system('id')".to_string()),
-        Just("`".to_string()),
-        "[a-zé ]{0,4}",
-        any::<char>().prop_map(|c| c.to_string()),
-    ];
-    let text = proptest::collection::vec(piece, 1..10).prop_map(|v| v.concat());
-    let mut runner = proptest::test_runner::TestRunner::deterministic();
-    let texts: Vec<String> = (0..64)
-        .map(|_| text.new_tree(&mut runner).expect("value").current())
-        .collect();
+    let texts = crate::awkward_texts(
+        &[
+            "\n",
+            "\r",
+            "\r\n",
+            "\u{2028}",
+            "\u{85}",
+            "\x0b\x0c\x1c\x1d\x1e\0",
+            "\"\"\"",
+            "'''",
+            "\\",
+            "#",
+            "--",
+            "*/",
+            "import os; os.system('id')",
+            "`",
+        ],
+        64,
+    );
     let mut jobs = vec![job_of(&recipe_with("x"), "r.json")];
     jobs.extend(texts.iter().map(|t| job_of(&recipe_with(t), t)));
     let calls = calls_of(&py, &jobs);
@@ -744,8 +738,8 @@ fn random_text_in_every_recipe_field_adds_no_code_to_the_job() {
     for t in &texts {
         let q =
             wort::export::sql::query(&recipe_with(t), &schema, "input", None).expect("sql exports");
-        let first = q.split('\n').next().unwrap_or_default();
-        assert_eq!(first, format!("-- {}", wort::export::text::comment_line(t)));
+        let first = q.split_inclusive('\n').next().unwrap_or_default();
+        assert_eq!(first, wort::export::text::sql_comment("-- ", t));
         let comments = q
             .split('\n')
             .filter(|l| l.starts_with("-- ") || l.starts_with("  -- "));
