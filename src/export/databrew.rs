@@ -15,7 +15,10 @@ use serde_json::{Map, Value};
 use super::{ExportError, Untranslated};
 use crate::recipe::{Recipe, Step};
 pub use crate::transform::target::databrew::*;
-use crate::transform::{Op, columns, computed, dates, missing, outliers, privacy, rows, text};
+use crate::transform::{
+    Op, columns, combine, computed, dates, encode, missing, numbers, outliers, privacy, reshape,
+    rows, strings, text,
+};
 
 /// The recipe as DataBrew recipe JSON (a pretty array), or the steps that do not map.
 /// With `partial`, unmapped steps are left out and returned alongside.
@@ -279,6 +282,11 @@ fn import_step(s: &BrewStep, schema: Option<&Schema>) -> Result<Vec<Step>, Strin
         dates::from_databrew,
         outliers::from_databrew,
         privacy::from_databrew,
+        combine::from_databrew,
+        reshape::from_databrew,
+        encode::from_databrew,
+        numbers::from_databrew,
+        strings::from_databrew,
     ];
     if let Some(imported) = families.iter().find_map(|f| f(&b)) {
         return imported?.into_iter().map(step).collect();

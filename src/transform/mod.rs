@@ -6,12 +6,17 @@
 //! one line to the `ops!` list below.
 
 pub mod columns;
+pub mod combine;
 pub mod computed;
 pub mod dates;
+pub mod encode;
 pub mod missing;
+pub mod numbers;
 pub mod outliers;
 pub mod privacy;
+pub mod reshape;
 pub mod rows;
+pub mod strings;
 pub mod target;
 pub mod text;
 
@@ -135,6 +140,22 @@ ops! {
     Outliers(outliers::Outliers) = "outliers",
     Hash(privacy::Hash) = "hash",
     Mask(privacy::Mask) = "mask",
+    //
+    // -- combine: begin
+    // -- combine: end
+    //
+    // -- reshape: begin
+    // -- reshape: end
+    //
+    // -- encode: begin
+    // -- encode: end
+    //
+    // -- numbers: begin
+    // -- numbers: end
+    //
+    // -- strings: begin
+    // -- strings: end
+    //
 }
 
 impl Op {

