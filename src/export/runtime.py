@@ -493,25 +493,26 @@ def _column_names(names, header):
     return out
 
 
-def read_input(spark, inputs):
-    """Read the inputs the way wort reads them (READ, COLUMNS), with the row order
-    in ROW."""
-    fmt = READ["format"]
-    columns = COLUMNS
+def read_input(spark, inputs, read=None, columns=None):
+    """Read the inputs the way wort reads them (READ, COLUMNS, or another file's
+    `read` and `columns`), with the row order in ROW."""
+    if read is None:
+        read, columns = READ, COLUMNS
+    fmt = read["format"]
     schema = None
     if columns is not None:
         schema = T.StructType([T.StructField(n, _spark_type(t)) for n, t, _ in columns])
     if fmt == "csv":
-        skip = READ["skip_records"]
-        header = READ["header"] and skip == 0
+        skip = read["skip_records"]
+        header = read["header"] and skip == 0
         reader = (
-            spark.read.option("sep", READ["delimiter"])
-            .option("quote", READ["quote"] if READ["quote"] is not None else "\u0000")
-            .option("escape", READ["escape"] if READ["escape"] is not None else "\u0000")
+            spark.read.option("sep", read["delimiter"])
+            .option("quote", read["quote"] if read["quote"] is not None else "\u0000")
+            .option("escape", read["escape"] if read["escape"] is not None else "\u0000")
             .option("header", header)
-            .option("encoding", READ["encoding"])
-            .option("multiLine", READ["multiline"])
-            .option("mode", "DROPMALFORMED" if READ["skip_bad_rows"] else "PERMISSIVE")
+            .option("encoding", read["encoding"])
+            .option("multiLine", read["multiline"])
+            .option("mode", "DROPMALFORMED" if read["skip_bad_rows"] else "PERMISSIVE")
             .option("inferSchema", False)
         )
         if schema is not None:
@@ -527,28 +528,28 @@ def read_input(spark, inputs):
     else:
         raise ValueError("unknown input format %r" % fmt)
     if fmt == "csv" and columns is None:
-        df = df.toDF(*_column_names(df.columns, READ["header"]))
+        df = df.toDF(*_column_names(df.columns, read["header"]))
 
     # Row order: file by file (in name order), then position in the file.
     several = len(set(df.inputFiles())) > 1
-    if several or (fmt == "csv" and READ["skip_records"] > 0):
+    if several or (fmt == "csv" and read["skip_records"] > 0):
         df = df.withColumn("__wort_file", F.input_file_name())
         pos = F.monotonically_increasing_id()
         df = df.withColumn(ROW, F.struct(F.col("__wort_file").alias("file"), pos.alias("pos")))
     else:
         df = df.withColumn(ROW, F.monotonically_increasing_id())
-    if fmt == "csv" and READ["skip_records"] > 0:
+    if fmt == "csv" and read["skip_records"] > 0:
         # Lines before the header (and the header itself): the first records of each file.
         pos = F.col(ROW).getField("pos")
         starts = df.groupBy("__wort_file").agg(F.min(pos).alias("__wort_start"))
         df = df.join(F.broadcast(starts), "__wort_file")
-        df = df.where(pos >= F.col("__wort_start") + READ["skip_records"]).drop("__wort_start")
+        df = df.where(pos >= F.col("__wort_start") + read["skip_records"]).drop("__wort_start")
     if "__wort_file" in df.columns:
         df = df.drop("__wort_file")
 
     if fmt != "parquet":
         # wort run applies null tokens to delimited text only (JSON has real nulls).
-        tokens = READ.get("null_values", []) if fmt == "csv" else []
+        tokens = read.get("null_values", []) if fmt == "csv" else []
         for name, kind, conversion in columns or [(n, t, None) for n, t in df.dtypes if n != ROW]:
             c = col(name)
             if kind == "string" and tokens:
@@ -576,9 +577,131 @@ def write_output(df, output, output_format="parquet", keep_order=True):
         raise ValueError("unknown output format %r (parquet, csv or json)" % output_format)
 
 
+def join(df, right, on, right_on, how, suffix):
+    """Join `right` on the keys as wort does: keys once, under this table's names (from
+    whichever side has them); the other file's clashing names get `suffix`; rows in
+    this table's order, each followed by its matches in the other's order, then the
+    other's unmatched rows (a right join follows the other file's order)."""
+    names = data_columns(df)
+    rrow = "__wort_rrow"
+    keys = dict(zip(right_on, on))
+    left_types = dict(df.dtypes)
+    right_types = dict(right.dtypes)
+    cols, added = [], []
+    for n in data_columns(right):
+        if n in keys:
+            cols.append(col(n).alias(keys[n]))
+        else:
+            out = n + suffix if n in names else n
+            cols.append(col(n).alias(out))
+            added.append(out)
+    right = right.select(*cols, col(ROW).alias(rrow))
+    # Keys of different number types meet at the wider one, as in wort.
+    for r, l in keys.items():
+        if left_types[l] != right_types[r]:
+            wide = "double" if "double" in (left_types[l], right_types[r]) or "float" in (left_types[l], right_types[r]) else None
+            if wide is None and {left_types[l], right_types[r]} <= {"date", "timestamp", "timestamp_ntz"}:
+                wide = "timestamp"
+            if wide is None:
+                wide = "bigint"
+            df = df.withColumn(l, col(l).cast(wide))
+            right = right.withColumn(l, col(l).cast(wide))
+    spark_how = {"inner": "inner", "left": "left", "right": "right", "full": "full",
+                 "semi": "left_semi", "anti": "left_anti"}[how]
+    out = df.join(right, on=list(on), how=spark_how)
+    if how in ("semi", "anti"):
+        return out.select(*[col(n) for n in names], col(ROW))
+    lrow, orow = col(ROW), col(rrow)
+    if how == "right":
+        row = F.struct(orow.alias("r"), lrow.alias("l"))
+    else:
+        row = F.struct(lrow.isNull().alias("o"), lrow.alias("l"), orow.alias("r"))
+    keep = [col(n).cast(left_types[n]).alias(n) if n in on else col(n) for n in names]
+    return out.select(*keep, *[col(n) for n in added], row.alias(ROW))
+
+
+def union(df, others):
+    """Append `others` by column name, as wort does: missing columns are null, numbers
+    widen (int and float give float), a date and a datetime give a datetime; rows in
+    order, this table's first."""
+    frames = [df] + list(others)
+    names, types = [], {}
+    for f in frames:
+        for n, t in f.dtypes:
+            if n == ROW:
+                continue
+            if n not in types:
+                names.append(n)
+                types[n] = t
+            elif types[n] != t:
+                pair = {types[n], t}
+                if pair <= {"int", "bigint", "smallint", "tinyint"}:
+                    types[n] = "bigint"
+                elif pair <= {"int", "bigint", "smallint", "tinyint", "float", "double"}:
+                    types[n] = "double"
+                elif pair <= {"date", "timestamp", "timestamp_ntz"}:
+                    types[n] = "timestamp" if "timestamp" in pair else "timestamp_ntz"
+                elif "void" in pair:
+                    types[n] = (pair - {"void"}).pop()
+    row_types = [f.schema[ROW].dataType for f in frames]
+    out = None
+    for i, f in enumerate(frames):
+        have = set(f.columns)
+        row = F.struct(
+            F.lit(i).alias("u"),
+            *[(col(ROW) if j == i else F.lit(None).cast(t)).alias("r%d" % j) for j, t in enumerate(row_types)]
+        )
+        part = f.select(
+            *[(col(n) if n in have else F.lit(None)).cast(types[n]).alias(n) for n in names],
+            row.alias(ROW),
+        )
+        out = part if out is None else out.unionByName(part)
+    return out
+
+
+def sql_query(df, query):
+    """Replace the rows with `query`'s result over them (`{data}` in the query, whose
+    other braces are doubled). Rows follow the query's ORDER BY when it has one;
+    otherwise the order the rows come in."""
+    spark = df.sparkSession
+    out = spark.sql(query, data=df.orderBy(col(ROW)).drop(ROW))
+    return out.withColumn(ROW, F.monotonically_increasing_id())
+
+
+# The other files the recipe reads (join, union): name as the recipe writes it ->
+# {"path", "stem", "read", "columns"}, filled in above; `run` binds new paths.
+_SESSION = {"spark": None, "paths": {}}
+
+
+def bind_inputs(inputs):
+    """Split `--input` values into the data's paths and NAME=PATH rebindings of the
+    files the recipe reads (NAME: the name as the recipe writes it, or its stem)."""
+    data, bound = [], {}
+    for item in inputs:
+        name, sep, path = item.partition("=")
+        match = [t for t, spec in TABLES.items() if sep and name in (t, spec["stem"])]
+        if match:
+            bound[match[0]] = path
+        else:
+            data.append(item)
+    return data, bound
+
+
+def table(name):
+    """Another file the recipe reads, read the way wort reads it, with its row order in
+    ROW."""
+    spec = TABLES[name]
+    path = _SESSION["paths"].get(name, spec["path"])
+    return read_input(_SESSION["spark"], [path], spec["read"], spec["columns"])
+
+
 def run(spark, inputs, output, output_format="parquet", keep_order=True):
-    """Read `inputs`, apply the recipe, write `output`."""
+    """Read `inputs` (with NAME=PATH rebinding the recipe's other files), apply the
+    recipe, write `output`."""
     configure(spark)
+    inputs, bound = bind_inputs(inputs)
+    _SESSION["spark"] = spark
+    _SESSION["paths"] = dict(bound)
     df = read_input(spark, inputs)
     df = transform(df)
     write_output(df, output, output_format, keep_order)
@@ -608,7 +731,12 @@ def main(argv=None):
         job.commit()
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--input", nargs="+", required=True, help="input files, directories or globs")
+    parser.add_argument(
+        "--input",
+        nargs="+",
+        required=True,
+        help="input files, directories or globs; NAME=PATH reads PATH for a file the recipe joins or appends",
+    )
     parser.add_argument("--output", required=True, help="output directory (replaced)")
     parser.add_argument("--output-format", default="parquet", choices=["parquet", "csv", "json"])
     parser.add_argument("--no-order", action="store_true", help="skip the final sort into input order")

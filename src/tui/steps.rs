@@ -49,6 +49,7 @@ pub const CATEGORIES: &[(&str, &[&str])] = &[
     ("Computed", &["derive"]),
     ("Privacy", &["hash", "mask"]),
     // -- combine: begin
+    ("Combine", &["join", "union", "sql"]),
     // -- combine: end
     //
     // -- reshape: begin

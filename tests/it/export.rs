@@ -373,6 +373,7 @@ fn every_op_has_a_case_and_a_pyspark_translation() {
             &wort::export::pyspark::JobInfo {
                 recipe_path: name,
                 read: &read,
+                tables: &[],
             },
         );
         assert!(
@@ -1636,6 +1637,7 @@ fn a_comment_in_recipe_sql_reaches_neither_the_job_nor_the_query() {
     let info = wort::export::pyspark::JobInfo {
         recipe_path: "r.json",
         read: &read,
+        tables: &[],
     };
     let job = wort::export::pyspark::job(&r, &info).expect("job");
     let query = wort::export::sql::query(&r, &schema, "input", None).expect("query");

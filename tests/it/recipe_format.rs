@@ -76,7 +76,7 @@ proptest! {
         steps in prop::collection::vec(step(), 0..8),
         description in proptest::option::of(".{0,30}"),
     ) {
-        let recipe = Recipe { wort_recipe: 1, description, steps };
+        let recipe = Recipe { wort_recipe: 1, description, steps, ..Recipe::default() };
         let json = recipe.to_json();
         let back = Recipe::parse(&json, "roundtrip").expect("parses");
         prop_assert_eq!(back, recipe);
