@@ -44,7 +44,7 @@ pub fn export(
             }),
         }
         if let Some(s) = &schema {
-            schema = crate::recipe::validate_step(step, s).ok();
+            schema = crate::recipe::validate(&recipe.with_step(step), s).ok();
         }
     }
     if !failed.is_empty() && !partial {

@@ -359,3 +359,45 @@ print(len(got))
     );
     assert!(n.trim().parse::<usize>().expect("count") > 100, "{n}");
 }
+
+#[test]
+fn the_exported_job_names_the_joined_file_and_how_to_rebind_it() {
+    let (dir, left, recipe) =
+        fixture(r#"[{"op": "join", "right": "right.csv", "on": "k", "how": "left"}]"#);
+    let other = write(dir.path(), "other.csv", "k,score,name\nx,1.5,X\n");
+    let job = crate::stdout_of(
+        wort()
+            .arg("export")
+            .arg(&recipe)
+            .args(["--to", "pyspark", "--input"])
+            .arg(&left)
+            .arg(format!("right={}", other.display())),
+    );
+    let job = String::from_utf8(job).expect("utf8");
+    let other = std::fs::canonicalize(&other).expect("path");
+    assert!(
+        job.contains("The recipe also reads right (TABLES below)"),
+        "{job}"
+    );
+    assert!(
+        job.contains(&format!("\"path\": \"{}\"", other.display())),
+        "{job}"
+    );
+    // The rebound file's types: score is a float there.
+    assert!(
+        job.contains(r#"("score", "double""#) || job.contains(r#"("score", "string", "float"#),
+        "{job}"
+    );
+    assert!(
+        job.contains("df = join(df, table(\"right.csv\"), [\"k\"], [\"k\"], \"left\", \"_right\")")
+    );
+    // No SQL form: the query reads one table.
+    wort()
+        .arg("export")
+        .arg(&recipe)
+        .args(["--to", "sql", "--input"])
+        .arg(&left)
+        .assert()
+        .code(2)
+        .stderr(contains("does not register as a table"));
+}
