@@ -530,7 +530,133 @@ fn spark_query(query: &str, from: &str) -> Result<String, String> {
 }
 
 /// The DataBrew operations this family imports, as wort steps; `None` for an operation
-/// of another family.
+/// of another family. The other dataset becomes the file its S3 location ends with
+/// (or the dataset's name), which `--input NAME=PATH` points at a local copy.
 pub fn from_databrew(b: &BrewIn) -> Imported {
-    b.import(&[], |op| Err(format!("{op} is not imported here")))
+    b.import(&["JOIN", "UNION"], |op| match op {
+        "JOIN" => join_from_databrew(b),
+        _ => union_from_databrew(b),
+    })
+}
+
+/// The file a DataBrew secondary input names: the last part of its S3 location, else the
+/// dataset's name.
+fn brew_file(location: Option<&str>, dataset: Option<&str>) -> Result<String, String> {
+    location
+        .and_then(|l| l.trim_end_matches('/').rsplit('/').next())
+        .filter(|s| !s.is_empty())
+        .or(dataset)
+        .map(str::to_string)
+        .ok_or_else(|| {
+            "names no secondary dataset (secondInputLocation or secondaryDatasetName)".into()
+        })
+}
+
+fn join_from_databrew(b: &BrewIn) -> Result<Vec<serde_json::Value>, String> {
+    #[derive(Deserialize)]
+    struct Key {
+        key: String,
+        value: String,
+    }
+    let keys: Vec<Key> = serde_json::from_str(&b.need("joinKeys")?).map_err(|_| {
+        "parameter \"joinKeys\" is not a JSON list of {\"key\", \"value\"}".to_string()
+    })?;
+    if keys.is_empty() {
+        return Err("\"joinKeys\" is empty".into());
+    }
+    let how = match b.need("joinType")?.as_str() {
+        "INNER_JOIN" => "inner",
+        "LEFT_JOIN" => "left",
+        "RIGHT_JOIN" => "right",
+        "OUTER_JOIN" => "full",
+        other => {
+            return Err(format!(
+                "joinType {other} keeps the unmatched rows with the other side's columns empty; wort's anti join keeps only this table's columns"
+            ));
+        }
+    };
+    let right = brew_file(b.get("secondInputLocation"), b.get("secondaryDatasetName"))?;
+    let on: Vec<&str> = keys.iter().map(|k| k.key.as_str()).collect();
+    let right_on: Vec<&str> = keys.iter().map(|k| k.value.as_str()).collect();
+    let mut join = serde_json::json!({"op": "join", "right": right, "on": on, "how": how});
+    if on != right_on {
+        join["right_on"] = serde_json::json!(right_on);
+    }
+    let mut steps = vec![join];
+    // The columns DataBrew keeps: this table's listed ones, then the other's (its keys
+    // come out under this table's names).
+    if let (Ok(left), Ok(right)) = (b.list_param("leftColumns"), b.list_param("rightColumns")) {
+        let mut keep = left;
+        for c in right {
+            let c = keys
+                .iter()
+                .find(|k| k.value == c)
+                .map(|k| k.key.clone())
+                .unwrap_or(c);
+            if !keep.contains(&c) {
+                keep.push(c);
+            }
+        }
+        steps.push(serde_json::json!({"op": "select", "columns": keep}));
+    }
+    Ok(steps)
+}
+
+fn union_from_databrew(b: &BrewIn) -> Result<Vec<serde_json::Value>, String> {
+    let targets = b.list_param("targetColumnNames")?;
+    let columns: Vec<Vec<Option<String>>> = serde_json::from_str(&b.need("datasetsColumns")?)
+        .map_err(|_| {
+            "parameter \"datasetsColumns\" is not a JSON list of lists of names".to_string()
+        })?;
+    #[derive(Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct S3 {
+        bucket: String,
+        key: String,
+    }
+    #[derive(Deserialize)]
+    struct Input {
+        #[serde(rename = "S3InputDefinition")]
+        s3: Option<S3>,
+    }
+    let names: Vec<String> = match b.get("secondaryInputs") {
+        Some(text) => {
+            let inputs: Vec<Input> = serde_json::from_str(text).map_err(|_| {
+                "parameter \"secondaryInputs\" is not a JSON list of S3 inputs".to_string()
+            })?;
+            inputs
+                .iter()
+                .map(|i| match &i.s3 {
+                    Some(s3) => brew_file(Some(&format!("s3://{}/{}", s3.bucket, s3.key)), None),
+                    None => Err("a secondary input is a Data Catalog table, not a file".into()),
+                })
+                .collect::<Result<_, String>>()?
+        }
+        None => b
+            .list_param("secondaryDatasetNames")?
+            .into_iter()
+            .map(|n| brew_file(None, Some(&n)))
+            .collect::<Result<_, String>>()?,
+    };
+    // wort appends by name: every dataset's column must have the target's name.
+    for cols in &columns {
+        for (c, t) in cols.iter().zip(&targets) {
+            if let Some(c) = c
+                && c != t
+            {
+                return Err(format!(
+                    "appends column \"{c}\" as \"{t}\"; wort appends by name (rename the column in that file first)"
+                ));
+            }
+        }
+    }
+    if names.is_empty() || columns.len() != names.len() + 1 {
+        return Err(
+            "\"datasetsColumns\" does not list this table and each secondary dataset".into(),
+        );
+    }
+    Ok(vec![
+        serde_json::json!({"op": "union", "paths": names}),
+        serde_json::json!({"op": "select", "columns": targets}),
+    ])
 }

@@ -401,3 +401,84 @@ fn the_exported_job_names_the_joined_file_and_how_to_rebind_it() {
         .code(2)
         .stderr(contains("does not register as a table"));
 }
+
+#[test]
+fn databrew_join_and_union_import_and_run_on_local_copies() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let brew = write(d, "taxi_brew.json", crate::export::TAXI);
+    let recipe = d.join("taxi.json");
+    // TODAY has no equivalent: --partial imports the rest.
+    wort()
+        .arg("import")
+        .arg(&brew)
+        .arg("-o")
+        .arg(&recipe)
+        .arg("--partial")
+        .assert()
+        .success();
+    let trips = write(
+        d,
+        "trips.csv",
+        "VendorID,lpep_pickup_datetime,lpep_dropoff_datetime,PULocationID,DOLocationID,passenger_count,trip_distance,total_amount,extra\n\
+         2,2024-01-01 00:10:00,2024-01-01 00:20:00,1,2,1,1.5,12.5,x\n\
+         1,2024-01-01 01:00:00,2024-01-01 01:30:00,3,1,2,7.0,30.0,y\n",
+    );
+    let zones = write(
+        d,
+        "zones.csv",
+        "LocationID,Borough,Zone\n1,EWR,Newark Airport\n2,Queens,Jamaica Bay\n",
+    );
+    let out = d.join("out.csv");
+    wort()
+        .arg("run")
+        .arg(&recipe)
+        .arg(&trips)
+        .arg("-o")
+        .arg(&out)
+        .arg("-q")
+        .arg("--input")
+        .arg(format!("taxi_zone_lookup={}", zones.display()))
+        .assert()
+        .success();
+    // DataBrew keeps the columns each JOIN lists: the reference's second join does not
+    // list pickup_zone, so it is gone, as in DataBrew; the extra column went at the first.
+    assert_eq!(
+        std::fs::read_to_string(&out).expect("out"),
+        "VendorID,pickup_datetime,dropoff_datetime,PULocationID,DOLocationID,passenger_count,trip_distance,total_amount,dropoff_zone\n\
+         2,2024-01-01T00:10:00,2024-01-01T00:20:00,1,2,1,1.5,12.5,Jamaica Bay\n\
+         1,2024-01-01T01:00:00,2024-01-01T01:30:00,3,1,2,7.0,30.0,Newark Airport\n"
+    );
+
+    // UNION (the reference's shape): appended by name, then the target columns.
+    let union = write(
+        d,
+        "union_brew.json",
+        r#"[{"Action":{"Operation":"UNION","Parameters":{"datasetsColumns":"[[\"id\",\"name\"],[\"id\",null]]","secondaryDatasetNames":"[\"more\"]","secondaryInputs":"[{\"S3InputDefinition\":{\"Bucket\":\"b\",\"Key\":\"in/more.csv\"}}]","targetColumnNames":"[\"id\",\"name\"]"}}}]"#,
+    );
+    let recipe = d.join("union.json");
+    wort()
+        .arg("import")
+        .arg(&union)
+        .arg("-o")
+        .arg(&recipe)
+        .assert()
+        .success();
+    let base = write(d, "base.csv", "id,name,z\n1,a,q\n");
+    let more = write(d, "more_local.csv", "id,w\n2,9\n");
+    wort()
+        .arg("run")
+        .arg(&recipe)
+        .arg(&base)
+        .arg("-o")
+        .arg(&out)
+        .arg("-q")
+        .arg("--input")
+        .arg(format!("more={}", more.display()))
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(&out).expect("out"),
+        "id,name\n1,a\n2,\n"
+    );
+}
