@@ -170,6 +170,53 @@ impl Join {
     }
 }
 
+/// How the rows of both sides match, before a join.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MatchCounts {
+    pub left_matched: u64,
+    pub left_only: u64,
+    pub right_matched: u64,
+    pub right_only: u64,
+}
+
+impl Join {
+    /// How many rows of each side have a match on the other (missing keys never match).
+    pub fn match_counts(&self, left: LazyFrame, cx: &ApplyCx) -> PolarsResult<MatchCounts> {
+        let mut right = cx.table(&self.right)?;
+        let right_schema = right.collect_schema()?;
+        let plan = self
+            .plan(cx.schema, &right_schema)
+            .map_err(|p| polars_err!(ComputeError: "{}", p.join("; ")))?;
+        // Both sides' keys under this table's names, cast to the type they meet at.
+        let mut lk = Vec::new();
+        let mut rk = Vec::new();
+        for (l, r) in plan.left_keys.iter().zip(&plan.right_keys) {
+            let lt = cx.schema.get(l).cloned().unwrap_or(DataType::Null);
+            let rt = right_schema.get(r).cloned().unwrap_or(DataType::Null);
+            let common = widen(&lt, &rt).unwrap_or(lt);
+            lk.push(col(l.as_str()).cast(common.clone()));
+            rk.push(col(r.as_str()).cast(common).alias(l.as_str()));
+        }
+        let names: Vec<Expr> = plan.left_keys.iter().map(|k| col(k.as_str())).collect();
+        let left = left.select(lk);
+        let right = right.select(rk);
+        let count = |lf: LazyFrame, other: LazyFrame, how: JoinType| -> PolarsResult<u64> {
+            let df = lf
+                .join(other, names.clone(), names.clone(), JoinArgs::new(how))
+                .select([len().cast(DataType::UInt64).alias("n")])
+                .collect()?;
+            Ok(df.column("n")?.u64()?.get(0).unwrap_or(0))
+        };
+        let distinct = |lf: &LazyFrame| lf.clone().unique(None, UniqueKeepStrategy::Any);
+        Ok(MatchCounts {
+            left_matched: count(left.clone(), distinct(&right), JoinType::Semi)?,
+            left_only: count(left.clone(), distinct(&right), JoinType::Anti)?,
+            right_matched: count(right.clone(), distinct(&left), JoinType::Semi)?,
+            right_only: count(right, distinct(&left), JoinType::Anti)?,
+        })
+    }
+}
+
 /// Keys join when they are of the same kind: numbers with numbers, text with text...
 fn key_class(dt: &DataType) -> &'static str {
     match dt {
@@ -269,6 +316,23 @@ impl StepImpl for Join {
             out.extend(plan.right_cols.iter().map(|(_, o)| col(o.as_str())));
         }
         Ok(joined.select(out))
+    }
+    fn preview(&self, before: LazyFrame, cx: &ApplyCx) -> PolarsResult<Vec<String>> {
+        let m = self.match_counts(before, cx)?;
+        let n = crate::util::thousands;
+        Ok(vec![
+            format!(
+                "rows of this table: {} with a match, {} without",
+                n(m.left_matched),
+                n(m.left_only)
+            ),
+            format!(
+                "rows of {}: {} with a match, {} without",
+                self.right,
+                n(m.right_matched),
+                n(m.right_only)
+            ),
+        ])
     }
     fn pyspark(&self, _cx: &PyCx) -> Result<String, String> {
         Ok(format!(

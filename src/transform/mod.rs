@@ -82,6 +82,11 @@ pub trait StepImpl {
     fn tables(&self) -> Vec<String> {
         Vec::new()
     }
+    /// Lines the workbench shows before the step is applied, beyond the rows and
+    /// columns it changes (a join's match counts), from the rows before it.
+    fn preview(&self, _before: LazyFrame, _cx: &ApplyCx) -> PolarsResult<Vec<String>> {
+        Ok(Vec::new())
+    }
 }
 
 /// Why an op could not be built from its JSON.

@@ -482,3 +482,37 @@ fn databrew_join_and_union_import_and_run_on_local_copies() {
         "id,name\n1,a\n2,\n"
     );
 }
+
+#[test]
+fn a_join_preview_counts_the_rows_with_and_without_a_match_on_each_side() {
+    use polars::prelude::*;
+    let (dir, left, recipe) =
+        fixture(r#"[{"op": "join", "right": "right.csv", "on": "k", "how": "left"}]"#);
+    let recipe = wort::recipe::Recipe::load(&recipe).expect("recipe");
+    let df = CsvReadOptions::default()
+        .try_into_reader_with_file_path(Some(left))
+        .expect("reader")
+        .finish()
+        .expect("csv");
+    let schema = df.schema().as_ref().clone();
+    let cx = wort::transform::ApplyCx {
+        schema: &schema,
+        condition: None,
+        counters: None,
+        tables: Some(&recipe.files),
+    };
+    let lines = recipe.steps[0]
+        .op
+        .step()
+        .preview(df.lazy(), &cx)
+        .expect("preview");
+    // x (twice) and y match; the missing key and z do not; w in right.csv matches nothing.
+    assert_eq!(
+        lines,
+        [
+            "rows of this table: 3 with a match, 2 without",
+            "rows of right.csv: 3 with a match, 1 without"
+        ]
+    );
+    drop(dir);
+}
