@@ -492,6 +492,9 @@ def agg_value(fn, c, dt):
         return F.max_by(c, F.when(c.isNotNull(), col(ROW)))
     if fn == "mode":
         return _mode_udf(dt)(F.collect_list(c))
+    if fn == "list":  # in row order: sorted by ROW, then the values alone
+        pairs = F.collect_list(F.when(c.isNotNull(), F.struct(col(ROW).alias("r"), c.alias("v"))))
+        return F.transform(F.array_sort(pairs), lambda p: p.getField("v"))
     raise ValueError("unknown aggregate %r" % fn)
 
 

@@ -42,6 +42,8 @@ pub enum AggFn {
     Last,
     /// The most common non-missing value; on a tie, the smallest.
     Mode,
+    /// The non-missing values as a list, in row order (explode turns it back into rows).
+    List,
 }
 
 impl AggFn {
@@ -59,6 +61,7 @@ impl AggFn {
             AggFn::First => "first",
             AggFn::Last => "last",
             AggFn::Mode => "mode",
+            AggFn::List => "list",
         }
     }
 
@@ -90,6 +93,7 @@ impl AggFn {
             AggFn::First => e.drop_nulls().first(),
             AggFn::Last => e.drop_nulls().last(),
             AggFn::Mode => e.drop_nulls().mode(false).min(),
+            AggFn::List => e.drop_nulls().implode(true),
         }
     }
 
@@ -108,7 +112,7 @@ impl AggFn {
             AggFn::Max => format!("MAX({e})"),
             AggFn::Std => format!("stddev_samp({e})"),
             AggFn::Var => format!("var_samp({e})"),
-            AggFn::First | AggFn::Last => {
+            AggFn::First | AggFn::Last | AggFn::List => {
                 return Err(format!(
                     "\"{}\" needs the row order, which SQL tables do not have",
                     self.name()
@@ -507,6 +511,7 @@ impl StepImpl for Pivot {
         }
         let f = match self.func {
             AggFn::Count => return Err("DataBrew's PIVOT does not document COUNT".into()),
+            AggFn::List => "COLLECT_LIST",
             f => f.brew()?,
         };
         Ok(vec![
@@ -910,9 +915,7 @@ pub fn from_databrew(b: &BrewIn) -> Imported {
         }
         "PIVOT" => {
             let func = match b.need("aggregateFunction")?.to_ascii_uppercase().as_str() {
-                "COLLECT_LIST" => {
-                    return Err("PIVOT with COLLECT_LIST makes list cells; wort pivots aggregate".into());
-                }
+                "COLLECT_LIST" => AggFn::List,
                 other => AggFn::from_brew(other)?,
             };
             one(json!({"op": "pivot", "columns": b.src()?, "values": b.need("valueColumn")?, "fn": func.name()}))

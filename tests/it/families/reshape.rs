@@ -31,6 +31,21 @@ pub const CASES: &[(&str, &str)] = &[
         r##"[{"op": "aggregate", "by": ["active"], "aggs": [{"fn": "count", "to": "n"}, {"column": "amount", "fn": "median", "to": "m"}, {"column": "city", "fn": "count_distinct", "to": "cities"}]}]"##,
     ),
     (
+        "explode_aggregated_lists",
+        r##"[{"op": "aggregate", "by": "city", "aggs": [{"column": "name", "fn": "list", "to": "names"}, {"column": "amount", "fn": "list", "to": "amounts"}]},
+            {"op": "explode", "column": "names"}, {"op": "explode", "column": "amounts"}]"##,
+    ),
+    (
+        "aggregate_databrew_form",
+        r##"[{"op": "aggregate", "by": ["city", "active"], "aggs": [{"column": "id", "fn": "count", "to": "n"}, {"column": "amount", "fn": "sum", "to": "total"},
+            {"column": "qty", "fn": "mean", "to": "avg_qty"}, {"column": "amount", "fn": "median", "to": "med"}, {"column": "name", "fn": "min", "to": "min_name"},
+            {"column": "qty", "fn": "max", "to": "max_qty"}, {"column": "city", "fn": "count_distinct", "to": "d"}]}]"##,
+    ),
+    (
+        "pivot_databrew_form",
+        r##"[{"op": "select", "columns": ["active", "city", "amount"]}, {"op": "pivot", "columns": "city", "values": "amount", "fn": "mean"}]"##,
+    ),
+    (
         "pivot_sum",
         r##"[{"op": "pivot", "index": "active", "columns": "city", "values": "amount", "fn": "sum"}]"##,
     ),
@@ -44,7 +59,7 @@ pub const CASES: &[(&str, &str)] = &[
     ),
     (
         "unpivot_numbers",
-        r##"[{"op": "unpivot", "index": ["id", "name"], "columns": ["amount", "qty", "id"], "name": "measure", "value": "v"}]"##,
+        r##"[{"op": "unpivot", "index": ["id", "name"], "columns": ["amount", "qty"], "name": "measure", "value": "v"}]"##,
     ),
     (
         "unpivot_text_default_index",
@@ -56,6 +71,11 @@ pub const CASES: &[(&str, &str)] = &[
         r##"[{"op": "window", "fn": "rank", "partition_by": "city", "order_by": "qty", "descending": true, "to": "r"},
             {"op": "window", "fn": "dense_rank", "order_by": ["active", "qty"], "descending": [false, true], "to": "dr"},
             {"op": "window", "fn": "row_number", "partition_by": ["city"], "order_by": "amount", "to": "rn"}]"##,
+    ),
+    (
+        "window_rank_sql_form",
+        r##"[{"op": "window", "fn": "rank", "partition_by": ["active"], "order_by": ["city", "qty"], "descending": [true, false], "to": "r"},
+            {"op": "window", "fn": "dense_rank", "order_by": "amount", "to": "dr"}]"##,
     ),
     (
         "window_shifts_and_running",
@@ -101,6 +121,13 @@ pub fn extra(dir: &Path) -> Vec<Case> {
             "explode_lists",
             recipe_text(
                 r#"[{"op": "drop", "columns": "point"}, {"op": "explode", "column": "tags"}, {"op": "window", "fn": "row_number", "partition_by": "id", "order_by": "id", "to": "pos"}]"#,
+            ),
+            vec![path.clone()],
+        ),
+        Case::new(
+            "explode_sql_form",
+            recipe_text(
+                r#"[{"op": "drop", "columns": "point"}, {"op": "explode", "column": "tags"}]"#,
             ),
             vec![path.clone()],
         ),
