@@ -210,8 +210,21 @@ impl StepImpl for Window {
         if order.is_empty() {
             cx.problem("\"order_by\" is empty; name the columns that order each window");
         }
-        cx.columns(&order);
-        cx.columns(&self.partition());
+        for (field, names) in [
+            ("order_by", order.clone()),
+            ("partition_by", self.partition()),
+        ] {
+            for n in names {
+                if let Some(dt) = cx.column(&n)
+                    && dt.is_nested()
+                {
+                    cx.problem(format!(
+                        "\"{field}\": column \"{n}\" is {}; order and partition by plain values (unnest or explode it first)",
+                        type_name(&dt)
+                    ));
+                }
+            }
+        }
         if let Some(BoolOrMany::Many(v)) = &self.descending
             && v.len() != order.len()
         {

@@ -504,6 +504,16 @@ fn window_problems() {
         p.contains("\"size\" is for the rolling functions only"),
         "{p}"
     );
+    let p = problems(
+        &nested_frame(),
+        r#"[{"op": "window", "fn": "row_number", "partition_by": "point", "order_by": "tags", "to": "r"}]"#,
+    )
+    .join("\n");
+    assert!(p.contains("\"order_by\": column \"tags\" is list"), "{p}");
+    assert!(
+        p.contains("\"partition_by\": column \"point\" is struct"),
+        "{p}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
