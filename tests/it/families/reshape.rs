@@ -737,3 +737,69 @@ fn flights_aggregate_and_window_match_duckdb() {
     );
     assert!(said.starts_with("OK 185 groups 336776 rows"), "{said}");
 }
+
+// ---------------------------------------------------------------------------------------
+// DataBrew import of the reference examples
+
+#[test]
+fn databrew_group_by_pivot_and_unpivot_import_and_run() {
+    use wort::export::databrew::{import, parse_steps};
+    let votes = df!(
+        "year" => [2001i64, 2001, 2002, 2001],
+        "state_name" => ["Ohio", "Iowa", "Ohio", "Ohio"],
+        "all_votes" => [Some(10i64), Some(5), None, Some(7)],
+        "idealpoint_estimate" => [0.5, -1.0, 0.25, 2.0],
+    )
+    .expect("frame");
+    let run = |text: &str| -> DataFrame {
+        let steps = parse_steps(text).expect("parses");
+        let imported = import(&steps, Some(votes.schema().as_ref()));
+        assert!(imported.unmapped.is_empty(), "{:?}", imported.unmapped);
+        wort::recipe::apply(&imported.recipe, votes.clone().lazy())
+            .expect("plans")
+            .collect()
+            .expect("runs")
+    };
+    let grouped = run(
+        r#"[{"Action":{"Operation":"GROUP_BY","Parameters":{"groupByAggFunctionOptions":"[{\"sourceColumnName\":\"all_votes\",\"targetColumnName\":\"all_votes_count\",\"targetColumnDataType\":\"number\",\"functionName\":\"COUNT\"}]","sourceColumns":"[\"year\",\"state_name\"]","useNewDataFrame":"true"}}}]"#,
+    );
+    assert_eq!(strings(&grouped, "state_name"), ["Ohio", "Iowa", "Ohio"]);
+    assert_eq!(strings(&grouped, "all_votes_count"), ["2", "1", "0"]);
+    let pivoted = run(
+        r#"[{"Action":{"Operation":"DELETE","Parameters":{"sourceColumn":"idealpoint_estimate"}}},
+            {"Action":{"Operation":"PIVOT","Parameters":{"aggregateFunction":"SUM","sourceColumn":"state_name","valueColumn":"all_votes"}}}]"#,
+    );
+    let names: Vec<&str> = pivoted
+        .get_column_names()
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    assert_eq!(names, ["year", "Iowa", "Ohio"]);
+    assert_eq!(strings(&pivoted, "Ohio"), ["17", "null"]);
+    let long = run(
+        r#"[{"Action":{"Operation":"UNPIVOT","Parameters":{"sourceColumns":"[\"idealpoint_estimate\"]","unpivotColumn":"unpivoted_idealpoint_estimate","valueColumn":"unpivoted_column_values"}}}]"#,
+    );
+    assert_eq!(long.height(), 4);
+    assert_eq!(
+        strings(&long, "unpivoted_idealpoint_estimate"),
+        ["idealpoint_estimate"; 4]
+    );
+    assert_eq!(
+        strings(&long, "unpivoted_column_values"),
+        ["0.5", "-1.0", "0.25", "2.0"]
+    );
+    // What does not map says why.
+    let steps = parse_steps(
+        r#"[{"Action":{"Operation":"GROUP_BY","Parameters":{"groupByAggFunctionOptions":"[{\"sourceColumnName\":\"all_votes\",\"targetColumnName\":\"k\",\"functionName\":\"KTH_LARGEST\"}]","sourceColumns":"[\"year\"]","useNewDataFrame":"true"}}}]"#,
+    )
+    .expect("parses");
+    let imported = import(&steps, Some(votes.schema().as_ref()));
+    assert_eq!(imported.unmapped.len(), 1);
+    assert!(
+        imported.unmapped[0]
+            .reason
+            .contains("KTH_LARGEST is not imported"),
+        "{}",
+        imported.unmapped[0].reason
+    );
+}
