@@ -292,7 +292,7 @@ fn import_step(s: &BrewStep, schema: Option<&Schema>) -> Result<Vec<Step>, Strin
         return imported?.into_iter().map(step).collect();
     }
     match op {
-        "GROUP_BY" | "PIVOT" | "UNPIVOT" | "JOIN" | "UNION" | "TRANSPOSE" => Err(format!(
+        "JOIN" | "UNION" | "TRANSPOSE" => Err(format!(
             "{op} reshapes the dataset (or reads another one); wort recipes keep one table's rows and columns"
         )),
         _ => Err("no wort equivalent".into()),

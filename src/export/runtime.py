@@ -445,6 +445,190 @@ def outliers(df, name, method, threshold, action, to=None, cond=None):
     return df.drop(lo, hi)
 
 
+# --- reshape: aggregate, pivot, unpivot, window, explode, unnest, sample ------------------
+
+
+def _mode_udf(dt):
+    """The most common non-missing value of a list; on a tie, the smallest."""
+
+    def mode(values):
+        counts = {}
+        for v in values or []:
+            counts[v] = counts.get(v, 0) + 1
+        if not counts:
+            return None
+        best = max(counts.values())
+        return min(v for v, k in counts.items() if k == best)
+
+    return F.udf(mode, dt)
+
+
+def agg_value(fn, c, dt):
+    """The aggregate `fn` of column `c` (type `dt`) over a group; `c` None counts rows.
+    Missing values are skipped; first/last are the first/last non-missing in row order."""
+    if c is None:
+        return F.count(F.lit(1))
+    if fn == "count":
+        return F.count(c)
+    if fn == "count_distinct":
+        return F.countDistinct(c)
+    if fn == "sum":
+        return F.sum(c)
+    if fn == "mean":
+        return F.avg(c)
+    if fn == "median":
+        return F.percentile(c, 0.5)
+    if fn == "min":
+        return F.min(c)
+    if fn == "max":
+        return F.max(c)
+    if fn == "std":
+        return F.stddev_samp(c)
+    if fn == "var":
+        return F.var_samp(c)
+    if fn == "first":
+        return F.min_by(c, F.when(c.isNotNull(), col(ROW)))
+    if fn == "last":
+        return F.max_by(c, F.when(c.isNotNull(), col(ROW)))
+    if fn == "mode":
+        return _mode_udf(dt)(F.collect_list(c))
+    if fn == "list":  # in row order: sorted by ROW, then the values alone
+        pairs = F.collect_list(F.when(c.isNotNull(), F.struct(col(ROW).alias("r"), c.alias("v"))))
+        return F.transform(F.array_sort(pairs), lambda p: p.getField("v"))
+    raise ValueError("unknown aggregate %r" % fn)
+
+
+def _grouped(df, keys, exprs):
+    """One row per group of `keys` (all rows without keys), its ROW the group's first."""
+    exprs = [F.min(col(ROW)).alias(ROW)] + exprs
+    return df.groupBy(*[col(k) for k in keys]).agg(*exprs) if keys else df.agg(*exprs)
+
+
+def aggregate(df, keys, aggs):
+    """Group by `keys`; `aggs` are (fn, column or None, output name)."""
+    exprs = [
+        agg_value(f, None if c is None else col(c), None if c is None else dtype(df, c)).alias(t)
+        for f, c, t in aggs
+    ]
+    out = _grouped(df, keys, exprs)
+    return out.select(*[col(k) for k in keys], *[col(t) for _, _, t in aggs], col(ROW))
+
+
+def pivot(df, index, columns, values, fn):
+    """One column per distinct non-missing value of `columns` (sorted), holding `fn` of
+    `values` over the group's rows with that value."""
+    if index is None:
+        index = [c for c in data_columns(df) if c not in (columns, values)]
+    keys = sorted(r[0] for r in df.where(col(columns).isNotNull()).select(col(columns)).distinct().collect())
+    exprs = []
+    for k in keys:
+        name = str(k)
+        if name == "" or name in index:
+            raise ValueError(
+                "the value %r of column %r cannot become a column name (it is empty or an index column)"
+                % (name, columns)
+            )
+        masked = F.when(col(columns) == F.lit(k), col(values))
+        exprs.append(agg_value(fn, masked, dtype(df, values)).alias(name))
+    out = _grouped(df, index, exprs)
+    return out.select(*[col(k) for k in index], *[col(str(k)) for k in keys], col(ROW))
+
+
+def _common_type(df, names):
+    types = [dtype(df, n) for n in names]
+    if all(is_integral(t) for t in types):
+        return T.LongType()
+    if all(is_integral(t) or is_floating(t) for t in types):
+        return T.DoubleType()
+    if any(t != types[0] for t in types):
+        raise ValueError("columns %r have no common type; cast them first" % (names,))
+    return types[0]
+
+
+def _explode_rows(df, keep, array):
+    """One row per element of `array` (one row with nulls for an empty or null array),
+    in place: ROW becomes (ROW, position)."""
+    pos, item = STAT + "_pos", STAT + "_item"
+    df = df.select(*keep, col(ROW), F.posexplode_outer(array).alias(pos, item))
+    row = F.struct(col(ROW).alias("r"), F.coalesce(col(pos), F.lit(0)).alias("i"))
+    return df.withColumn(ROW, row).drop(pos), item
+
+
+def unpivot(df, index, columns, name, value):
+    """Each row becomes one row per column of `columns`, in that order."""
+    if index is None:
+        index = [c for c in data_columns(df) if c not in columns]
+    t = _common_type(df, columns)
+    pairs = F.array(*[F.struct(F.lit(c).alias("n"), col(c).cast(t).alias("v")) for c in columns])
+    df, item = _explode_rows(df, [col(c) for c in index], pairs)
+    df = df.withColumn(name, col(item).getField("n")).withColumn(value, col(item).getField("v"))
+    return df.select(*[col(c) for c in index], col(name), col(value), col(ROW))
+
+
+def explode_list(df, name):
+    """One row per element of the list column `name`, the other columns repeated."""
+    names = data_columns(df)
+    df, item = _explode_rows(df, [col(c) for c in names], col(name))
+    df = df.withColumn(name, col(item))
+    return df.select(*[col(c) for c in names], col(ROW))
+
+
+def unnest_struct(df, name, prefix):
+    """The struct column's fields as columns prefix + field, in field-name order."""
+    fields = sorted(f.name for f in dtype(df, name).fields)
+    out = []
+    for c in data_columns(df):
+        if c == name:
+            out.extend(col(c).getField(f).alias(prefix + f) for f in fields)
+        else:
+            out.append(col(c))
+    return df.select(*out, col(ROW))
+
+
+def window_column(df, fn, name, partition, order, offset, size, to):
+    """Add `to`: `fn` over the rows of the same `partition` values, ordered by `order`
+    ((column, descending) pairs, missing last, ties in row order; rank and dense_rank
+    share ranks between ties). Rows keep their place."""
+    keys = [col(c).desc_nulls_last() if d else col(c).asc_nulls_last() for c, d in order]
+    parts = [col(p) for p in partition]
+    ranked = Window.partitionBy(*parts).orderBy(*keys)
+    w = Window.partitionBy(*parts).orderBy(*keys, col(ROW))
+    running = w.rowsBetween(Window.unboundedPreceding, Window.currentRow)
+    rolling = w.rowsBetween(-(size - 1), Window.currentRow)
+    c = None if name is None else col(name)
+    value = {
+        "row_number": lambda: F.row_number().over(w),
+        "rank": lambda: F.rank().over(ranked),
+        "dense_rank": lambda: F.dense_rank().over(ranked),
+        "lag": lambda: F.lag(c, offset).over(w),
+        "lead": lambda: F.lead(c, offset).over(w),
+        "cumsum": lambda: F.sum(c).over(running),
+        "cummax": lambda: F.max(c).over(running),
+        "cummin": lambda: F.min(c).over(running),
+        "rolling_mean": lambda: F.avg(c).over(rolling),
+        "rolling_sum": lambda: F.sum(c).over(rolling),
+        "rolling_min": lambda: F.min(c).over(rolling),
+        "rolling_max": lambda: F.max(c).over(rolling),
+    }[fn]()
+    return df.withColumn(to, value)
+
+
+def sample_rows(df, seed, n=None, below=None):
+    """Score row i (from 0, in row order) by the first 15 hex digits of the SHA-256 of
+    "<seed>:<i>"; keep the `n` lowest scores, or the scores below `below`."""
+    i = F.row_number().over(Window.orderBy(col(ROW))) - 1
+    score = F.substring(F.sha2(F.concat(F.lit(seed + ":"), i.cast("string")), 256), 1, 15)
+    df = df.withColumn(STAT, score)
+    if n is not None:
+        df = df.orderBy(col(STAT), col(ROW)).limit(n)
+    elif below is not None:
+        df = df.where(col(STAT) < F.lit(below))
+    return df.drop(STAT)
+
+
+# --- end of reshape ----------------------------------------------------------------------
+
+
 # --- reading and writing ---------------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ pub mod rows;
 pub mod strings;
 pub mod target;
 pub mod text;
+pub mod window;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -171,6 +172,15 @@ ops! {
     // -- combine: end
     //
     // -- reshape: begin
+    Aggregate(reshape::Aggregate) = "aggregate",
+    Pivot(reshape::Pivot) = "pivot",
+    Unpivot(reshape::Unpivot) = "unpivot",
+    Window(window::Window) = "window",
+    Unnest(reshape::Unnest) = "unnest",
+    Explode(reshape::Explode) = "explode",
+    Sample(window::Sample) = "sample",
+    Head(window::Head) = "head",
+    Tail(window::Tail) = "tail",
     // -- reshape: end
     //
     // -- encode: begin

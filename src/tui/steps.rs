@@ -53,6 +53,20 @@ pub const CATEGORIES: &[(&str, &[&str])] = &[
     // -- combine: end
     //
     // -- reshape: begin
+    (
+        "Reshape",
+        &[
+            "aggregate",
+            "pivot",
+            "unpivot",
+            "window",
+            "unnest",
+            "explode",
+            "sample",
+            "head",
+            "tail",
+        ],
+    ),
     // -- reshape: end
     //
     // -- encode: begin
