@@ -109,6 +109,65 @@ removal!(
     None
 );
 
+/// Remove every character listed in `chars` (wherever it is).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RemoveChars {
+    /// The text column to read.
+    pub column: String,
+    /// The characters to remove, written one after the other: `"#*/"`.
+    pub chars: String,
+    /// The column to write (the column itself when left out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+}
+
+impl RemoveChars {
+    /// A regex class of the characters, each escaped.
+    fn class(&self) -> String {
+        let inner: String = self
+            .chars
+            .chars()
+            .map(|c| regex::escape(&c.to_string()))
+            .collect();
+        format!("[{inner}]")
+    }
+}
+
+impl TextFn for RemoveChars {
+    const OUT: Out = Out::Text;
+    io!();
+    fn what(&self) -> String {
+        format!("remove {:?} from {}", self.chars, self.column)
+    }
+    fn check_params(&self, cx: &mut CheckCx) {
+        if self.chars.is_empty() {
+            cx.problem("\"chars\" is empty; list the characters to remove, like \"#*/\"");
+        }
+    }
+    fn expr(&self, c: Expr, _: &ApplyCx) -> PolarsResult<Expr> {
+        Ok(c.str().replace_all(lit(self.class()), lit(""), false))
+    }
+    fn spark(&self, c: &str) -> Result<Spark, String> {
+        Ok(Spark::Sql(format!(
+            "regexp_replace({c}, {}, '')",
+            sql_str(&java_regex(&self.class())?)
+        )))
+    }
+    fn brew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        cx.no_where()?;
+        if self.to.as_deref().is_some_and(|t| t != self.column) {
+            return Err("REMOVE_COMBINED changes the column in place; leave out \"to\"".into());
+        }
+        Ok(vec![
+            BrewStep::op("REMOVE_COMBINED")
+                .param("sourceColumn", &self.column)
+                .param("removeCustomCharacters", "true")
+                .param("customCharacters", &self.chars),
+        ])
+    }
+}
+
 plain_step!(
     /// Turn every run of whitespace into one space and trim both ends.
     CollapseWhitespace
@@ -211,8 +270,10 @@ impl Form {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NormalizeUnicode {
+    /// The text column to read.
     pub column: String,
     pub form: Form,
+    /// The column to write (the column itself when left out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
@@ -269,10 +330,12 @@ fn is_point(d: &Decimal) -> bool {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ParseNumber {
+    /// The text column to read.
     pub column: String,
     /// "." (default) or ",".
     #[serde(default, skip_serializing_if = "is_point")]
     pub decimal: Decimal,
+    /// The column to write (the column itself when left out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
@@ -363,6 +426,7 @@ text_steps!(
     RemoveWhitespace,
     RemoveQuotes,
     RemoveNonAscii,
+    RemoveChars,
     CollapseWhitespace,
     StripAccents,
     NormalizeUnicode,

@@ -177,6 +177,7 @@ ops! {
     RemoveWhitespace(cleanup::RemoveWhitespace) = "remove_whitespace",
     RemoveQuotes(cleanup::RemoveQuotes) = "remove_quotes",
     RemoveNonAscii(cleanup::RemoveNonAscii) = "remove_non_ascii",
+    RemoveChars(cleanup::RemoveChars) = "remove_chars",
     CollapseWhitespace(cleanup::CollapseWhitespace) = "collapse_whitespace",
     StripAccents(cleanup::StripAccents) = "strip_accents",
     NormalizeUnicode(cleanup::NormalizeUnicode) = "normalize_unicode",

@@ -305,14 +305,17 @@ fn is_space(s: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pad {
+    /// The text column to read.
     pub column: String,
     /// The length to reach, in characters (1 to 10000).
     pub length: u32,
+    /// Which side gets the fill: left (default), right or both.
     #[serde(default, skip_serializing_if = "is_left")]
     pub side: Side,
     /// One character (a space by default).
     #[serde(default = "default_fill", skip_serializing_if = "is_space")]
     pub fill: String,
+    /// The column to write (the column itself when left out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
@@ -393,12 +396,14 @@ impl TextFn for Pad {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Substring {
+    /// The text column to read.
     pub column: String,
     /// 1-based position of the first character kept.
     pub start: u32,
     /// How many characters to keep (all the rest when left out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub length: Option<u32>,
+    /// The column to write (the column itself when left out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
@@ -452,8 +457,11 @@ impl TextFn for Substring {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Left {
+    /// The text column to read.
     pub column: String,
+    /// How many characters to keep.
     pub n: u32,
+    /// The column to write (the column itself when left out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
@@ -462,8 +470,11 @@ pub struct Left {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Right {
+    /// The text column to read.
     pub column: String,
+    /// How many characters to keep.
     pub n: u32,
+    /// The column to write (the column itself when left out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
@@ -513,9 +524,11 @@ impl TextFn for Right {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Repeat {
+    /// The text column to read.
     pub column: String,
-    /// 0 to 10000.
+    /// How many times, 0 to 10000.
     pub times: u32,
+    /// The column to write (the column itself when left out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
@@ -585,7 +598,9 @@ fn is_default_separator(s: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExtractAll {
+    /// The text column to read.
     pub column: String,
+    /// A regular expression (the syntax of `replace`).
     pub pattern: String,
     /// Between the matches (", " by default).
     #[serde(
@@ -593,6 +608,7 @@ pub struct ExtractAll {
         skip_serializing_if = "is_default_separator"
     )]
     pub separator: String,
+    /// The column to write (the column itself when left out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
@@ -630,8 +646,11 @@ impl TextFn for ExtractAll {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CountMatches {
+    /// The text column to read.
     pub column: String,
+    /// A regular expression (the syntax of `replace`).
     pub pattern: String,
+    /// The column to write (the column itself when left out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
@@ -666,8 +685,11 @@ impl TextFn for CountMatches {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Matches {
+    /// The text column to read.
     pub column: String,
+    /// A regular expression (the syntax of `replace`).
     pub pattern: String,
+    /// The column to write (the column itself when left out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
@@ -704,9 +726,11 @@ macro_rules! literal_test {
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
         #[serde(deny_unknown_fields)]
         pub struct $name {
+            /// The text column to read.
             pub column: String,
             /// The text to look for (exact, case-sensitive).
             pub value: String,
+            /// The column to write (the column itself when left out).
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub to: Option<String>,
         }
@@ -768,9 +792,11 @@ literal_test!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Find {
+    /// The text column to read.
     pub column: String,
     /// The text to look for (exact, case-sensitive).
     pub value: String,
+    /// The column to write (the column itself when left out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
@@ -902,9 +928,22 @@ fn literal_of(pattern: &str) -> Option<String> {
     (!out.is_empty()).then_some(out)
 }
 
+/// A pattern without its final `$` anchor (an escaped `\$` is text, and stays).
+fn strip_end_anchor(pattern: &str) -> &str {
+    match pattern.strip_suffix('$') {
+        Some(body) if body.chars().rev().take_while(|c| *c == '\\').count() % 2 == 0 => body,
+        _ => pattern,
+    }
+}
+
 /// A whole number parameter.
+/// A whole number parameter: text, or a JSON number as the reference's REPEAT_STRING
+/// example writes `count`.
 fn number(b: &BrewIn, key: &str) -> Result<u32, String> {
-    let v = b.need(key)?;
+    let v = match b.step.action.parameters.get(key) {
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => b.need(key)?,
+    };
     v.trim()
         .parse::<u32>()
         .map_err(|_| format!("parameter \"{key}\" is {v:?}, not a whole number"))
@@ -961,7 +1000,7 @@ pub fn from_databrew(b: &BrewIn) -> Imported {
                 let (name, body) = if op == "STARTS_WITH" {
                     ("starts_with", pattern.strip_prefix('^').unwrap_or(&pattern))
                 } else {
-                    ("ends_with", pattern.strip_suffix('$').unwrap_or(&pattern))
+                    ("ends_with", strip_end_anchor(&pattern))
                 };
                 let Some(value) = literal_of(body) else {
                     return Err(format!(
@@ -990,6 +1029,9 @@ mod tests {
         assert_eq!(literal_of("[AEIOU]"), None);
         assert_eq!(literal_of(r"\d"), None);
         assert_eq!(literal_of(""), None);
+        assert_eq!(strip_end_anchor(r"com$"), "com");
+        assert_eq!(strip_end_anchor(r"US\$"), r"US\$");
+        assert_eq!(strip_end_anchor(r"a\\$"), r"a\\");
         let v = "1+1=(2)?";
         assert_eq!(literal_of(&regex::escape(v)).as_deref(), Some(v));
     }

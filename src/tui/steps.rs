@@ -91,6 +91,7 @@ pub const CATEGORIES: &[(&str, &[&str])] = &[
             "remove_whitespace",
             "remove_quotes",
             "remove_non_ascii",
+            "remove_chars",
             "collapse_whitespace",
             "strip_accents",
             "normalize_unicode",

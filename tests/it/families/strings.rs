@@ -108,6 +108,11 @@ pub const CASES: &[(&str, &str)] = &[
         r##"[{"op": "remove_non_ascii", "column": "name"}]"##,
     ),
     (
+        "remove_chars_set",
+        r##"[{"op": "remove_chars", "column": "tags", "chars": "|"},
+        {"op": "remove_chars", "column": "code", "chars": "-0]^\\", "to": "c2"}]"##,
+    ),
+    (
         "collapse_whitespace_name",
         r##"[{"op": "collapse_whitespace", "column": "name"}, {"op": "collapse_whitespace", "column": "note", "to": "note1"}]"##,
     ),
@@ -167,6 +172,7 @@ pub fn extra(dir: &Path) -> Vec<Case> {
             {"op": "remove_letters", "column": "text", "to": "no_letters"},
             {"op": "remove_whitespace", "column": "text", "to": "no_space"},
             {"op": "remove_quotes", "column": "text", "to": "no_quotes"},
+            {"op": "remove_chars", "column": "text", "chars": "é東-", "to": "no_chars"},
             {"op": "collapse_whitespace", "column": "text", "to": "collapsed"},
             {"op": "extract_all", "column": "text", "pattern": "\\p{L}+", "separator": "|", "to": "words"},
             {"op": "count_matches", "column": "text", "pattern": "\\w+", "to": "n_words"},
@@ -425,6 +431,14 @@ fn cleaning_classes_are_unicode() {
         let step = format!(r#"{{"op": "{op}", "column": "s"}}"#);
         assert_eq!(run(vals, &step, "s"), want, "{op}");
     }
+    assert_eq!(
+        run(
+            &[Some("a-b]c^d\\e東f"), None],
+            r#"{"op": "remove_chars", "column": "s", "chars": "-]^\\東"}"#,
+            "s"
+        ),
+        ["abcdef", "null"]
+    );
     // A decomposed accent goes with its letter.
     assert_eq!(
         run(
@@ -679,5 +693,60 @@ print(total, bad, long)
     assert!(
         nums[2] > 10,
         "some names are longer than the pad length: {printed}"
+    );
+}
+
+#[test]
+fn databrew_text_functions_import() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let brew = crate::write(
+        dir.path(),
+        "brew.json",
+        r#"[
+  {"Action": {"Operation": "LEFT", "Parameters": {"sourceColumn": "city", "position": "3", "targetColumn": "city_left"}}},
+  {"Action": {"Operation": "SUBSTRING", "Parameters": {"sourceColumn": "name", "startPosition": "5", "endPosition": "8", "targetColumn": "chars_5_through_8"}}},
+  {"Action": {"Operation": "REPEAT_STRING", "Parameters": {"count": 3, "sourceColumn": "name", "targetColumn": "thrice"}}},
+  {"Action": {"Operation": "ENDS_WITH", "Parameters": {"sourceColumn": "price", "pattern": "US\\$", "targetColumn": "dollars"}}},
+  {"Action": {"Operation": "STARTS_WITH", "Parameters": {"sourceColumn": "nationality", "pattern": "[AEIOU]", "targetColumn": "vowel"}}},
+  {"Action": {"Operation": "LEN", "Parameters": {"sourceColumn": "name", "targetColumn": "n"}}}
+]"#,
+    );
+    let out = dir.path().join("recipe.json");
+    let o = crate::wort()
+        .arg("import")
+        .arg(&brew)
+        .arg("-o")
+        .arg(&out)
+        .arg("--partial")
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr
+            .contains("\"[AEIOU]\" is a regular expression; wort's starts_with takes literal text"),
+        "{stderr}"
+    );
+    let recipe: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("recipe")).expect("json");
+    let steps: Vec<serde_json::Value> = recipe["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|s| {
+            let mut s = s.clone();
+            s.as_object_mut().expect("object").remove("comment");
+            s
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            serde_json::json!({"op": "left", "column": "city", "n": 3, "to": "city_left"}),
+            serde_json::json!({"op": "substring", "column": "name", "start": 5, "length": 4, "to": "chars_5_through_8"}),
+            serde_json::json!({"op": "repeat", "column": "name", "times": 3, "to": "thrice"}),
+            serde_json::json!({"op": "ends_with", "column": "price", "value": "US$", "to": "dollars"}),
+            serde_json::json!({"op": "length", "column": "name", "to": "n"}),
+        ]
     );
 }
