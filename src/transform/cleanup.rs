@@ -108,6 +108,13 @@ removal!(
     r"[^\x00-\x7F]",
     None
 );
+removal!(
+    RemoveControl,
+    "Remove control characters (category Cc: tabs, line breaks, NUL, escape, DEL...).",
+    "control characters",
+    r"\p{Cc}",
+    None
+);
 
 /// Remove every character listed in `chars` (wherever it is).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -426,6 +433,7 @@ text_steps!(
     RemoveWhitespace,
     RemoveQuotes,
     RemoveNonAscii,
+    RemoveControl,
     RemoveChars,
     CollapseWhitespace,
     StripAccents,

@@ -582,6 +582,63 @@ impl TextFn for Reverse {
     }
 }
 
+/// The `part`-th piece of the text cut at every `delimiter` (1 is the first, -1 the
+/// last); empty text when there are fewer pieces.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SplitPart {
+    /// The text column to read.
+    pub column: String,
+    /// Literal text between the pieces.
+    pub delimiter: String,
+    /// Which piece: 1 is the first, 2 the second...; -1 the last, -2 the one before.
+    pub part: i32,
+    /// The column to write (the column itself when left out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+}
+
+impl TextFn for SplitPart {
+    const OUT: Out = Out::Text;
+    io!();
+    fn what(&self) -> String {
+        format!(
+            "part {} of {} split at {:?}",
+            self.part, self.column, self.delimiter
+        )
+    }
+    fn check_params(&self, cx: &mut CheckCx) {
+        if self.delimiter.is_empty() {
+            cx.problem("\"delimiter\" is empty; give the text between the pieces");
+        }
+        if self.part == 0 {
+            cx.problem("\"part\" is 0; 1 is the first piece, -1 the last");
+        }
+    }
+    fn expr(&self, c: Expr, _: &ApplyCx) -> PolarsResult<Expr> {
+        let (delimiter, part) = (self.delimiter.clone(), self.part);
+        Ok(map_text(c, move |s| {
+            let pieces: Vec<&str> = s.split(delimiter.as_str()).collect();
+            let at = if part > 0 {
+                usize::try_from(part - 1).ok()
+            } else {
+                pieces.len().checked_sub(part.unsigned_abs() as usize)
+            };
+            at.and_then(|i| pieces.get(i)).unwrap_or(&"").to_string()
+        }))
+    }
+    fn spark(&self, c: &str) -> Result<Spark, String> {
+        Ok(Spark::Sql(format!(
+            "split_part({c}, {}, {})",
+            sql_str(&self.delimiter),
+            self.part
+        )))
+    }
+    fn brew(&self, _: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        no_brew("keeps one piece of a split (its splits make new columns it names itself)")
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Matches: extract_all, count_matches, matches, contains, starts_with, ends_with, find
 
@@ -893,6 +950,7 @@ text_steps!(
     Right,
     Repeat,
     Reverse,
+    SplitPart,
     ExtractAll,
     CountMatches,
     Matches,

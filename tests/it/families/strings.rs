@@ -40,6 +40,12 @@ pub const CASES: &[(&str, &str)] = &[
         r##"[{"op": "reverse", "column": "email"}, {"op": "reverse", "column": "note", "to": "eton"}]"##,
     ),
     (
+        "split_part_pieces",
+        r##"[{"op": "split_part", "column": "tags", "delimiter": "|", "part": 2, "to": "second"},
+        {"op": "split_part", "column": "tags", "delimiter": "|", "part": -1, "to": "last"},
+        {"op": "split_part", "column": "email", "delimiter": "@", "part": 2, "where": "id > 4"}]"##,
+    ),
+    (
         "extract_all_joined",
         r##"[{"op": "extract_all", "column": "note", "pattern": "[a-z]+", "separator": "/"},
         {"op": "extract_all", "column": "email", "pattern": "\\w+", "to": "parts"}]"##,
@@ -108,6 +114,10 @@ pub const CASES: &[(&str, &str)] = &[
         r##"[{"op": "remove_non_ascii", "column": "name"}]"##,
     ),
     (
+        "remove_control_note",
+        r##"[{"op": "remove_control", "column": "note"}, {"op": "remove_control", "column": "name", "to": "n2"}]"##,
+    ),
+    (
         "remove_chars_set",
         r##"[{"op": "remove_chars", "column": "tags", "chars": "|"},
         {"op": "remove_chars", "column": "code", "chars": "-0]^\\", "to": "c2"}]"##,
@@ -173,6 +183,8 @@ pub fn extra(dir: &Path) -> Vec<Case> {
             {"op": "remove_whitespace", "column": "text", "to": "no_space"},
             {"op": "remove_quotes", "column": "text", "to": "no_quotes"},
             {"op": "remove_chars", "column": "text", "chars": "é東-", "to": "no_chars"},
+            {"op": "remove_control", "column": "text", "to": "no_control"},
+            {"op": "split_part", "column": "text", "delimiter": " ", "part": -2, "to": "piece"},
             {"op": "collapse_whitespace", "column": "text", "to": "collapsed"},
             {"op": "extract_all", "column": "text", "pattern": "\\p{L}+", "separator": "|", "to": "words"},
             {"op": "count_matches", "column": "text", "pattern": "\\w+", "to": "n_words"},
@@ -329,6 +341,33 @@ fn matches_and_tests() {
     for (step, want) in TESTS {
         assert_eq!(run(vals, step, "d"), want, "{step}");
     }
+}
+
+#[test]
+fn split_part_counts_pieces_from_either_end() {
+    let vals = &[Some("a|b||d"), Some("solo"), Some(""), None];
+    let cases: &[(i32, [&str; 4])] = &[
+        (1, ["a", "solo", "", "null"]),
+        (3, ["", "", "", "null"]),
+        (4, ["d", "", "", "null"]),
+        (5, ["", "", "", "null"]),
+        (-1, ["d", "solo", "", "null"]),
+        (-4, ["a", "", "", "null"]),
+        (-5, ["", "", "", "null"]),
+    ];
+    for (part, want) in cases {
+        let step =
+            format!(r#"{{"op": "split_part", "column": "s", "delimiter": "|", "part": {part}}}"#);
+        assert_eq!(run(vals, &step, "s"), want, "part {part}");
+    }
+    assert_eq!(
+        run(
+            &[Some("a\tb\r\nc\u{0}d é")],
+            r#"{"op": "remove_control", "column": "s"}"#,
+            "s"
+        ),
+        ["abcd é"]
+    );
 }
 
 #[test]
