@@ -399,7 +399,12 @@ impl TextFn for ParseNumber {
         let noise = super::strings::compiled(&self.noise())?;
         let comma = self.decimal == Decimal::Comma;
         let value = map_num::<Float64Type, _>(c.clone(), move |s| parse_number(s, &noise, comma));
+        // Only the values the step converts count: with `where`, the matching rows.
         let failed = c.is_not_null().and(value.clone().is_null());
+        let failed = match cx.mask() {
+            Some(m) => failed.and(m),
+            None => failed,
+        };
         let label = format!("values of {} that are not numbers became null", self.column);
         Ok(cx.count_failures(value, failed, &label))
     }

@@ -552,11 +552,12 @@ fn parse_number_reads_money_percent_and_parentheses() {
 #[test]
 fn parse_number_failures_are_counted_in_the_run_summary() {
     let dir = tempfile::tempdir().expect("tmp");
-    let input = crate::write(dir.path(), "in.csv", "v\n$5\nabc\n\n(2)\nxyz\n");
+    let input = crate::write(dir.path(), "in.csv", "v,w\n$5,x\nabc,y\n,z\n(2),1\nxyz,\n");
     let recipe = crate::write(
         dir.path(),
         "r.json",
-        r#"{"wort_recipe": 1, "steps": [{"op": "parse_number", "column": "v"}]}"#,
+        r#"{"wort_recipe": 1, "steps": [{"op": "parse_number", "column": "v"},
+        {"op": "parse_number", "column": "w", "where": "v > 0"}]}"#,
     );
     let out = dir.path().join("out.csv");
     let o = crate::wort()
@@ -577,9 +578,15 @@ fn parse_number_failures_are_counted_in_the_run_summary() {
         text.contains("2 values of v that are not numbers became null"),
         "{text}"
     );
+    // Only the rows inside `where` (v > 0: the first) are converted and counted.
+    assert!(
+        text.contains("1 values of w that are not numbers became null")
+            || text.contains("1 value of w that are not numbers became null"),
+        "{text}"
+    );
     assert_eq!(
         std::fs::read_to_string(&out).expect("output"),
-        "v\n5.0\n\n\n-2.0\n\n"
+        "v,w\n5.0,\n,\n,\n-2.0,\n,\n"
     );
 }
 
