@@ -328,12 +328,12 @@ impl TextFn for Pad {
     io!();
     fn what(&self) -> String {
         let side = match self.side {
-            Side::Left => "left",
-            Side::Right => "right",
+            Side::Left => "the left",
+            Side::Right => "the right",
             Side::Both => "both sides",
         };
         format!(
-            "pad {} to {} with {:?} on the {side}",
+            "pad {} to {} with {:?} on {side}",
             self.column, self.length, self.fill
         )
     }
@@ -1080,6 +1080,27 @@ pub fn from_databrew(b: &BrewIn) -> Imported {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn descriptions() {
+        let pad = Pad {
+            column: "code".into(),
+            length: 8,
+            side: Side::Both,
+            fill: "0".into(),
+            to: Some("c".into()),
+        };
+        assert_eq!(
+            pad.describe(),
+            "pad code to 8 with \"0\" on both sides into c"
+        );
+        let find = Find {
+            column: "email".into(),
+            value: "@".into(),
+            to: None,
+        };
+        assert_eq!(find.describe(), "position of \"@\" in email");
+    }
 
     #[test]
     fn literal_patterns() {
