@@ -286,7 +286,7 @@ fn help_is_generated_from_the_keymap() {
     assert!(s.contains(first), "{s}");
     insta::assert_snapshot!("help", s);
     press(&mut app, "esc");
-    assert!(app.state.popup.is_none());
+    assert!(app.popup.is_none());
 }
 
 fn write_rules(dir: &Path) -> PathBuf {
@@ -410,7 +410,7 @@ fn quit_with_unsaved_changes_asks() {
     insta::assert_snapshot!("quit_prompt", s);
     // Esc stays.
     press(&mut app, "esc");
-    assert!(!app.state.quit && app.state.popup.is_none());
+    assert!(!app.state.quit && app.popup.is_none());
     press(&mut app, "q y");
     assert!(app.state.quit);
 }
@@ -522,7 +522,7 @@ fn saved_recipe_replays_to_the_frame_the_workbench_shows() {
     focus(&mut app, "region");
     palette_step(&mut app, "title");
     press(&mut app, "enter ctrl-s");
-    assert!(app.state.popup.is_none());
+    assert!(app.popup.is_none());
     assert_eq!(Recipe::load(&recipe_path).unwrap().steps.len(), 5);
 }
 
@@ -623,7 +623,7 @@ fn autosaved_session_is_offered_after_a_crash() {
     // A clean quit removes the session: no prompt next time.
     press(&mut app, "q y");
     let app = open_with(&[&data], tmp.path(), None, None);
-    assert!(app.state.popup.is_none());
+    assert!(app.popup.is_none());
 }
 
 #[test]
