@@ -10,8 +10,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use wort::recipe::{self, Recipe};
 use wort::source::{self, ReadOptions, Sample};
+use wort::tui::popups::{self, Outcome};
 use wort::tui::session::Dirs;
-use wort::tui::{App, Keymap, OpenOptions};
+use wort::tui::{Action, App, Keymap, OpenOptions};
 
 const W: u16 = 120;
 const H: u16 = 32;
@@ -287,6 +288,27 @@ fn help_is_generated_from_the_keymap() {
     insta::assert_snapshot!("help", s);
     press(&mut app, "esc");
     assert!(app.popup.is_none());
+}
+
+/// A popup answers with an `Outcome` and leaves the state to `App::update`: the column
+/// jump's Enter asks for `JumpToColumn`, and only carrying it out moves the cursor.
+#[test]
+fn popups_answer_with_an_outcome_that_update_carries_out() {
+    let (_tmp, mut app) = orders_app();
+    press(&mut app, "c");
+    type_text(&mut app, "customer");
+    let (frame, _) = app.state.displayed().expect("data shown");
+    let customer = frame.columns.iter().position(|c| c.name == "customer");
+    assert_eq!(customer, Some(2));
+    let popup = app.popup.as_mut().expect("the column jump is open");
+    let outcome = popups::handle(popup, &app.state, Action::Confirm);
+    assert_eq!(outcome, Outcome::Run(vec![Action::JumpToColumn(2)]));
+    assert_eq!(app.state.grid.col, 0, "the popup did not move the cursor");
+    press(&mut app, "enter");
+    assert!(app.popup.is_none());
+    assert_eq!(app.state.grid.col, 2);
+    let s = screen(&app);
+    assert!(s.contains("column 3 of 11: customer"), "{s}");
 }
 
 fn write_rules(dir: &Path) -> PathBuf {
