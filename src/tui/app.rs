@@ -68,10 +68,18 @@ pub struct App {
 impl App {
     /// Load the recipe, rules and keymap, and start reading the input.
     pub fn new(opts: OpenOptions) -> anyhow::Result<App> {
-        let recipe = match &opts.recipe {
+        let mut recipe = match &opts.recipe {
             Some(p) if p.exists() => Recipe::load(p)?,
             _ => Recipe::default(),
         };
+        if !opts.recipe.as_ref().is_some_and(|p| p.exists()) {
+            // The files a join or union names are relative to where the recipe will be
+            // saved: `--recipe`, or beside the data.
+            let beside_data = std::path::Path::new(opts.inputs.first().map_or("", |s| s.as_str()))
+                .with_file_name("recipe.json");
+            recipe.files =
+                crate::recipe::Files::beside(opts.recipe.as_deref().unwrap_or(&beside_data));
+        }
         let rules_text = match &opts.rules {
             Some(p) if p.exists() => std::fs::read_to_string(p)
                 .map_err(|e| anyhow::anyhow!("cannot read rules {}: {e}", p.display()))?,

@@ -69,6 +69,8 @@ pub enum Job {
         from: Arc<FrameInfo>,
         /// (1-based step number, key of the result, step)
         steps: Vec<(usize, FrameKey, Step)>,
+        /// Where the recipe's other files are (join, union).
+        files: recipe::Files,
     },
     Profile {
         key: FrameKey,
@@ -90,6 +92,8 @@ pub enum Job {
         generation: u64,
         step: Step,
         before: Arc<FrameInfo>,
+        /// Where the recipe's other files are (join, union).
+        files: recipe::Files,
     },
     Failing {
         key: FrameKey,
@@ -309,7 +313,7 @@ fn run(job: Job, r: &Reporter) {
             let result = open(&inputs, &options).map(|o| Arc::new(o.frame));
             r.output(Output::Peeked(result), true);
         }
-        Job::Apply { from, steps } => {
+        Job::Apply { from, steps, files } => {
             let n = steps.len();
             let mut cur = from;
             for (i, (number, key, step)) in steps.into_iter().enumerate() {
@@ -318,7 +322,7 @@ fn run(job: Job, r: &Reporter) {
                     step.op.name(),
                     i + 1
                 ));
-                match apply_one(&step, number, &cur) {
+                match apply_one(&step, number, &cur, &files) {
                     Ok(next) => {
                         let next = Arc::new(next);
                         r.output(
@@ -397,8 +401,9 @@ fn run(job: Job, r: &Reporter) {
             generation,
             step,
             before,
+            files,
         } => {
-            let result = preview(&step, &before);
+            let result = preview(&step, &before, &files);
             r.output(Output::Previewed { generation, result }, true);
         }
         Job::Failing {
@@ -431,8 +436,18 @@ fn open(inputs: &[String], options: &ReadOptions) -> Result<Box<Opened>, String>
 }
 
 /// Apply one step (numbered `number` in the recipe) through `recipe::apply`.
-pub fn apply_one(step: &Step, number: usize, from: &FrameInfo) -> Result<FrameInfo, String> {
-    let lf = recipe::apply_step(step, from.df.clone().lazy())
+pub fn apply_one(
+    step: &Step,
+    number: usize,
+    from: &FrameInfo,
+    files: &recipe::Files,
+) -> Result<FrameInfo, String> {
+    let one = recipe::Recipe {
+        steps: vec![step.clone()],
+        files: files.clone(),
+        ..recipe::Recipe::default()
+    };
+    let lf = recipe::apply(&one, from.df.clone().lazy())
         .map_err(|e| format!("step {number} ({}): {}", e.op, e.message))?;
     let df = lf.collect().map_err(|e| {
         format!(
@@ -464,16 +479,19 @@ fn run_profile(df: DataFrame, r: &Reporter) -> Result<Profile, String> {
     profile::profile(df.lazy(), &opts).map_err(|e| e.to_string())
 }
 
-fn preview(step: &Step, before: &FrameInfo) -> Result<(Preview, Arc<FrameInfo>), String> {
-    let after = apply_one(step, 1, before)?;
+fn preview(
+    step: &Step,
+    before: &FrameInfo,
+    files: &recipe::Files,
+) -> Result<(Preview, Arc<FrameInfo>), String> {
+    let after = apply_one(step, 1, before, files)?;
     let (b, a) = (&before.df, &after.df);
-    let files = recipe::Files::default();
     let schema = b.schema().as_ref().clone();
     let cx = crate::transform::ApplyCx {
         schema: &schema,
         condition: None,
         counters: None,
-        tables: Some(&files),
+        tables: Some(files),
     };
     let notes = step
         .op

@@ -91,7 +91,8 @@ impl App {
             }
         };
         let focus = self.state.focused_column().filter(|c| schema.contains(c));
-        let form = popups::form::FormPopup::new(spec, schema, focus, position, edit);
+        let form = popups::form::FormPopup::new(spec, schema, focus, position, edit)
+            .with_files(self.state.recipe().files.clone());
         self.popup = Some(Popup::Form(Box::new(form)));
         self.refresh_form();
     }
@@ -125,6 +126,7 @@ impl App {
                         generation,
                         step,
                         before,
+                        files: self.state.recipe().files.clone(),
                     },
                     generation,
                 );

@@ -51,7 +51,8 @@ impl App {
                     .map(|i| (i, keys[i], s.recipe().steps[i - 1].clone()))
                     .collect();
                 if let Some(f) = s.frames.peek(keys[from]).cloned() {
-                    self.start(Job::Apply { from: f, steps }, target);
+                    let files = s.recipe().files.clone();
+                    self.start(Job::Apply { from: f, steps, files }, target);
                 }
             }
             return;

@@ -70,6 +70,8 @@ pub struct FormPopup {
     pub position: usize,
     /// The schema the step sees.
     pub schema: Schema,
+    /// Where the recipe's other files are (join, union), to check the step against.
+    pub files: recipe::Files,
     pub columns: Vec<String>,
     pub problems: Vec<String>,
     /// The step, when it builds and validates.
@@ -148,6 +150,7 @@ impl FormPopup {
             })
             .collect();
         FormPopup {
+            files: recipe::Files::default(),
             spec,
             fields,
             focus: 0,
@@ -295,10 +298,24 @@ impl FormPopup {
         })
     }
 
+    /// The form for a recipe whose other files are in `files`.
+    pub fn with_files(mut self, files: recipe::Files) -> FormPopup {
+        self.files = files;
+        self.recheck();
+        self
+    }
+
     /// Rebuild and revalidate. Returns whether the step (or its problems) changed.
     pub fn recheck(&mut self) -> bool {
         let (step, problems) = match self.build() {
-            Ok(step) => match recipe::validate_step(&step, &self.schema) {
+            Ok(step) => match recipe::validate(
+                &recipe::Recipe {
+                    steps: vec![step.clone()],
+                    files: self.files.clone(),
+                    ..recipe::Recipe::default()
+                },
+                &self.schema,
+            ) {
                 Ok(_) => (Some(step), Vec::new()),
                 Err(ps) => (None, ps.into_iter().map(|p| p.message).collect()),
             },
