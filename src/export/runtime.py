@@ -445,6 +445,124 @@ def outliers(df, name, method, threshold, action, to=None, cond=None):
     return df.drop(lo, hi)
 
 
+# --- numbers (numbers family: begin) ---------------------------------------------------
+
+_WHOLE = 2.0 ** 52  # doubles this large are whole numbers already
+
+
+def _whole(x, f):
+    """floor/ceil of a double as a double (Spark's go through a BIGINT)."""
+    return F.when(F.abs(x) >= _WHOLE, x).otherwise(f(x).cast("double"))
+
+
+_INT_UNARY = {
+    "abs": F.abs,
+    "negate": lambda x: -x,
+    "sign": lambda x: F.signum(x).cast("bigint"),
+    "floor": lambda x: x,
+    "ceil": lambda x: x,
+}
+
+_FLOAT_UNARY = {
+    "abs": F.abs,
+    "negate": lambda x: -x,
+    "sign": F.signum,
+    "floor": lambda x: _whole(x, F.floor),
+    "ceil": lambda x: _whole(x, F.ceil),
+    "sqrt": lambda x: F.when(x >= 0, F.sqrt(x)),
+    "ln": F.log,  # null for zero and below
+    "exp": F.exp,
+    "degrees": F.degrees,
+    "radians": F.radians,
+}
+
+
+def num_unary(df, name, op):
+    """A one-column numeric function: whole numbers stay whole where `op` keeps them."""
+    c = col(name)
+    if is_integral(dtype(df, name)) and op in _INT_UNARY:
+        return _INT_UNARY[op](c.cast("bigint"))
+    return _FLOAT_UNARY[op](c.cast("double"))
+
+
+def _power(a, b):
+    r = F.pow(a, b)
+    return F.when(~F.isnan(r) | F.isnan(a) | F.isnan(b), r)
+
+
+_BINARY = {
+    "add": lambda a, b: a + b,
+    "subtract": lambda a, b: a - b,
+    "multiply": lambda a, b: a * b,
+    "divide": lambda a, b: F.when(b != 0, a / b),
+    "modulo": lambda a, b: F.when(b != 0, a % b),
+    "power": _power,
+}
+
+
+def num_binary(df, name, other, value, op):
+    """`name` op (column `other` or number `value`): BIGINT when both are whole and `op`
+    keeps them whole (wrapping on overflow), else DOUBLE."""
+    if other is not None:
+        b, b_whole = col(other), is_integral(dtype(df, other))
+    else:
+        b, b_whole = F.lit(value), isinstance(value, int)
+    whole = is_integral(dtype(df, name)) and b_whole and op not in ("divide", "power")
+    t = "bigint" if whole else "double"
+    return _BINARY[op](col(name).cast(t), b.cast(t))
+
+
+def round_number(df, name, digits, func):
+    """round (halves up) or bround (halves to even) at `digits` decimal places."""
+    t = "bigint" if is_integral(dtype(df, name)) else "double"
+    return getattr(F, func)(col(name).cast(t), digits)
+
+
+def clamp_number(df, name, lo, hi):
+    """Values below `lo` become `lo`, above `hi` become `hi`; NaN stays NaN."""
+    whole = is_integral(dtype(df, name)) and all(v is None or isinstance(v, int) for v in (lo, hi))
+    t = "bigint" if whole else "double"
+    x = col(name).cast(t)
+    out = x
+    if hi is not None:
+        out = F.when(x > hi, F.lit(hi).cast(t)).otherwise(out)
+    if lo is not None:
+        out = F.when(x < lo, F.lit(lo).cast(t)).otherwise(out)
+    if not whole:
+        out = F.when(F.isnan(x), x).otherwise(out)
+    return out
+
+
+def date_add_units(df, name, amount, unit):
+    """Add `amount` units; months clamp to the month's last day (add_months)."""
+    c = col(name)
+    if isinstance(dtype(df, name), T.DateType):
+        months = {"YEAR": 12, "QUARTER": 3, "MONTH": 1}.get(unit)
+        if months is not None:
+            return F.add_months(c, amount * months)
+        return F.date_add(c, amount * (7 if unit == "WEEK" else 1))
+    return F.expr("timestampadd(%s, %d, %s)" % (unit, amount, "`" + name.replace("`", "``") + "`"))
+
+
+def date_trunc_unit(df, name, unit):
+    """Back to the start of the unit (weeks start on Monday); dates stay dates."""
+    c = col(name)
+    if isinstance(dtype(df, name), T.DateType):
+        return c if unit == "DAY" else F.trunc(c, unit)
+    return F.date_trunc(unit, c).cast("timestamp_ntz")
+
+
+def from_unix_seconds(df, name):
+    """Seconds since 1970 as a naive datetime; outside years 1-9999 null."""
+    t = "bigint" if is_integral(dtype(df, name)) else "double"
+    x = col(name).cast(t)
+    ok = (x >= -62135596800) & (x <= 253402300799)
+    return F.when(ok, F.timestamp_seconds(x)).cast("timestamp_ntz")
+
+
+# --- numbers (numbers family: end) -----------------------------------------------------
+
+
 # --- reading and writing ---------------------------------------------------------------
 
 

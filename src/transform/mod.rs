@@ -8,6 +8,7 @@
 pub mod columns;
 pub mod combine;
 pub mod computed;
+pub mod datemath;
 pub mod dates;
 pub mod encode;
 pub mod missing;
@@ -151,6 +152,33 @@ ops! {
     // -- encode: end
     //
     // -- numbers: begin
+    Abs(numbers::Abs) = "abs",
+    Negate(numbers::Negate) = "negate",
+    Sign(numbers::Sign) = "sign",
+    Floor(numbers::Floor) = "floor",
+    Ceil(numbers::Ceil) = "ceil",
+    Sqrt(numbers::Sqrt) = "sqrt",
+    Ln(numbers::Ln) = "ln",
+    Exp(numbers::Exp) = "exp",
+    Degrees(numbers::Degrees) = "degrees",
+    Radians(numbers::Radians) = "radians",
+    Add(numbers::Add) = "add",
+    Subtract(numbers::Subtract) = "subtract",
+    Multiply(numbers::Multiply) = "multiply",
+    Divide(numbers::Divide) = "divide",
+    Modulo(numbers::Modulo) = "modulo",
+    Power(numbers::Power) = "power",
+    Round(numbers::Round) = "round",
+    Log(numbers::Log) = "log",
+    Clamp(numbers::Clamp) = "clamp",
+    IsEven(numbers::IsEven) = "is_even",
+    IsOdd(numbers::IsOdd) = "is_odd",
+    DateAdd(datemath::DateAdd) = "date_add",
+    DateDiff(datemath::DateDiff) = "date_diff",
+    DateTrunc(datemath::DateTrunc) = "date_trunc",
+    ConvertTimezone(datemath::ConvertTimezone) = "convert_timezone",
+    UnixTime(datemath::UnixTime) = "unix_time",
+    FromUnixTime(datemath::FromUnixTime) = "from_unix_time",
     // -- numbers: end
     //
     // -- strings: begin

@@ -58,6 +58,25 @@ pub const CATEGORIES: &[(&str, &[&str])] = &[
     // -- encode: end
     //
     // -- numbers: begin
+    (
+        "Numbers",
+        &[
+            "abs", "negate", "sign", "floor", "ceil", "round", "sqrt", "ln", "log", "exp",
+            "degrees", "radians", "add", "subtract", "multiply", "divide", "modulo", "power",
+            "clamp", "is_even", "is_odd",
+        ],
+    ),
+    (
+        "Date arithmetic",
+        &[
+            "date_add",
+            "date_diff",
+            "date_trunc",
+            "convert_timezone",
+            "unix_time",
+            "from_unix_time",
+        ],
+    ),
     // -- numbers: end
     //
     // -- strings: begin
