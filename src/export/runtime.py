@@ -560,6 +560,33 @@ def from_unix_seconds(df, name):
     return F.when(ok, F.timestamp_seconds(x)).cast("timestamp_ntz")
 
 
+def fill_missing_by(df, name, strategy, by, cond=None):
+    """fill_missing with its statistic (or neighbour) taken within groups of `by`."""
+    c, dt = col(name), dtype(df, name)
+    keys = [col(b) for b in by]
+    w = Window.partitionBy(*keys)
+    if strategy in ("mean", "median"):
+        stat = F.avg(c) if strategy == "mean" else F.percentile(c, 0.5)
+        fill = stat.over(w)
+        if is_integral(dt):  # the mean of whole numbers is rounded, half to even
+            fill = F.bround(fill, 0).cast(dt)
+    elif strategy == "mode":  # the most common value in the group; ties: the smallest
+        n = F.count(F.lit(1)).over(Window.partitionBy(*(keys + [c])))
+        df = df.withColumn(STAT, F.when(c.isNotNull(), F.struct((-n).alias("n"), c.alias("v"))))
+        fill = F.min_by(c, F.col(STAT)).over(w)
+    elif strategy == "previous":
+        rows = w.orderBy(col(ROW)).rowsBetween(Window.unboundedPreceding, 0)
+        fill = F.last(c, ignorenulls=True).over(rows)
+    elif strategy == "next":
+        rows = w.orderBy(col(ROW)).rowsBetween(0, Window.unboundedFollowing)
+        fill = F.first(c, ignorenulls=True).over(rows)
+    else:
+        raise ValueError("fill strategy %r takes no groups" % strategy)
+    missing = c.isNull() if cond is None else c.isNull() & cond
+    df = df.withColumn(name, F.when(missing, fill).otherwise(c))
+    return df.drop(STAT) if STAT in df.columns else df
+
+
 # --- numbers (numbers family: end) -----------------------------------------------------
 
 

@@ -73,6 +73,18 @@ pub struct FillMissing {
     pub strategy: FillStrategy,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
+    /// Group columns: mean, median, mode, previous and next are then computed within
+    /// each group of rows with the same values in these columns (missing values in a
+    /// group column form a group of their own), like DataBrew's fill by group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<OneOrMany>,
+}
+
+impl FillMissing {
+    /// The group columns (empty without `by`).
+    fn groups(&self) -> Vec<String> {
+        self.by.as_ref().map(OneOrMany::to_vec).unwrap_or_default()
+    }
 }
 
 impl StepImpl for FillMissing {
@@ -89,7 +101,14 @@ impl StepImpl for FillMissing {
             FillStrategy::Next => "the next value".into(),
             FillStrategy::Empty => "an empty string".into(),
         };
-        format!("fill missing {} with {how}", self.column)
+        match &self.by {
+            Some(b) => format!(
+                "fill missing {} with {how} by {}",
+                self.column,
+                b.to_vec().join(", ")
+            ),
+            None => format!("fill missing {} with {how}", self.column),
+        }
     }
     fn kind(&self) -> Kind {
         Kind::Values
@@ -128,6 +147,25 @@ impl StepImpl for FillMissing {
             }
             _ => {}
         }
+        if let Some(by) = &self.by {
+            let by = by.to_vec();
+            if by.is_empty() {
+                cx.problem("\"by\" is empty; leave it out to fill from the whole column");
+            }
+            cx.columns(&by);
+            if by.contains(&self.column) {
+                cx.problem(format!(
+                    "\"by\" lists \"{}\", the column being filled; group by other columns",
+                    self.column
+                ));
+            }
+            if matches!(self.strategy, FillStrategy::Value | FillStrategy::Empty) {
+                cx.problem(format!(
+                    "\"by\" has no effect with strategy \"{}\"; leave it out",
+                    self.strategy_name()
+                ));
+            }
+        }
         if self.strategy != FillStrategy::Value && self.value.is_some() {
             cx.problem("\"value\" is only used with strategy \"value\"");
         }
@@ -165,6 +203,13 @@ impl StepImpl for FillMissing {
         } else {
             fill
         };
+        let by = self.groups();
+        let fill = if by.is_empty() {
+            fill
+        } else {
+            let keys: Vec<Expr> = by.iter().map(|b| col(b.as_str())).collect();
+            fill.over(keys)?
+        };
         let missing = c.clone().is_null();
         let missing = match cx.mask() {
             Some(m) => missing.and(m),
@@ -192,6 +237,12 @@ impl StepImpl for FillMissing {
         if let Some(c) = cx.cond() {
             args.push_str(&format!(", cond={c}"));
         }
+        if self.by.is_some() {
+            return Ok(format!(
+                "df = fill_missing_by({args}, by={})",
+                py_list(&self.groups())
+            ));
+        }
         Ok(format!("df = fill_missing({args})"))
     }
     fn sql(&self, cx: &SqlCx) -> Result<String, String> {
@@ -215,12 +266,23 @@ impl StepImpl for FillMissing {
                 } else {
                     format!("percentile({c}, 0.5)")
                 };
-                let stat = format!("(SELECT {agg} FROM {from})");
+                let stat = if self.by.is_some() {
+                    let keys: Vec<String> = self.groups().iter().map(|b| sql_ident(b)).collect();
+                    format!("{agg} OVER (PARTITION BY {})", keys.join(", "))
+                } else {
+                    format!("(SELECT {agg} FROM {from})")
+                };
                 if dt.is_integer() {
                     format!("CAST(bround({stat}, 0) AS {})", spark_sql_type(&dt)?)
                 } else {
                     stat
                 }
+            }
+            FillStrategy::Mode if self.by.is_some() => {
+                return Err(
+                    "the most common value per group needs a window inside a window, which SQL does not allow"
+                        .into(),
+                );
             }
             FillStrategy::Mode => format!(
                 "(SELECT v FROM (SELECT {c} AS v, count(*) AS n FROM {from} WHERE {c} IS NOT NULL GROUP BY {c}) ORDER BY n DESC, v ASC LIMIT 1)"
@@ -238,6 +300,9 @@ impl StepImpl for FillMissing {
         Ok(cx.with_columns(&[(self.column.clone(), e)]))
     }
     fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        if self.by.is_some() {
+            return Err("DataBrew's fill operations take no group columns".into());
+        }
         let src = |op: &str| BrewStep::op(op).param("sourceColumn", &self.column);
         if self.strategy == FillStrategy::Value {
             let v = self.value.as_ref().unwrap_or(&Value::Null);

@@ -109,6 +109,22 @@ pub const CASES: &[(&str, &str)] = &[
         "from_unix_time",
         r#"[{"op": "unix_time", "column": "seen_at", "to": "u"}, {"op": "from_unix_time", "column": "u", "to": "back"}, {"op": "from_unix_time", "column": "amount", "to": "a"}]"#,
     ),
+    (
+        "fill_missing_by_mean",
+        r#"[{"op": "fill_missing", "column": "amount", "strategy": "mean", "by": "city"}, {"op": "fill_missing", "column": "qty", "strategy": "mean", "by": ["active"]}]"#,
+    ),
+    (
+        "fill_missing_by_median",
+        r#"[{"op": "fill_missing", "column": "amount", "strategy": "median", "by": ["city", "active"]}]"#,
+    ),
+    (
+        "fill_missing_by_mode",
+        r#"[{"op": "fill_missing", "column": "city", "strategy": "mode", "by": "active"}, {"op": "fill_missing", "column": "qty", "strategy": "mode", "by": "city", "where": "id > 2"}]"#,
+    ),
+    (
+        "fill_missing_by_neighbours",
+        r#"[{"op": "fill_missing", "column": "amount", "strategy": "previous", "by": "city"}, {"op": "fill_missing", "column": "name", "strategy": "next", "by": "active"}]"#,
+    ),
 ];
 
 /// Spark parity cases over other inputs (files written into `dir`).
