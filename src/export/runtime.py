@@ -533,6 +533,18 @@ def clamp_number(df, name, lo, hi):
     return out
 
 
+def truncate_number(df, name, digits):
+    """Cut toward zero at `digits` decimal places, on the value's decimal form."""
+    c = col(name)
+    if is_integral(dtype(df, name)):
+        x = c.cast("bigint")
+        return x if digits >= 0 else x - x % (10 ** -digits)
+    x = c.cast("double")
+    dec = x.cast("decimal(38,18)")
+    cut = F.when(x >= 0, F.floor(dec, digits)).otherwise(F.ceil(dec, digits)).cast("double")
+    return F.when(F.abs(x) >= 1e20, x).otherwise(cut)
+
+
 def date_add_units(df, name, amount, unit):
     """Add `amount` units; months clamp to the month's last day (add_months)."""
     c = col(name)
@@ -561,7 +573,8 @@ def from_unix_seconds(df, name):
 
 
 def fill_missing_by(df, name, strategy, by, cond=None):
-    """fill_missing with its statistic (or neighbour) taken within groups of `by`."""
+    """fill_missing with its statistic (or neighbour) taken within groups of `by`
+    (no groups: the whole column, for min and max)."""
     c, dt = col(name), dtype(df, name)
     keys = [col(b) for b in by]
     w = Window.partitionBy(*keys)
@@ -574,6 +587,13 @@ def fill_missing_by(df, name, strategy, by, cond=None):
         n = F.count(F.lit(1)).over(Window.partitionBy(*(keys + [c])))
         df = df.withColumn(STAT, F.when(c.isNotNull(), F.struct((-n).alias("n"), c.alias("v"))))
         fill = F.min_by(c, F.col(STAT)).over(w)
+    elif strategy in ("min", "max"):  # also without groups: fill_missing has no min/max
+        agg = F.min(c) if strategy == "min" else F.max(c)
+        if keys:
+            fill = agg.over(w)
+        else:
+            df = with_stats(df, **{STAT: agg})
+            fill = F.col(STAT)
     elif strategy == "previous":
         rows = w.orderBy(col(ROW)).rowsBetween(Window.unboundedPreceding, 0)
         fill = F.last(c, ignorenulls=True).over(rows)

@@ -10,7 +10,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::numbers::{brew_put, check_to, float_map, int_map, pair_map, put};
+use super::numbers::{
+    brew_put, check_to, float_map, int_map, into, pair_map, put, put_one, py_put, sql_put,
+};
 use super::{ApplyCx, CheckCx, Kind, StepImpl, type_name};
 use crate::transform::target::databrew::{BrewCx, BrewIn, BrewStep, Imported, one};
 use crate::transform::target::pyspark::PyCx;
@@ -147,17 +149,6 @@ fn check_temporal_unit(cx: &mut CheckCx, column: &str, unit: Unit) {
     }
 }
 
-/// `(column, to?)` into `to` or over `column`, in the PySpark job.
-fn py_put(cx: &PyCx, column: &str, to: Option<&str>, e: &str) -> String {
-    cx.set(to.unwrap_or(column), e)
-}
-
-/// The same in SQL.
-fn sql_put(cx: &SqlCx, column: &str, to: Option<&str>, e: &str) -> String {
-    let name = to.unwrap_or(column).to_string();
-    cx.with_columns(&[(name.clone(), cx.value(&name, e))])
-}
-
 /// Add (or, with a negative `amount`, subtract) years, quarters, months, weeks, days,
 /// hours, minutes or seconds. Adding months keeps the day of the month, or moves to the
 /// month's last day when it has fewer days (Jan 31 + 1 month = Feb 28/29), as Spark's
@@ -177,11 +168,7 @@ pub struct DateAdd {
 
 impl StepImpl for DateAdd {
     fn describe(&self) -> String {
-        let into = self
-            .to
-            .as_ref()
-            .map(|t| format!(" into {t}"))
-            .unwrap_or_default();
+        let into = into(self.to.as_deref());
         format!(
             "add {} {}s to {}{into}",
             self.amount,
@@ -210,14 +197,7 @@ impl StepImpl for DateAdd {
         }
         let c = col(self.column.as_str());
         let value = c.clone().dt().offset_by(lit(self.unit.polars(self.amount)));
-        Ok(put(
-            lf,
-            cx,
-            &self.column,
-            self.to.as_deref(),
-            c.is_not_null(),
-            value,
-        ))
+        Ok(put_one(lf, cx, &self.column, self.to.as_deref(), value))
     }
     fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
         let e = format!(
@@ -432,11 +412,7 @@ pub struct DateTrunc {
 
 impl StepImpl for DateTrunc {
     fn describe(&self) -> String {
-        let into = self
-            .to
-            .as_ref()
-            .map(|t| format!(" into {t}"))
-            .unwrap_or_default();
+        let into = into(self.to.as_deref());
         format!("{} back to its {}{into}", self.column, self.unit.name())
     }
     fn kind(&self) -> Kind {
@@ -449,14 +425,7 @@ impl StepImpl for DateTrunc {
     fn apply(&self, lf: LazyFrame, cx: &ApplyCx) -> PolarsResult<LazyFrame> {
         let c = col(self.column.as_str());
         let value = c.clone().dt().truncate(lit(self.unit.polars(1)));
-        Ok(put(
-            lf,
-            cx,
-            &self.column,
-            self.to.as_deref(),
-            c.is_not_null(),
-            value,
-        ))
+        Ok(put_one(lf, cx, &self.column, self.to.as_deref(), value))
     }
     fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
         let e = format!(
@@ -519,11 +488,7 @@ impl ConvertTimezone {
 
 impl StepImpl for ConvertTimezone {
     fn describe(&self) -> String {
-        let into = self
-            .to
-            .as_ref()
-            .map(|t| format!(" into {t}"))
-            .unwrap_or_default();
+        let into = into(self.to.as_deref());
         format!(
             "{} from {} time to {} time{into}",
             self.column, self.from, self.to_zone
@@ -560,14 +525,7 @@ impl StepImpl for ConvertTimezone {
             .convert_time_zone(to)
             .dt()
             .replace_time_zone(None, lit("raise"), NonExistent::Raise);
-        Ok(put(
-            lf,
-            cx,
-            &self.column,
-            self.to.as_deref(),
-            c.is_not_null(),
-            value,
-        ))
+        Ok(put_one(lf, cx, &self.column, self.to.as_deref(), value))
     }
     fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
         let e = format!("F.expr({})", py_str(&self.spark(&sql_ident(&self.column))));
@@ -611,14 +569,7 @@ impl StepImpl for UnixTime {
     fn apply(&self, lf: LazyFrame, cx: &ApplyCx) -> PolarsResult<LazyFrame> {
         let c = col(self.column.as_str());
         let value = int_map(micros_of(c.clone()), |us| Some(us.div_euclid(MICROS)));
-        Ok(put(
-            lf,
-            cx,
-            &self.column,
-            self.to.as_deref(),
-            c.is_not_null(),
-            value,
-        ))
+        Ok(put_one(lf, cx, &self.column, self.to.as_deref(), value))
     }
     fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
         let e = format!(
@@ -685,14 +636,7 @@ impl StepImpl for FromUnixTime {
             us.cast(DataType::Int64)
         };
         let value = micros.cast(DataType::Datetime(TimeUnit::Microseconds, None));
-        Ok(put(
-            lf,
-            cx,
-            &self.column,
-            self.to.as_deref(),
-            c.is_not_null(),
-            value,
-        ))
+        Ok(put_one(lf, cx, &self.column, self.to.as_deref(), value))
     }
     fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
         let e = format!("from_unix_seconds(df, {})", py_str(&self.column));

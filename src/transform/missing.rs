@@ -63,6 +63,10 @@ pub enum FillStrategy {
     Next,
     /// The empty string (text).
     Empty,
+    /// The column's smallest value (numbers, dates, text).
+    Min,
+    /// The column's largest value (numbers, dates, text).
+    Max,
 }
 
 /// Replace missing values in a column.
@@ -100,6 +104,8 @@ impl StepImpl for FillMissing {
             FillStrategy::Previous => "the previous value".into(),
             FillStrategy::Next => "the next value".into(),
             FillStrategy::Empty => "an empty string".into(),
+            FillStrategy::Min => "the smallest value".into(),
+            FillStrategy::Max => "the largest value".into(),
         };
         match &self.by {
             Some(b) => format!(
@@ -193,6 +199,8 @@ impl StepImpl for FillMissing {
                 .clone()
                 .fill_null_with_strategy(FillNullStrategy::Backward(None)),
             FillStrategy::Empty => lit(""),
+            FillStrategy::Min => c.clone().min(),
+            FillStrategy::Max => c.clone().max(),
         };
         // Mean and median of an int column are floats: keep the column's type when it is
         // a float already, round for ints (DataBrew does the same).
@@ -237,7 +245,7 @@ impl StepImpl for FillMissing {
         if let Some(c) = cx.cond() {
             args.push_str(&format!(", cond={c}"));
         }
-        if self.by.is_some() {
+        if self.by.is_some() || matches!(self.strategy, FillStrategy::Min | FillStrategy::Max) {
             return Ok(format!(
                 "df = fill_missing_by({args}, by={})",
                 py_list(&self.groups())
@@ -288,6 +296,15 @@ impl StepImpl for FillMissing {
                 "(SELECT v FROM (SELECT {c} AS v, count(*) AS n FROM {from} WHERE {c} IS NOT NULL GROUP BY {c}) ORDER BY n DESC, v ASC LIMIT 1)"
             ),
             FillStrategy::Empty => "''".into(),
+            FillStrategy::Min | FillStrategy::Max => {
+                let agg = format!("{}({c})", self.strategy_name());
+                if self.by.is_some() {
+                    let keys: Vec<String> = self.groups().iter().map(|b| sql_ident(b)).collect();
+                    format!("{agg} OVER (PARTITION BY {})", keys.join(", "))
+                } else {
+                    format!("(SELECT {agg} FROM {from})")
+                }
+            }
             FillStrategy::Previous | FillStrategy::Next => {
                 return Err(
                     "fills from neighbouring rows, which needs a row order that SQL tables do not have"
@@ -337,6 +354,9 @@ impl StepImpl for FillMissing {
             FillStrategy::Next | FillStrategy::Value => {
                 return Err("DataBrew fills only from the last valid value above".into());
             }
+            FillStrategy::Min | FillStrategy::Max => {
+                return Err("DataBrew has no fill with the smallest or largest value".into());
+            }
         }])
     }
 }
@@ -351,6 +371,8 @@ impl FillMissing {
             FillStrategy::Previous => "previous",
             FillStrategy::Next => "next",
             FillStrategy::Empty => "empty",
+            FillStrategy::Min => "min",
+            FillStrategy::Max => "max",
         }
     }
 }

@@ -169,6 +169,7 @@ ops! {
     Modulo(numbers::Modulo) = "modulo",
     Power(numbers::Power) = "power",
     Round(numbers::Round) = "round",
+    TruncateNumber(numbers::TruncateNumber) = "truncate_number",
     Log(numbers::Log) = "log",
     Clamp(numbers::Clamp) = "clamp",
     IsEven(numbers::IsEven) = "is_even",

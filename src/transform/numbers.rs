@@ -80,6 +80,42 @@ fn check_finite(cx: &mut CheckCx, field: &str, v: &serde_json::Number) {
     }
 }
 
+/// " into TO" for `describe`, when the step writes a new column.
+pub fn into(to: Option<&str>) -> String {
+    to.map(|t| format!(" into {t}")).unwrap_or_default()
+}
+
+/// Decimal places for round and truncate_number.
+fn check_digits(cx: &mut CheckCx, digits: i32) {
+    if !(-15..=15).contains(&digits) {
+        cx.problem(format!(
+            "\"digits\" is {digits}; give a number of decimal places from -15 to 15"
+        ));
+    }
+}
+
+/// The SQL setting `to` (or `column`) to `e` where the condition holds.
+pub fn sql_put(cx: &SqlCx, column: &str, to: Option<&str>, e: &str) -> String {
+    let name = to.unwrap_or(column).to_string();
+    cx.with_columns(&[(name.clone(), cx.value(&name, e))])
+}
+
+/// `put` of a one-column function: failures are values that were there.
+pub fn put_one(
+    lf: LazyFrame,
+    cx: &ApplyCx,
+    column: &str,
+    to: Option<&str>,
+    value: Expr,
+) -> LazyFrame {
+    put(lf, cx, column, to, col(column).is_not_null(), value)
+}
+
+/// The PySpark statement setting `to` (or `column`) to `e` where the condition holds.
+pub fn py_put(cx: &PyCx, column: &str, to: Option<&str>, e: &str) -> String {
+    cx.set(to.unwrap_or(column), e)
+}
+
 /// `to`, when given, must name a column.
 pub fn check_to(cx: &mut CheckCx, to: Option<&str>) {
     if let Some(t) = to {
@@ -372,8 +408,7 @@ impl UnaryDef {
                 }
             }
         };
-        let name = to.unwrap_or(column).to_string();
-        Ok(cx.with_columns(&[(name.clone(), cx.value(&name, &e))]))
+        Ok(sql_put(cx, column, to, &e))
     }
     fn databrew(
         &self,
@@ -650,8 +685,7 @@ impl BinaryDef {
             (None, None) => return Err("needs \"other\" or \"value\"".into()),
         };
         let e = self.sql.replace("{a}", &a).replace("{b}", &b);
-        let name = o.to.unwrap_or(o.column).to_string();
-        Ok(cx.with_columns(&[(name.clone(), cx.value(&name, &e))]))
+        Ok(sql_put(cx, o.column, o.to, &e))
     }
     fn databrew(&self, cx: &BrewCx, o: &Operands) -> Result<Vec<BrewStep>, String> {
         let step = match (self.brew, o.other, o.value) {
@@ -779,6 +813,27 @@ pub enum Rounding {
 /// Round a float to `digits` decimal places as Spark does: on the shortest decimal
 /// form of the double (so 2.675 is 2.675, and rounds up to 2.68).
 pub fn round_float(x: f64, digits: i32, mode: Rounding) -> f64 {
+    decimal_round(x, digits, |next, rest, odd| match mode {
+        Rounding::HalfUp => next >= 5,
+        Rounding::HalfEven => next > 5 || (next == 5 && (rest || odd)),
+    })
+}
+
+/// Cut a float toward zero at `digits` decimal places as the exported job does: Spark
+/// reads the double as DECIMAL(38, 18) (its shortest decimal form, rounded half up at
+/// 18 places), then floors or ceils that. Values of 1e20 or more (whole numbers, too
+/// big for the decimal) stay as they are.
+pub fn truncate_float(x: f64, digits: i32) -> f64 {
+    if !(x.abs() < 1e20) {
+        return x;
+    }
+    let x = round_float(x, 18, Rounding::HalfUp);
+    decimal_round(x, digits, |_, _, _| false)
+}
+
+/// `x` at `digits` decimal places of its shortest decimal form; `up(next digit, any
+/// non-zero digit after it, last kept digit odd)` says whether to round away from zero.
+fn decimal_round(x: f64, digits: i32, up: impl Fn(u8, bool, bool) -> bool) -> f64 {
     if !x.is_finite() || x == 0.0 {
         return x;
     }
@@ -807,11 +862,7 @@ pub fn round_float(x: f64, digits: i32, mode: Rounding) -> f64 {
     let rest = ds[keep + 1..].iter().any(|d| *d != 0);
     let mut kept: Vec<u8> = ds[..keep].to_vec();
     let odd = kept.last().is_some_and(|d| d % 2 == 1);
-    let up = match mode {
-        Rounding::HalfUp => next >= 5,
-        Rounding::HalfEven => next > 5 || (next == 5 && (rest || odd)),
-    };
-    if up {
+    if up(next, rest, odd) {
         let mut i = kept.len();
         loop {
             if i == 0 {
@@ -855,6 +906,15 @@ pub fn round_int(x: i64, digits: i32, mode: Rounding) -> i64 {
     out as i64
 }
 
+/// Cut a whole number toward zero at `digits` (negative: tens, hundreds...).
+pub fn truncate_int(x: i64, digits: i32) -> i64 {
+    if digits >= 0 {
+        return x;
+    }
+    let q = 10i64.pow(digits.unsigned_abs());
+    x - x % q
+}
+
 /// Round to `digits` decimal places (negative: to tens, hundreds...); whole-number
 /// columns stay whole.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -876,11 +936,7 @@ pub struct Round {
 
 impl StepImpl for Round {
     fn describe(&self) -> String {
-        let into = self
-            .to
-            .as_ref()
-            .map(|t| format!(" into {t}"))
-            .unwrap_or_default();
+        let into = into(self.to.as_deref());
         let ties = match self.mode {
             Rounding::HalfUp => "",
             Rounding::HalfEven => ", halves to even",
@@ -895,12 +951,7 @@ impl StepImpl for Round {
     }
     fn check(&self, cx: &mut CheckCx) {
         cx.numeric_column(&self.column);
-        if !(-15..=15).contains(&self.digits) {
-            cx.problem(format!(
-                "\"digits\" is {}; give a number of decimal places from -15 to 15",
-                self.digits
-            ));
-        }
+        check_digits(cx, self.digits);
         check_to(cx, self.to.as_deref());
     }
     fn apply(&self, lf: LazyFrame, cx: &ApplyCx) -> PolarsResult<LazyFrame> {
@@ -912,14 +963,7 @@ impl StepImpl for Round {
         } else {
             float_map(c.clone(), move |x| Some(round_float(x, d, m)))
         };
-        Ok(put(
-            lf,
-            cx,
-            &self.column,
-            self.to.as_deref(),
-            c.is_not_null(),
-            value,
-        ))
+        Ok(put_one(lf, cx, &self.column, self.to.as_deref(), value))
     }
     fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
         let e = format!(
@@ -928,7 +972,7 @@ impl StepImpl for Round {
             self.digits,
             py_str(self.func())
         );
-        Ok(cx.set(self.to.as_deref().unwrap_or(&self.column), &e))
+        Ok(py_put(cx, &self.column, self.to.as_deref(), &e))
     }
     fn sql(&self, cx: &SqlCx) -> Result<String, String> {
         let ty = if cx.dtype(&self.column)?.is_integer() {
@@ -942,8 +986,7 @@ impl StepImpl for Round {
             sql_ident(&self.column),
             self.digits
         );
-        let name = self.to.clone().unwrap_or_else(|| self.column.clone());
-        Ok(cx.with_columns(&[(name.clone(), cx.value(&name, &e))]))
+        Ok(sql_put(cx, &self.column, self.to.as_deref(), &e))
     }
     fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
         if self.digits != 0 || self.mode != Rounding::HalfUp {
@@ -964,6 +1007,77 @@ impl Round {
             Rounding::HalfUp => "round",
             Rounding::HalfEven => "bround",
         }
+    }
+}
+
+/// Cut toward zero at `digits` decimal places (negative: tens, hundreds...): 2.789 to
+/// 2.78, -2.789 to -2.78. Whole-number columns stay whole.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TruncateNumber {
+    /// A numeric column.
+    pub column: String,
+    /// Decimal places, -15 to 15 (default 0).
+    #[serde(default)]
+    pub digits: i32,
+    /// The column to write (default: replace `column`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+}
+
+impl StepImpl for TruncateNumber {
+    fn describe(&self) -> String {
+        let into = into(self.to.as_deref());
+        format!("cut {} to {} decimals{into}", self.column, self.digits)
+    }
+    fn kind(&self) -> Kind {
+        Kind::Values
+    }
+    fn check(&self, cx: &mut CheckCx) {
+        cx.numeric_column(&self.column);
+        check_digits(cx, self.digits);
+        check_to(cx, self.to.as_deref());
+    }
+    fn apply(&self, lf: LazyFrame, cx: &ApplyCx) -> PolarsResult<LazyFrame> {
+        let dt = cx.schema.try_get(&self.column)?;
+        let d = self.digits;
+        let c = col(self.column.as_str());
+        let value = if dt.is_integer() {
+            int_map(c.clone(), move |x| Some(truncate_int(x, d)))
+        } else {
+            float_map(c.clone(), move |x| Some(truncate_float(x, d)))
+        };
+        Ok(put_one(lf, cx, &self.column, self.to.as_deref(), value))
+    }
+    fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
+        let e = format!(
+            "truncate_number(df, {}, {})",
+            py_str(&self.column),
+            self.digits
+        );
+        Ok(py_put(cx, &self.column, self.to.as_deref(), &e))
+    }
+    fn sql(&self, cx: &SqlCx) -> Result<String, String> {
+        let c = sql_ident(&self.column);
+        let d = self.digits;
+        let e = if cx.dtype(&self.column)?.is_integer() {
+            let x = format!("CAST({c} AS BIGINT)");
+            if d >= 0 {
+                x
+            } else {
+                format!("({x} - {x} % {})", 10i64.pow(d.unsigned_abs()))
+            }
+        } else {
+            let x = format!("CAST({c} AS DOUBLE)");
+            let dec = format!("CAST({x} AS DECIMAL(38, 18))");
+            format!(
+                "CASE WHEN abs({x}) >= 1.0E20D THEN {x} WHEN {x} >= 0 THEN CAST(floor({dec}, {d}) AS DOUBLE) ELSE CAST(ceil({dec}, {d}) AS DOUBLE) END"
+            )
+        };
+        Ok(sql_put(cx, &self.column, self.to.as_deref(), &e))
+    }
+    fn databrew(&self, _cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        Err("DataBrew has no operation cutting numbers to a number of decimals".into())
     }
 }
 
@@ -1011,14 +1125,7 @@ impl StepImpl for Log {
         let value = float_map(c.clone(), move |x| {
             (x > 0.0 || x.is_nan()).then(|| x.ln() / lb)
         });
-        Ok(put(
-            lf,
-            cx,
-            &self.column,
-            self.to.as_deref(),
-            c.is_not_null(),
-            value,
-        ))
+        Ok(put_one(lf, cx, &self.column, self.to.as_deref(), value))
     }
     fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
         let e = format!(
@@ -1026,7 +1133,7 @@ impl StepImpl for Log {
             py_float(self.base),
             crate::transform::target::text::py_col(&self.column)
         );
-        Ok(cx.set(self.to.as_deref().unwrap_or(&self.column), &e))
+        Ok(py_put(cx, &self.column, self.to.as_deref(), &e))
     }
     fn sql(&self, cx: &SqlCx) -> Result<String, String> {
         let e = format!(
@@ -1034,8 +1141,7 @@ impl StepImpl for Log {
             Num::Float(self.base).sql(),
             sql_ident(&self.column)
         );
-        let name = self.to.clone().unwrap_or_else(|| self.column.clone());
-        Ok(cx.with_columns(&[(name.clone(), cx.value(&name, &e))]))
+        Ok(sql_put(cx, &self.column, self.to.as_deref(), &e))
     }
     fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
         let step = BrewStep::op("LOG")
@@ -1087,11 +1193,7 @@ impl StepImpl for Clamp {
                 .map(|n| n.to_string())
                 .unwrap_or_else(|| "…".into())
         };
-        let into = self
-            .to
-            .as_ref()
-            .map(|t| format!(" into {t}"))
-            .unwrap_or_default();
+        let into = into(self.to.as_deref());
         format!(
             "clamp {} to [{}, {}]{into}",
             self.column,
@@ -1147,14 +1249,7 @@ impl StepImpl for Clamp {
                 })
             })
         };
-        Ok(put(
-            lf,
-            cx,
-            &self.column,
-            self.to.as_deref(),
-            c.is_not_null(),
-            value,
-        ))
+        Ok(put_one(lf, cx, &self.column, self.to.as_deref(), value))
     }
     fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
         let (lo, hi) = self.bounds();
@@ -1165,7 +1260,7 @@ impl StepImpl for Clamp {
             show(lo),
             show(hi)
         );
-        Ok(cx.set(self.to.as_deref().unwrap_or(&self.column), &e))
+        Ok(py_put(cx, &self.column, self.to.as_deref(), &e))
     }
     fn sql(&self, cx: &SqlCx) -> Result<String, String> {
         let whole = self.whole(&cx.dtype(&self.column)?);
@@ -1189,8 +1284,7 @@ impl StepImpl for Clamp {
             ));
         }
         let e = format!("CASE{arms} ELSE {x} END");
-        let name = self.to.clone().unwrap_or_else(|| self.column.clone());
-        Ok(cx.with_columns(&[(name.clone(), cx.value(&name, &e))]))
+        Ok(sql_put(cx, &self.column, self.to.as_deref(), &e))
     }
     fn databrew(&self, _cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
         Err("DataBrew has no operation limiting values to a range".into())

@@ -125,6 +125,14 @@ pub const CASES: &[(&str, &str)] = &[
         "fill_missing_by_neighbours",
         r#"[{"op": "fill_missing", "column": "amount", "strategy": "previous", "by": "city"}, {"op": "fill_missing", "column": "name", "strategy": "next", "by": "active"}]"#,
     ),
+    (
+        "fill_missing_min_max",
+        r#"[{"op": "fill_missing", "column": "amount", "strategy": "min"}, {"op": "fill_missing", "column": "joined", "strategy": "max", "by": "city"}, {"op": "fill_missing", "column": "city", "strategy": "max", "where": "id < 10"}]"#,
+    ),
+    (
+        "truncate_number",
+        r#"[{"op": "truncate_number", "column": "amount", "digits": 1, "to": "t1"}, {"op": "truncate_number", "column": "amount", "to": "t0"}, {"op": "truncate_number", "column": "qty", "digits": -1}, {"op": "truncate_number", "column": "amount", "digits": -1, "where": "qty > 3"}]"#,
+    ),
 ];
 
 /// Spark parity cases over other inputs (files written into `dir`).
@@ -198,6 +206,29 @@ fn round_halves_up_on_the_decimal_form_like_spark() {
             Some(0.0),
             None
         ]
+    );
+}
+
+#[test]
+fn truncate_number_cuts_toward_zero_on_the_decimal_form() {
+    let df = df!("x" => [Some(2.789), Some(-2.789), Some(0.29), Some(1e25), Some(-0.001)], "n" => [Some(149i64), Some(-149), Some(5), Some(0), None]).unwrap();
+    let out = ok(
+        &df,
+        r#"[{"op": "truncate_number", "column": "x", "digits": 2, "to": "t2"}, {"op": "truncate_number", "column": "x", "to": "t0"},
+            {"op": "truncate_number", "column": "n", "digits": -1, "to": "tn"}]"#,
+    );
+    // 0.29 * 100 is 28.999999999999996 in binary; the decimal form cuts to 0.29.
+    assert_eq!(
+        floats(&out, "t2"),
+        [Some(2.78), Some(-2.78), Some(0.29), Some(1e25), Some(0.0)]
+    );
+    assert_eq!(
+        floats(&out, "t0"),
+        [Some(2.0), Some(-2.0), Some(0.0), Some(1e25), Some(0.0)]
+    );
+    assert_eq!(
+        ints(&out, "tn"),
+        [Some(140), Some(-140), Some(0), Some(0), None]
     );
 }
 
