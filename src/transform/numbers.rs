@@ -824,7 +824,7 @@ pub fn round_float(x: f64, digits: i32, mode: Rounding) -> f64 {
 /// 18 places), then floors or ceils that. Values of 1e20 or more (whole numbers, too
 /// big for the decimal) stay as they are.
 pub fn truncate_float(x: f64, digits: i32) -> f64 {
-    if !(x.abs() < 1e20) {
+    if x.is_nan() || x.abs() >= 1e20 {
         return x;
     }
     let x = round_float(x, 18, Rounding::HalfUp);
