@@ -77,17 +77,20 @@ pub struct FillMissing {
     pub strategy: FillStrategy,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
-    /// Group columns: mean, median, mode, previous and next are then computed within
+    /// Group columns: mean, median, mode, min, max, previous and next are then taken within
     /// each group of rows with the same values in these columns (missing values in a
     /// group column form a group of their own), like DataBrew's fill by group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub by: Option<OneOrMany>,
+    pub group_by: Option<OneOrMany>,
 }
 
 impl FillMissing {
-    /// The group columns (empty without `by`).
+    /// The group columns (empty without `group_by`).
     fn groups(&self) -> Vec<String> {
-        self.by.as_ref().map(OneOrMany::to_vec).unwrap_or_default()
+        self.group_by
+            .as_ref()
+            .map(OneOrMany::to_vec)
+            .unwrap_or_default()
     }
 }
 
@@ -107,9 +110,9 @@ impl StepImpl for FillMissing {
             FillStrategy::Min => "the smallest value".into(),
             FillStrategy::Max => "the largest value".into(),
         };
-        match &self.by {
+        match &self.group_by {
             Some(b) => format!(
-                "fill missing {} with {how} by {}",
+                "fill missing {} with {how} per {}",
                 self.column,
                 b.to_vec().join(", ")
             ),
@@ -153,21 +156,21 @@ impl StepImpl for FillMissing {
             }
             _ => {}
         }
-        if let Some(by) = &self.by {
+        if let Some(by) = &self.group_by {
             let by = by.to_vec();
             if by.is_empty() {
-                cx.problem("\"by\" is empty; leave it out to fill from the whole column");
+                cx.problem("\"group_by\" is empty; leave it out to fill from the whole column");
             }
             cx.columns(&by);
             if by.contains(&self.column) {
                 cx.problem(format!(
-                    "\"by\" lists \"{}\", the column being filled; group by other columns",
+                    "\"group_by\" lists \"{}\", the column being filled; group by other columns",
                     self.column
                 ));
             }
             if matches!(self.strategy, FillStrategy::Value | FillStrategy::Empty) {
                 cx.problem(format!(
-                    "\"by\" has no effect with strategy \"{}\"; leave it out",
+                    "\"group_by\" has no effect with strategy \"{}\"; leave it out",
                     self.strategy_name()
                 ));
             }
@@ -245,7 +248,8 @@ impl StepImpl for FillMissing {
         if let Some(c) = cx.cond() {
             args.push_str(&format!(", cond={c}"));
         }
-        if self.by.is_some() || matches!(self.strategy, FillStrategy::Min | FillStrategy::Max) {
+        if self.group_by.is_some() || matches!(self.strategy, FillStrategy::Min | FillStrategy::Max)
+        {
             return Ok(format!(
                 "df = fill_missing_by({args}, by={})",
                 py_list(&self.groups())
@@ -274,7 +278,7 @@ impl StepImpl for FillMissing {
                 } else {
                     format!("percentile({c}, 0.5)")
                 };
-                let stat = if self.by.is_some() {
+                let stat = if self.group_by.is_some() {
                     let keys: Vec<String> = self.groups().iter().map(|b| sql_ident(b)).collect();
                     format!("{agg} OVER (PARTITION BY {})", keys.join(", "))
                 } else {
@@ -286,7 +290,7 @@ impl StepImpl for FillMissing {
                     stat
                 }
             }
-            FillStrategy::Mode if self.by.is_some() => {
+            FillStrategy::Mode if self.group_by.is_some() => {
                 return Err(
                     "the most common value per group needs a window inside a window, which SQL does not allow"
                         .into(),
@@ -298,7 +302,7 @@ impl StepImpl for FillMissing {
             FillStrategy::Empty => "''".into(),
             FillStrategy::Min | FillStrategy::Max => {
                 let agg = format!("{}({c})", self.strategy_name());
-                if self.by.is_some() {
+                if self.group_by.is_some() {
                     let keys: Vec<String> = self.groups().iter().map(|b| sql_ident(b)).collect();
                     format!("{agg} OVER (PARTITION BY {})", keys.join(", "))
                 } else {
@@ -317,7 +321,7 @@ impl StepImpl for FillMissing {
         Ok(cx.with_columns(&[(self.column.clone(), e)]))
     }
     fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
-        if self.by.is_some() {
+        if self.group_by.is_some() {
             return Err("DataBrew's fill operations take no group columns".into());
         }
         let src = |op: &str| BrewStep::op(op).param("sourceColumn", &self.column);

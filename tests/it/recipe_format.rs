@@ -26,7 +26,7 @@ fn op() -> impl Strategy<Value = Op> {
             column,
             strategy: missing::FillStrategy::Value,
             value: Some(serde_json::json!(v)),
-            by: None,
+            group_by: None,
         })),
         (name(), ".{0,8}", ".{0,8}", any::<bool>()).prop_map(|(column, pattern, with, regex)| {
             Op::Replace(text::Replace {

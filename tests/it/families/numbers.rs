@@ -111,23 +111,23 @@ pub const CASES: &[(&str, &str)] = &[
     ),
     (
         "fill_missing_by_mean",
-        r#"[{"op": "fill_missing", "column": "amount", "strategy": "mean", "by": "city"}, {"op": "fill_missing", "column": "qty", "strategy": "mean", "by": ["active"]}]"#,
+        r#"[{"op": "fill_missing", "column": "amount", "strategy": "mean", "group_by": "city"}, {"op": "fill_missing", "column": "qty", "strategy": "mean", "group_by": ["active"]}]"#,
     ),
     (
         "fill_missing_by_median",
-        r#"[{"op": "fill_missing", "column": "amount", "strategy": "median", "by": ["city", "active"]}]"#,
+        r#"[{"op": "fill_missing", "column": "amount", "strategy": "median", "group_by": ["city", "active"]}]"#,
     ),
     (
         "fill_missing_by_mode",
-        r#"[{"op": "fill_missing", "column": "city", "strategy": "mode", "by": "active"}, {"op": "fill_missing", "column": "qty", "strategy": "mode", "by": "city", "where": "id > 2"}]"#,
+        r#"[{"op": "fill_missing", "column": "city", "strategy": "mode", "group_by": "active"}, {"op": "fill_missing", "column": "qty", "strategy": "mode", "group_by": "city", "where": "id > 2"}]"#,
     ),
     (
         "fill_missing_by_neighbours",
-        r#"[{"op": "fill_missing", "column": "amount", "strategy": "previous", "by": "city"}, {"op": "fill_missing", "column": "name", "strategy": "next", "by": "active"}]"#,
+        r#"[{"op": "fill_missing", "column": "amount", "strategy": "previous", "group_by": "city"}, {"op": "fill_missing", "column": "name", "strategy": "next", "group_by": "active"}]"#,
     ),
     (
         "fill_missing_min_max",
-        r#"[{"op": "fill_missing", "column": "amount", "strategy": "min"}, {"op": "fill_missing", "column": "joined", "strategy": "max", "by": "city"}, {"op": "fill_missing", "column": "city", "strategy": "max", "where": "id < 10"}]"#,
+        r#"[{"op": "fill_missing", "column": "amount", "strategy": "min"}, {"op": "fill_missing", "column": "joined", "strategy": "max", "group_by": "city"}, {"op": "fill_missing", "column": "city", "strategy": "max", "where": "id < 10"}]"#,
     ),
     (
         "truncate_number",
@@ -537,7 +537,7 @@ fn fill_missing_by_group() {
     .unwrap();
     let fill = |strategy: &str| {
         let steps = format!(
-            r#"[{{"op": "fill_missing", "column": "x", "strategy": "{strategy}", "by": "g"}}]"#
+            r#"[{{"op": "fill_missing", "column": "x", "strategy": "{strategy}", "group_by": "g"}}]"#
         );
         ints(&ok(&df, &steps), "x")
     };
@@ -673,18 +673,18 @@ fn bad_parameters_are_explained() {
         ),
         (
             &df,
-            r#"[{"op": "fill_missing", "column": "n", "strategy": "value", "value": 0, "by": "s"}]"#,
-            "\"by\" has no effect with strategy \"value\"",
+            r#"[{"op": "fill_missing", "column": "n", "strategy": "value", "value": 0, "group_by": "s"}]"#,
+            "\"group_by\" has no effect with strategy \"value\"",
         ),
         (
             &df,
-            r#"[{"op": "fill_missing", "column": "n", "strategy": "mean", "by": ["n"]}]"#,
-            "\"by\" lists \"n\", the column being filled",
+            r#"[{"op": "fill_missing", "column": "n", "strategy": "mean", "group_by": ["n"]}]"#,
+            "\"group_by\" lists \"n\", the column being filled",
         ),
         (
             &df,
-            r#"[{"op": "fill_missing", "column": "n", "strategy": "mean", "by": []}]"#,
-            "\"by\" is empty",
+            r#"[{"op": "fill_missing", "column": "n", "strategy": "mean", "group_by": []}]"#,
+            "\"group_by\" is empty",
         ),
     ];
     for (df, steps, want) in cases {
@@ -719,7 +719,7 @@ fn flights_numbers_match_duckdb() {
             {"op": "divide", "column": "distance", "other": "air_time", "to": "speed"},
             {"op": "round", "column": "speed", "digits": 2},
             {"op": "modulo", "column": "dep_delay", "value": 60, "to": "rem"},
-            {"op": "fill_missing", "column": "dep_delay", "strategy": "mean", "by": "carrier"},
+            {"op": "fill_missing", "column": "dep_delay", "strategy": "mean", "group_by": "carrier"},
             {"op": "log", "column": "distance", "base": 2, "to": "l2"}
         ]}"#,
     );
