@@ -16,6 +16,7 @@ pub mod numbers;
 pub mod outliers;
 pub mod privacy;
 pub mod reshape;
+pub mod rounding;
 pub mod rows;
 pub mod strings;
 pub mod target;
@@ -168,10 +169,10 @@ ops! {
     Divide(numbers::Divide) = "divide",
     Modulo(numbers::Modulo) = "modulo",
     Power(numbers::Power) = "power",
-    Round(numbers::Round) = "round",
-    TruncateNumber(numbers::TruncateNumber) = "truncate_number",
+    Round(rounding::Round) = "round",
+    TruncateNumber(rounding::TruncateNumber) = "truncate_number",
     Log(numbers::Log) = "log",
-    Clamp(numbers::Clamp) = "clamp",
+    Clamp(rounding::Clamp) = "clamp",
     IsEven(numbers::IsEven) = "is_even",
     IsOdd(numbers::IsOdd) = "is_odd",
     DateAdd(datemath::DateAdd) = "date_add",
