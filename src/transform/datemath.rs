@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::numbers::{
-    brew_put, check_to, float_map, int_map, into, pair_map, put, put_one, py_put, sql_put,
+    brew_put, check_to, counted, float_map, int_map, into, pair_map, put, put_one, py_put, sql_put,
 };
 use super::{ApplyCx, CheckCx, Kind, StepImpl, type_name};
 use crate::transform::target::databrew::{BrewCx, BrewIn, BrewStep, Imported, one};
@@ -540,6 +540,39 @@ impl StepImpl for ConvertTimezone {
     }
 }
 
+/// Steps that change a column's type (unix_time, from_unix_time): written into `to`,
+/// they follow `where` like the others; written over `column`, every value is converted
+/// (a column has one type) and the failures are counted where `where` holds.
+fn put_retyped(
+    lf: LazyFrame,
+    cx: &ApplyCx,
+    column: &str,
+    to: Option<&str>,
+    value: Expr,
+) -> LazyFrame {
+    if to.is_some() {
+        return put_one(lf, cx, column, to, value);
+    }
+    let value = counted(cx, column, col(column).is_not_null(), value);
+    lf.with_column(value.alias(column))
+}
+
+/// `put_retyped` in the PySpark job.
+fn py_retyped(cx: &PyCx, column: &str, to: Option<&str>, e: &str) -> String {
+    match to {
+        Some(_) => py_put(cx, column, to, e),
+        None => format!("df = df.withColumn({}, {e})", py_str(column)),
+    }
+}
+
+/// `put_retyped` in SQL.
+fn sql_retyped(cx: &SqlCx, column: &str, to: Option<&str>, e: &str) -> String {
+    match to {
+        Some(_) => sql_put(cx, column, to, e),
+        None => cx.with_columns(&[(column.to_string(), e.to_string())]),
+    }
+}
+
 /// A date or datetime as whole seconds since 1970-01-01 00:00:00 (an int; earlier
 /// times are negative, fractions of a second are dropped toward the past).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -569,21 +602,21 @@ impl StepImpl for UnixTime {
     fn apply(&self, lf: LazyFrame, cx: &ApplyCx) -> PolarsResult<LazyFrame> {
         let c = col(self.column.as_str());
         let value = int_map(micros_of(c.clone()), |us| Some(us.div_euclid(MICROS)));
-        Ok(put_one(lf, cx, &self.column, self.to.as_deref(), value))
+        Ok(put_retyped(lf, cx, &self.column, self.to.as_deref(), value))
     }
     fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
         let e = format!(
             "F.unix_seconds({}.cast(\"timestamp\"))",
             py_col(&self.column)
         );
-        Ok(py_put(cx, &self.column, self.to.as_deref(), &e))
+        Ok(py_retyped(cx, &self.column, self.to.as_deref(), &e))
     }
     fn sql(&self, cx: &SqlCx) -> Result<String, String> {
         let e = format!(
             "unix_seconds(CAST({} AS TIMESTAMP))",
             sql_ident(&self.column)
         );
-        Ok(sql_put(cx, &self.column, self.to.as_deref(), &e))
+        Ok(sql_retyped(cx, &self.column, self.to.as_deref(), &e))
     }
     fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
         let step = BrewStep::op("UNIX_TIME").param("sourceColumn", &self.column);
@@ -636,11 +669,11 @@ impl StepImpl for FromUnixTime {
             us.cast(DataType::Int64)
         };
         let value = micros.cast(DataType::Datetime(TimeUnit::Microseconds, None));
-        Ok(put_one(lf, cx, &self.column, self.to.as_deref(), value))
+        Ok(put_retyped(lf, cx, &self.column, self.to.as_deref(), value))
     }
     fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
         let e = format!("from_unix_seconds(df, {})", py_str(&self.column));
-        Ok(py_put(cx, &self.column, self.to.as_deref(), &e))
+        Ok(py_retyped(cx, &self.column, self.to.as_deref(), &e))
     }
     fn sql(&self, cx: &SqlCx) -> Result<String, String> {
         let ty = if cx.dtype(&self.column)?.is_integer() {
@@ -652,7 +685,7 @@ impl StepImpl for FromUnixTime {
         let e = format!(
             "CASE WHEN {x} BETWEEN {FIRST_SECOND} AND {LAST_SECOND} THEN CAST(timestamp_seconds({x}) AS TIMESTAMP_NTZ) END"
         );
-        Ok(sql_put(cx, &self.column, self.to.as_deref(), &e))
+        Ok(sql_retyped(cx, &self.column, self.to.as_deref(), &e))
     }
     fn databrew(&self, _cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
         Err("DataBrew's UNIX_TIME_FORMAT writes text, not a datetime".into())

@@ -124,14 +124,20 @@ pub fn put(
     given: Expr,
     value: Expr,
 ) -> LazyFrame {
+    let value = counted(cx, column, given, value);
+    lf.with_column(cx.values(to.unwrap_or(column), value))
+}
+
+/// `value`, counting the rows (where the step's `where` holds) where it is null although
+/// every input (`given`) was there.
+pub fn counted(cx: &ApplyCx, column: &str, given: Expr, value: Expr) -> Expr {
     let failed = given.and(value.clone().is_null());
     let failed = match cx.mask() {
         Some(m) => failed.and(m),
         None => failed,
     };
     let label = format!("values of {column} with no result became null");
-    let value = cx.count_failures(value, failed, &label);
-    lf.with_column(cx.values(to.unwrap_or(column), value))
+    cx.count_failures(value, failed, &label)
 }
 
 /// The DataBrew steps for an operation writing `targetColumn`: straight into `to`, or,

@@ -103,11 +103,11 @@ pub const CASES: &[(&str, &str)] = &[
     ),
     (
         "unix_time",
-        r#"[{"op": "unix_time", "column": "seen_at", "to": "u"}, {"op": "unix_time", "column": "joined"}]"#,
+        r#"[{"op": "unix_time", "column": "seen_at", "to": "u"}, {"op": "unix_time", "column": "joined"}, {"op": "unix_time", "column": "seen_at", "where": "id > 10"}]"#,
     ),
     (
         "from_unix_time",
-        r#"[{"op": "unix_time", "column": "seen_at", "to": "u"}, {"op": "from_unix_time", "column": "u", "to": "back"}, {"op": "from_unix_time", "column": "amount", "to": "a"}]"#,
+        r#"[{"op": "unix_time", "column": "seen_at", "to": "u"}, {"op": "from_unix_time", "column": "u", "to": "back"}, {"op": "from_unix_time", "column": "amount", "to": "a"}, {"op": "from_unix_time", "column": "qty", "where": "qty > 4"}]"#,
     ),
     (
         "fill_missing_by_mean",
