@@ -658,6 +658,171 @@ def normalize_text(form):
 # --- strings: end ------------------------------------------------------------------------
 
 
+# --- numbers (numbers family: begin) ---------------------------------------------------
+
+_WHOLE = 2.0 ** 52  # doubles this large are whole numbers already
+
+
+def _whole(x, f):
+    """floor/ceil of a double as a double (Spark's go through a BIGINT)."""
+    return F.when(F.abs(x) >= _WHOLE, x).otherwise(f(x).cast("double"))
+
+
+_INT_UNARY = {
+    "abs": F.abs,
+    "negate": lambda x: -x,
+    "sign": lambda x: F.signum(x).cast("bigint"),
+    "floor": lambda x: x,
+    "ceil": lambda x: x,
+}
+
+_FLOAT_UNARY = {
+    "abs": F.abs,
+    "negate": lambda x: -x,
+    "sign": F.signum,
+    "floor": lambda x: _whole(x, F.floor),
+    "ceil": lambda x: _whole(x, F.ceil),
+    "sqrt": lambda x: F.when(x >= 0, F.sqrt(x)),
+    "ln": F.log,  # null for zero and below
+    "exp": F.exp,
+    "degrees": F.degrees,
+    "radians": F.radians,
+}
+
+
+def num_unary(df, name, op):
+    """A one-column numeric function: whole numbers stay whole where `op` keeps them."""
+    c = col(name)
+    if is_integral(dtype(df, name)) and op in _INT_UNARY:
+        return _INT_UNARY[op](c.cast("bigint"))
+    return _FLOAT_UNARY[op](c.cast("double"))
+
+
+def _power(a, b):
+    r = F.pow(a, b)
+    return F.when(~F.isnan(r) | F.isnan(a) | F.isnan(b), r)
+
+
+_BINARY = {
+    "add": lambda a, b: a + b,
+    "subtract": lambda a, b: a - b,
+    "multiply": lambda a, b: a * b,
+    "divide": lambda a, b: F.when(b != 0, a / b),
+    "modulo": lambda a, b: F.when(b != 0, a % b),
+    "power": _power,
+}
+
+
+def num_binary(df, name, other, value, op):
+    """`name` op (column `other` or number `value`): BIGINT when both are whole and `op`
+    keeps them whole (wrapping on overflow), else DOUBLE."""
+    if other is not None:
+        b, b_whole = col(other), is_integral(dtype(df, other))
+    else:
+        b, b_whole = F.lit(value), isinstance(value, int)
+    whole = is_integral(dtype(df, name)) and b_whole and op not in ("divide", "power")
+    t = "bigint" if whole else "double"
+    return _BINARY[op](col(name).cast(t), b.cast(t))
+
+
+def round_number(df, name, digits, func):
+    """round (halves up) or bround (halves to even) at `digits` decimal places."""
+    t = "bigint" if is_integral(dtype(df, name)) else "double"
+    return getattr(F, func)(col(name).cast(t), digits)
+
+
+def clamp_number(df, name, lo, hi):
+    """Values below `lo` become `lo`, above `hi` become `hi`; NaN stays NaN."""
+    whole = is_integral(dtype(df, name)) and all(v is None or isinstance(v, int) for v in (lo, hi))
+    t = "bigint" if whole else "double"
+    x = col(name).cast(t)
+    out = x
+    if hi is not None:
+        out = F.when(x > hi, F.lit(hi).cast(t)).otherwise(out)
+    if lo is not None:
+        out = F.when(x < lo, F.lit(lo).cast(t)).otherwise(out)
+    if not whole:
+        out = F.when(F.isnan(x), x).otherwise(out)
+    return out
+
+
+def truncate_number(df, name, digits):
+    """Cut toward zero at `digits` decimal places, on the value's decimal form."""
+    c = col(name)
+    if is_integral(dtype(df, name)):
+        x = c.cast("bigint")
+        return x if digits >= 0 else x - x % (10 ** -digits)
+    x = c.cast("double")
+    dec = x.cast("decimal(38,18)")
+    cut = F.when(x >= 0, F.floor(dec, digits)).otherwise(F.ceil(dec, digits)).cast("double")
+    return F.when(F.abs(x) >= 1e20, x).otherwise(cut)
+
+
+def date_add_units(df, name, amount, unit):
+    """Add `amount` units; months clamp to the month's last day (add_months)."""
+    c = col(name)
+    if isinstance(dtype(df, name), T.DateType):
+        months = {"YEAR": 12, "QUARTER": 3, "MONTH": 1}.get(unit)
+        if months is not None:
+            return F.add_months(c, amount * months)
+        return F.date_add(c, amount * (7 if unit == "WEEK" else 1))
+    return F.expr("timestampadd(%s, %d, %s)" % (unit, amount, "`" + name.replace("`", "``") + "`"))
+
+
+def date_trunc_unit(df, name, unit):
+    """Back to the start of the unit (weeks start on Monday); dates stay dates."""
+    c = col(name)
+    if isinstance(dtype(df, name), T.DateType):
+        return c if unit == "DAY" else F.trunc(c, unit)
+    return F.date_trunc(unit, c).cast("timestamp_ntz")
+
+
+def from_unix_seconds(df, name):
+    """Seconds since 1970 as a naive datetime; outside years 1-9999 null."""
+    t = "bigint" if is_integral(dtype(df, name)) else "double"
+    x = col(name).cast(t)
+    ok = (x >= -62135596800) & (x <= 253402300799)
+    return F.when(ok, F.timestamp_seconds(x)).cast("timestamp_ntz")
+
+
+def fill_missing_by(df, name, strategy, by, cond=None):
+    """fill_missing with its statistic (or neighbour) taken within groups of `by`
+    (no groups: the whole column, for min and max)."""
+    c, dt = col(name), dtype(df, name)
+    keys = [col(b) for b in by]
+    w = Window.partitionBy(*keys)
+    if strategy in ("mean", "median"):
+        stat = F.avg(c) if strategy == "mean" else F.percentile(c, 0.5)
+        fill = stat.over(w)
+        if is_integral(dt):  # the mean of whole numbers is rounded, half to even
+            fill = F.bround(fill, 0).cast(dt)
+    elif strategy == "mode":  # the most common value in the group; ties: the smallest
+        n = F.count(F.lit(1)).over(Window.partitionBy(*(keys + [c])))
+        df = df.withColumn(STAT, F.when(c.isNotNull(), F.struct((-n).alias("n"), c.alias("v"))))
+        fill = F.min_by(c, F.col(STAT)).over(w)
+    elif strategy in ("min", "max"):  # also without groups: fill_missing has no min/max
+        agg = F.min(c) if strategy == "min" else F.max(c)
+        if keys:
+            fill = agg.over(w)
+        else:
+            df = with_stats(df, **{STAT: agg})
+            fill = F.col(STAT)
+    elif strategy == "previous":
+        rows = w.orderBy(col(ROW)).rowsBetween(Window.unboundedPreceding, 0)
+        fill = F.last(c, ignorenulls=True).over(rows)
+    elif strategy == "next":
+        rows = w.orderBy(col(ROW)).rowsBetween(0, Window.unboundedFollowing)
+        fill = F.first(c, ignorenulls=True).over(rows)
+    else:
+        raise ValueError("fill strategy %r takes no groups" % strategy)
+    missing = c.isNull() if cond is None else c.isNull() & cond
+    df = df.withColumn(name, F.when(missing, fill).otherwise(c))
+    return df.drop(STAT) if STAT in df.columns else df
+
+
+# --- numbers (numbers family: end) -----------------------------------------------------
+
+
 # --- reading and writing ---------------------------------------------------------------
 
 

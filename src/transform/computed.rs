@@ -1,7 +1,6 @@
 //! Computed columns: derive.
 
 use crate::transform::target::databrew::brew_sql_to_polars;
-use crate::transform::target::text::polars_ident;
 use polars::prelude::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -124,69 +123,15 @@ fn no_equivalent() -> String {
 /// The DataBrew operations this family imports, as wort steps (op JSON, with `where`
 /// when the operation has conditions); `None` for an operation of another family.
 pub fn from_databrew(b: &BrewIn) -> Imported {
-    b.import(
-        &[
-            "CASE_OPERATION",
-            "ADD",
-            "SUBTRACT",
-            "MULTIPLY",
-            "DIVIDE",
-            "ROUND",
-            "ABSOLUTE",
-            "FLOOR",
-            "CEILING",
-            "SQUARE_ROOT",
-            "LN",
-            "NEGATE",
-        ],
-        |op| match op {
-            "CASE_OPERATION" => {
-                if b.get("withExpressions").is_some() {
-                    return Err("withExpressions (aggregates) have no wort equivalent".into());
-                }
-                let expr = brew_sql_to_polars(&b.need("valueExpression")?)?;
-                one(json!({"op": "derive", "column": b.need("targetColumn")?, "expr": expr}))
+    // The arithmetic functions (ADD, ROUND, ...) import as the numbers family's steps.
+    b.import(&["CASE_OPERATION"], |op| match op {
+        "CASE_OPERATION" => {
+            if b.get("withExpressions").is_some() {
+                return Err("withExpressions (aggregates) have no wort equivalent".into());
             }
-            "ADD" | "SUBTRACT" | "MULTIPLY" | "DIVIDE" => {
-                let operand = |k: u8| -> Result<String, String> {
-                    if let Some(c) = b.get(&format!("sourceColumn{k}")) {
-                        Ok(polars_ident(c))
-                    } else if let Some(v) = b.get(&format!("value{k}")) {
-                        v.trim()
-                            .parse::<f64>()
-                            .map(|_| v.trim().to_string())
-                            .map_err(|_| format!("value{k} is not a number"))
-                    } else {
-                        Err(format!("neither sourceColumn{k} nor value{k} is given"))
-                    }
-                };
-                let sym = match op {
-                    "ADD" => "+",
-                    "SUBTRACT" => "-",
-                    "MULTIPLY" => "*",
-                    _ => "/",
-                };
-                let expr = format!("{} {sym} {}", operand(1)?, operand(2)?);
-                one(json!({"op": "derive", "column": b.need("targetColumn")?, "expr": expr}))
-            }
-            "ROUND" | "ABSOLUTE" | "FLOOR" | "CEILING" | "SQUARE_ROOT" | "LN" | "NEGATE" => {
-                let c = b
-                    .get("sourceColumn")
-                    .or_else(|| b.get("sourceColumn1"))
-                    .ok_or("parameter \"sourceColumn\" is missing")?;
-                let c = polars_ident(c);
-                let expr = match op {
-                    "ROUND" => format!("ROUND({c})"),
-                    "ABSOLUTE" => format!("ABS({c})"),
-                    "FLOOR" => format!("FLOOR({c})"),
-                    "CEILING" => format!("CEIL({c})"),
-                    "SQUARE_ROOT" => format!("SQRT({c})"),
-                    "LN" => format!("LN({c})"),
-                    _ => format!("-{c}"),
-                };
-                one(json!({"op": "derive", "column": b.need("targetColumn")?, "expr": expr}))
-            }
-            _ => Err(format!("{op} is not imported here")),
-        },
-    )
+            let expr = brew_sql_to_polars(&b.need("valueExpression")?)?;
+            one(json!({"op": "derive", "column": b.need("targetColumn")?, "expr": expr}))
+        }
+        _ => Err(format!("{op} is not imported here")),
+    })
 }

@@ -63,6 +63,10 @@ pub enum FillStrategy {
     Next,
     /// The empty string (text).
     Empty,
+    /// The column's smallest value (numbers, dates, text).
+    Min,
+    /// The column's largest value (numbers, dates, text).
+    Max,
 }
 
 /// Replace missing values in a column.
@@ -73,6 +77,21 @@ pub struct FillMissing {
     pub strategy: FillStrategy,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
+    /// Group columns: mean, median, mode, min, max, previous and next are then taken within
+    /// each group of rows with the same values in these columns (missing values in a
+    /// group column form a group of their own), like DataBrew's fill by group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_by: Option<OneOrMany>,
+}
+
+impl FillMissing {
+    /// The group columns (empty without `group_by`).
+    fn groups(&self) -> Vec<String> {
+        self.group_by
+            .as_ref()
+            .map(OneOrMany::to_vec)
+            .unwrap_or_default()
+    }
 }
 
 impl StepImpl for FillMissing {
@@ -88,8 +107,17 @@ impl StepImpl for FillMissing {
             FillStrategy::Previous => "the previous value".into(),
             FillStrategy::Next => "the next value".into(),
             FillStrategy::Empty => "an empty string".into(),
+            FillStrategy::Min => "the smallest value".into(),
+            FillStrategy::Max => "the largest value".into(),
         };
-        format!("fill missing {} with {how}", self.column)
+        match &self.group_by {
+            Some(b) => format!(
+                "fill missing {} with {how} per {}",
+                self.column,
+                b.to_vec().join(", ")
+            ),
+            None => format!("fill missing {} with {how}", self.column),
+        }
     }
     fn kind(&self) -> Kind {
         Kind::Values
@@ -128,6 +156,25 @@ impl StepImpl for FillMissing {
             }
             _ => {}
         }
+        if let Some(by) = &self.group_by {
+            let by = by.to_vec();
+            if by.is_empty() {
+                cx.problem("\"group_by\" is empty; leave it out to fill from the whole column");
+            }
+            cx.columns(&by);
+            if by.contains(&self.column) {
+                cx.problem(format!(
+                    "\"group_by\" lists \"{}\", the column being filled; group by other columns",
+                    self.column
+                ));
+            }
+            if matches!(self.strategy, FillStrategy::Value | FillStrategy::Empty) {
+                cx.problem(format!(
+                    "\"group_by\" has no effect with strategy \"{}\"; leave it out",
+                    self.strategy_name()
+                ));
+            }
+        }
         if self.strategy != FillStrategy::Value && self.value.is_some() {
             cx.problem("\"value\" is only used with strategy \"value\"");
         }
@@ -155,6 +202,8 @@ impl StepImpl for FillMissing {
                 .clone()
                 .fill_null_with_strategy(FillNullStrategy::Backward(None)),
             FillStrategy::Empty => lit(""),
+            FillStrategy::Min => c.clone().min(),
+            FillStrategy::Max => c.clone().max(),
         };
         // Mean and median of an int column are floats: keep the column's type when it is
         // a float already, round for ints (DataBrew does the same).
@@ -164,6 +213,13 @@ impl StepImpl for FillMissing {
             fill.round(0, RoundMode::HalfToEven).cast(dt.clone())
         } else {
             fill
+        };
+        let by = self.groups();
+        let fill = if by.is_empty() {
+            fill
+        } else {
+            let keys: Vec<Expr> = by.iter().map(|b| col(b.as_str())).collect();
+            fill.over(keys)?
         };
         let missing = c.clone().is_null();
         let missing = match cx.mask() {
@@ -192,6 +248,13 @@ impl StepImpl for FillMissing {
         if let Some(c) = cx.cond() {
             args.push_str(&format!(", cond={c}"));
         }
+        if self.group_by.is_some() || matches!(self.strategy, FillStrategy::Min | FillStrategy::Max)
+        {
+            return Ok(format!(
+                "df = fill_missing_by({args}, by={})",
+                py_list(&self.groups())
+            ));
+        }
         Ok(format!("df = fill_missing({args})"))
     }
     fn sql(&self, cx: &SqlCx) -> Result<String, String> {
@@ -215,17 +278,37 @@ impl StepImpl for FillMissing {
                 } else {
                     format!("percentile({c}, 0.5)")
                 };
-                let stat = format!("(SELECT {agg} FROM {from})");
+                let stat = if self.group_by.is_some() {
+                    let keys: Vec<String> = self.groups().iter().map(|b| sql_ident(b)).collect();
+                    format!("{agg} OVER (PARTITION BY {})", keys.join(", "))
+                } else {
+                    format!("(SELECT {agg} FROM {from})")
+                };
                 if dt.is_integer() {
                     format!("CAST(bround({stat}, 0) AS {})", spark_sql_type(&dt)?)
                 } else {
                     stat
                 }
             }
+            FillStrategy::Mode if self.group_by.is_some() => {
+                return Err(
+                    "the most common value per group needs a window inside a window, which SQL does not allow"
+                        .into(),
+                );
+            }
             FillStrategy::Mode => format!(
                 "(SELECT v FROM (SELECT {c} AS v, count(*) AS n FROM {from} WHERE {c} IS NOT NULL GROUP BY {c}) ORDER BY n DESC, v ASC LIMIT 1)"
             ),
             FillStrategy::Empty => "''".into(),
+            FillStrategy::Min | FillStrategy::Max => {
+                let agg = format!("{}({c})", self.strategy_name());
+                if self.group_by.is_some() {
+                    let keys: Vec<String> = self.groups().iter().map(|b| sql_ident(b)).collect();
+                    format!("{agg} OVER (PARTITION BY {})", keys.join(", "))
+                } else {
+                    format!("(SELECT {agg} FROM {from})")
+                }
+            }
             FillStrategy::Previous | FillStrategy::Next => {
                 return Err(
                     "fills from neighbouring rows, which needs a row order that SQL tables do not have"
@@ -238,6 +321,9 @@ impl StepImpl for FillMissing {
         Ok(cx.with_columns(&[(self.column.clone(), e)]))
     }
     fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        if self.group_by.is_some() {
+            return Err("DataBrew's fill operations take no group columns".into());
+        }
         let src = |op: &str| BrewStep::op(op).param("sourceColumn", &self.column);
         if self.strategy == FillStrategy::Value {
             let v = self.value.as_ref().unwrap_or(&Value::Null);
@@ -272,6 +358,9 @@ impl StepImpl for FillMissing {
             FillStrategy::Next | FillStrategy::Value => {
                 return Err("DataBrew fills only from the last valid value above".into());
             }
+            FillStrategy::Min | FillStrategy::Max => {
+                return Err("DataBrew has no fill with the smallest or largest value".into());
+            }
         }])
     }
 }
@@ -286,6 +375,8 @@ impl FillMissing {
             FillStrategy::Previous => "previous",
             FillStrategy::Next => "next",
             FillStrategy::Empty => "empty",
+            FillStrategy::Min => "min",
+            FillStrategy::Max => "max",
         }
     }
 }

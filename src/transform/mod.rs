@@ -9,6 +9,7 @@ pub mod cleanup;
 pub mod columns;
 pub mod combine;
 pub mod computed;
+pub mod datemath;
 pub mod dates;
 pub mod encode;
 pub mod missing;
@@ -16,6 +17,7 @@ pub mod numbers;
 pub mod outliers;
 pub mod privacy;
 pub mod reshape;
+pub mod rounding;
 pub mod rows;
 pub mod strings;
 pub mod target;
@@ -188,6 +190,34 @@ ops! {
     // -- encode: end
     //
     // -- numbers: begin
+    Abs(numbers::Abs) = "abs",
+    Negate(numbers::Negate) = "negate",
+    Sign(numbers::Sign) = "sign",
+    Floor(numbers::Floor) = "floor",
+    Ceil(numbers::Ceil) = "ceil",
+    Sqrt(numbers::Sqrt) = "sqrt",
+    Ln(numbers::Ln) = "ln",
+    Exp(numbers::Exp) = "exp",
+    Degrees(numbers::Degrees) = "degrees",
+    Radians(numbers::Radians) = "radians",
+    Add(numbers::Add) = "add",
+    Subtract(numbers::Subtract) = "subtract",
+    Multiply(numbers::Multiply) = "multiply",
+    Divide(numbers::Divide) = "divide",
+    Modulo(numbers::Modulo) = "modulo",
+    Power(numbers::Power) = "power",
+    Round(rounding::Round) = "round",
+    TruncateNumber(rounding::TruncateNumber) = "truncate_number",
+    Log(numbers::Log) = "log",
+    Clamp(rounding::Clamp) = "clamp",
+    IsEven(numbers::IsEven) = "is_even",
+    IsOdd(numbers::IsOdd) = "is_odd",
+    DateAdd(datemath::DateAdd) = "date_add",
+    DateDiff(datemath::DateDiff) = "date_diff",
+    DateTrunc(datemath::DateTrunc) = "date_trunc",
+    ConvertTimezone(datemath::ConvertTimezone) = "convert_timezone",
+    UnixTime(datemath::UnixTime) = "unix_time",
+    FromUnixTime(datemath::FromUnixTime) = "from_unix_time",
     // -- numbers: end
     //
     // -- strings: begin

@@ -73,6 +73,44 @@ pub const CATEGORIES: &[(&str, &[&str])] = &[
     // -- encode: end
     //
     // -- numbers: begin
+    (
+        "Numbers",
+        &[
+            "abs",
+            "negate",
+            "sign",
+            "floor",
+            "ceil",
+            "round",
+            "truncate_number",
+            "sqrt",
+            "ln",
+            "log",
+            "exp",
+            "degrees",
+            "radians",
+            "add",
+            "subtract",
+            "multiply",
+            "divide",
+            "modulo",
+            "power",
+            "clamp",
+            "is_even",
+            "is_odd",
+        ],
+    ),
+    (
+        "Date arithmetic",
+        &[
+            "date_add",
+            "date_diff",
+            "date_trunc",
+            "convert_timezone",
+            "unix_time",
+            "from_unix_time",
+        ],
+    ),
     // -- numbers: end
     //
     // -- strings: begin

@@ -247,8 +247,8 @@ fn form_validates_as_you_type() {
     type_text(&mut app, "0");
     let s = shows(&app, &["✓ valid", "amount: 23 value(s) change"]);
     insta::assert_snapshot!("form_fill_missing", s);
-    // Enter with problems keeps the form open.
-    press(&mut app, "down ctrl-u");
+    // Enter with problems keeps the form open (past `group_by` to `where`).
+    press(&mut app, "down down ctrl-u");
     type_text(&mut app, "no_such_column > 1");
     press(&mut app, "enter");
     shows(&app, &["no column \"no_such_column\""]);
