@@ -575,12 +575,29 @@ impl StepImpl for Scale {
         let inner = SqlCx { schema: cx.schema, from: &from, cond: None, last: cx.last };
         Ok(inner.with_columns(&[(self.target().to_string(), value)]))
     }
-    fn databrew(&self, _cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
-        Err(match self.method {
-            ScaleMethod::Log => "DataBrew's LOG and SKEWNESS do not document what they do with zero and negative numbers",
-            _ => "DataBrew documents no scaling operation (the console's Scale group has no published operation name; RESCALE_OUTLIERS_WITH_Z_SCORE works on outliers)",
+    fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
+        cx.no_where()?;
+        match (self.method, &self.to) {
+            // DataBrew's documented z-score transform writes a new column.
+            (ScaleMethod::Zscore, Some(to)) if *to != self.column => Ok(vec![
+                BrewStep::op("RESCALE_OUTLIERS_WITH_Z_SCORE")
+                    .param("sourceColumn", &self.column)
+                    .param("targetColumn", to)
+                    .param("outlierStrategy", "Z_SCORE")
+                    .param("threshold", "3"),
+            ]),
+            (ScaleMethod::Zscore, _) => {
+                Err("DataBrew RESCALE_OUTLIERS_WITH_Z_SCORE writes a new column: give \"to\"".into())
+            }
+            (ScaleMethod::Log, _) => Err(
+                "DataBrew's LOG and SKEWNESS do not document what they do with zero and negative numbers"
+                    .into(),
+            ),
+            _ => Err(
+                "DataBrew documents no min-max or robust scaling (the console's Scale group has no published operation name)"
+                    .into(),
+            ),
         }
-        .into())
     }
 }
 
@@ -820,8 +837,25 @@ impl StepImpl for MapValues {
 /// of another family.
 pub fn from_databrew(b: &BrewIn) -> Imported {
     b.import(
-        &["BUCKETIZATION", "ONE_HOT_ENCODING", "CATEGORICAL_MAPPING"],
+        &[
+            "BUCKETIZATION",
+            "ONE_HOT_ENCODING",
+            "CATEGORICAL_MAPPING",
+            "RESCALE_OUTLIERS_WITH_Z_SCORE",
+        ],
         |op| match op {
+            "RESCALE_OUTLIERS_WITH_Z_SCORE" => {
+                if b.get("outlierStrategy").is_some_and(|s| s != "Z_SCORE") {
+                    return Err("RESCALE_OUTLIERS_WITH_Z_SCORE with another outlierStrategy has no wort equivalent".into());
+                }
+                let c = b.src()?;
+                let to = b.get("targetColumn").filter(|t| *t != c).map(str::to_string);
+                let mut v = json!({"op": "scale", "column": c, "method": "zscore"});
+                if let Some(to) = to {
+                    v["to"] = json!(to);
+                }
+                one(v)
+            }
             "BUCKETIZATION" => {
                 if b.get("splits").is_none() {
                     return Err("BUCKETIZATION by percentage has no wort equivalent; use splits".into());
