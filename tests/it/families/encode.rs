@@ -206,3 +206,228 @@ fn bad_parameters_are_named_with_the_fix() {
     assert!(p(r#"[{"op": "map_values", "column": "n", "mapping": {"1": "x"}}]"#).contains("the new value for \"1\""));
     assert!(p(r#"[{"op": "map_values", "column": "t", "mapping": {}}]"#).contains("\"mapping\" is empty"));
 }
+
+// ---------------------------------------------------------------------------------------
+// Clustering (wort::profile::cluster and `wort cluster`)
+
+use wort::profile::cluster::{self, Method, Options};
+
+const CITIES: &str = "id,city\n1,New York\n2,new york \n3,NEW YORK\n4,Newyork\n5,New York\n6,Boston\n7,boston.\n8,Bostn\n9,Boston\n10,Chicago\n11,Zürich\n12,Zurich\n13,zurich\n14,\n15,York New\n16,Chicago\n";
+
+/// The value counts of a column of a file, read as wort reads it.
+fn counts_of(path: &Path, column: &str) -> Vec<(String, u64)> {
+    let src = wort::source::open(
+        &[path.display().to_string()],
+        &wort::source::ReadOptions {
+            sample: Some(wort::source::Sample::Full),
+            ..Default::default()
+        },
+    )
+    .expect("opens");
+    cluster::value_counts(src.lazy().expect("reads"), column).unwrap()
+}
+
+fn cities() -> Vec<(String, u64)> {
+    let dir = tempfile::tempdir().unwrap();
+    counts_of(&crate::write(dir.path(), "cities.csv", CITIES), "city")
+}
+
+/// Each cluster as "suggested: value, value, ..." (values most frequent first).
+fn shown(values: &[(String, u64)], method: Method, options: &Options) -> Vec<String> {
+    cluster::cluster(values, method, options)
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let vals: Vec<&str> = c.values.iter().map(|v| v.0.as_str()).collect();
+            format!("{}: {}", c.suggested, vals.join(" | "))
+        })
+        .collect()
+}
+
+#[test]
+fn value_counts_leave_out_missing_values_and_sort_by_count() {
+    let vc = cities();
+    assert_eq!(vc[0], ("Boston".to_string(), 2));
+    assert_eq!(vc.iter().map(|v| v.1).sum::<u64>(), 15);
+    assert_eq!(vc.len(), 12);
+}
+
+#[test]
+fn each_method_finds_the_spelling_variants_it_should() {
+    let vc = cities();
+    let o = Options::default();
+    assert_eq!(
+        shown(&vc, Method::Fingerprint, &o),
+        [
+            "New York: New York | NEW YORK | York New | new york ",
+            "Zurich: Zurich | Zürich | zurich",
+            "Boston: Boston | boston.",
+        ]
+    );
+    // n-grams ignore spaces (Newyork) but not word order.
+    assert_eq!(
+        shown(&vc, Method::Ngram, &o),
+        [
+            "New York: New York | NEW YORK | Newyork | new york ",
+            "Zurich: Zurich | Zürich | zurich",
+            "Boston: Boston | boston.",
+        ]
+    );
+    assert_eq!(
+        shown(&vc, Method::Metaphone, &o),
+        [
+            "New York: New York | NEW YORK | Newyork | York New | new york ",
+            "Boston: Boston | Bostn | boston.",
+            "Zurich: Zurich | Zürich | zurich",
+        ]
+    );
+    assert_eq!(
+        shown(&vc, Method::Levenshtein, &o),
+        [
+            "New York: New York | NEW YORK | Newyork | new york ",
+            "Boston: Boston | Bostn | boston.",
+            "Zurich: Zurich | Zürich | zurich",
+        ]
+    );
+    // Radius 2 reaches one more edit; the most frequent value claims its neighbours first.
+    let vals: Vec<(String, u64)> = [("Boston", 5), ("Bostn", 1), ("Bstn", 1), ("Austin", 3)]
+        .iter()
+        .map(|(v, n)| (v.to_string(), *n))
+        .collect();
+    assert_eq!(shown(&vals, Method::Levenshtein, &o), ["Boston: Boston | Bostn"]);
+    let r2 = Options { radius: 2, ..o };
+    assert_eq!(
+        shown(&vals, Method::Levenshtein, &r2),
+        ["Boston: Boston | Bostn | Bstn"]
+    );
+    assert!(cluster::cluster(&vals, Method::Levenshtein, &Options { radius: 3, ..o }).is_err());
+    assert!(cluster::cluster(&[], Method::Fingerprint, &o).unwrap().is_empty());
+}
+
+#[test]
+fn the_merge_step_maps_every_variant_to_the_suggested_value() {
+    let clusters = cluster::cluster(&cities(), Method::Fingerprint, &Options::default()).unwrap();
+    let step = cluster::merge_step("city", &clusters);
+    assert_eq!(
+        step,
+        serde_json::json!({"op": "map_values", "column": "city", "mapping": {
+            "NEW YORK": "New York", "York New": "New York", "new york ": "New York",
+            "Zürich": "Zurich", "zurich": "Zurich", "boston.": "Boston"}})
+    );
+}
+
+#[test]
+fn cluster_command_prints_clusters_and_writes_a_recipe_that_merges_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = crate::write(dir.path(), "cities.csv", CITIES);
+    let recipe = dir.path().join("merge.json");
+    let out = crate::stdout_of(crate::wort().arg("cluster").arg(&input).args([
+        "--column",
+        "city",
+        "--method",
+        "levenshtein",
+        "--recipe",
+    ]).arg(&recipe));
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.starts_with("3 clusters in column \"city\" (12 distinct values, method levenshtein)"), "{text}");
+    assert!(text.contains("1. \"New York\"  (4 values, 5 rows)\n   2  \"New York\"\n   1  \"NEW YORK\""), "{text}");
+    let merged = dir.path().join("merged.csv");
+    crate::wort().arg("run").arg(&recipe).arg(&input).arg("-o").arg(&merged).arg("-q").assert().success();
+    let got = std::fs::read_to_string(&merged).unwrap();
+    let cities: Vec<&str> = got.lines().skip(1).map(|l| l.split_once(',').unwrap().1).collect();
+    assert_eq!(
+        cities,
+        ["New York", "New York", "New York", "New York", "New York", "Boston", "Boston", "Boston", "Boston", "Chicago", "Zurich", "Zurich", "Zurich", "", "York New", "Chicago"]
+    );
+    // JSON report.
+    let out = crate::stdout_of(crate::wort().arg("cluster").arg(&input).args(["-c", "city", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["clusters"][0]["suggested"], "New York");
+    assert_eq!(v["clusters"][0]["values"][0], serde_json::json!({"value": "New York", "count": 2}));
+    // Never over an input; a missing column is named with the nearest.
+    let err = crate::wort().arg("cluster").arg(&input).args(["-c", "city", "--recipe"]).arg(&input).assert().code(2);
+    let e = String::from_utf8_lossy(&err.get_output().stderr).to_string();
+    assert!(e.contains("wort never writes over a file the command reads"), "{e}");
+    let err = crate::wort().arg("cluster").arg(&input).args(["-c", "cty"]).assert().code(2);
+    let e = String::from_utf8_lossy(&err.get_output().stderr).to_string();
+    assert!(e.contains("no column \"cty\" in the input; did you mean \"city\"?"), "{e}");
+}
+
+#[test]
+fn perturbed_airport_names_cluster_with_their_originals() {
+    let Some(path) = crate::nycflights("perturbed_airport_names", "airports") else {
+        return;
+    };
+    let names = counts_of(&path, "name");
+    assert!(names.len() > 1000, "{}", names.len());
+    let all: std::collections::HashSet<String> = names.iter().map(|v| v.0.clone()).collect();
+    // Every 7th name: a shouted copy with a trailing dot (fingerprint) and a copy with a
+    // letter dropped (levenshtein); the originals are the frequent spellings.
+    let mut values: Vec<(String, u64)> = names.iter().map(|(v, _)| (v.clone(), 5)).collect();
+    let mut planted = Vec::new();
+    for (v, _) in names.iter().step_by(7) {
+        let shout = format!("{}.", v.to_uppercase());
+        let chars: Vec<char> = v.chars().collect();
+        let mid = chars.len() / 2;
+        let typo: String = chars[..mid].iter().chain(&chars[mid + 1..]).collect();
+        if all.contains(&shout) || all.contains(&typo) || chars[mid] == chars[mid - 1] {
+            continue;
+        }
+        values.push((shout.clone(), 1));
+        values.push((typo.clone(), 1));
+        planted.push((v.clone(), shout, typo));
+    }
+    assert!(planted.len() > 150, "{}", planted.len());
+    let of = |method| {
+        let mut home = std::collections::HashMap::new();
+        for c in cluster::cluster(&values, method, &Options::default()).unwrap() {
+            for (v, _) in &c.values {
+                home.insert(v.clone(), c.suggested.clone());
+            }
+        }
+        home
+    };
+    let fp = of(Method::Fingerprint);
+    let lev = of(Method::Levenshtein);
+    for (orig, shout, typo) in &planted {
+        assert_eq!(fp.get(shout), Some(orig), "fingerprint: {shout:?}");
+        assert_eq!(lev.get(typo), Some(orig), "levenshtein: {typo:?}");
+    }
+}
+
+#[test]
+fn a_million_distinct_values_cluster_with_plausible_output() {
+    // 1,000,000 distinct random words, and 1,000 of them again in capitals.
+    let mut state: u64 = 0x9e3779b97f4a7c15;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut values: Vec<(String, u64)> = Vec::with_capacity(1_001_000);
+    while values.len() < 1_000_000 {
+        let r = next();
+        let w: String = (0..10).map(|i| (b'a' + ((r >> (i * 5)) % 26) as u8) as char).collect();
+        if seen.insert(w.clone()) {
+            values.push((w, 2));
+        }
+    }
+    for i in 0..1000 {
+        let up = values[i * 997].0.to_uppercase();
+        values.push((up, 1));
+    }
+    let df = df!("v" => values.iter().flat_map(|(v, n)| std::iter::repeat_n(v.as_str(), *n as usize)).collect::<Vec<_>>()).unwrap();
+    let vc = cluster::value_counts(df.lazy(), "v").unwrap();
+    assert_eq!(vc.len(), 1_001_000);
+    for method in [Method::Fingerprint, Method::Levenshtein] {
+        let clusters = cluster::cluster(&vc, method, &Options::default()).unwrap();
+        // Every capitalised copy is found; random words rarely collide.
+        assert!(clusters.len() >= 1000 && clusters.len() < 1100, "{method:?}: {}", clusters.len());
+        for c in clusters.iter().take(50) {
+            assert!(c.values.len() >= 2 && c.suggested == c.values[0].0);
+            assert_eq!(c.rows, c.values.iter().map(|v| v.1).sum::<u64>());
+        }
+    }
+}
