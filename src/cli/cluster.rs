@@ -165,7 +165,12 @@ fn report_text(column: &str, method: Method, distinct: usize, clusters: &[Cluste
             c.values.len(),
             c.rows
         );
-        let width = c.values.iter().map(|v| v.1.to_string().len()).max().unwrap_or(1);
+        let width = c
+            .values
+            .iter()
+            .map(|v| v.1.to_string().len())
+            .max()
+            .unwrap_or(1);
         for (v, n) in &c.values {
             let _ = writeln!(s, "   {n:>width$}  {v:?}");
         }

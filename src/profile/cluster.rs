@@ -15,7 +15,7 @@
 //! https://openrefine.org/docs/technical-reference/clustering-in-depth for the methods.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 
 use polars::prelude::*;
 use rphonetic::{Encoder, Metaphone};
@@ -38,7 +38,8 @@ pub enum Method {
 }
 
 impl Method {
-    pub const NAMES: &'static [&'static str] = &["fingerprint", "ngram", "metaphone", "levenshtein"];
+    pub const NAMES: &'static [&'static str] =
+        &["fingerprint", "ngram", "metaphone", "levenshtein"];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -61,7 +62,10 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { ngram: 2, radius: 1 }
+        Options {
+            ngram: 2,
+            radius: 1,
+        }
     }
 }
 
@@ -240,11 +244,20 @@ fn plain(s: &str) -> Vec<char> {
 }
 
 /// Hashes of every string left after deleting up to `radius` characters from `s`.
-fn deletion_hashes(s: &[char], radius: usize, state: &foldhash::quality::FixedState, out: &mut Vec<u64>) {
-    fn go(s: &[char], from: usize, left: usize, st: &foldhash::quality::FixedState, out: &mut Vec<u64>) {
-        let mut h = st.build_hasher();
-        s.hash(&mut h);
-        out.push(h.finish());
+fn deletion_hashes(
+    s: &[char],
+    radius: usize,
+    state: &foldhash::quality::FixedState,
+    out: &mut Vec<u64>,
+) {
+    fn go(
+        s: &[char],
+        from: usize,
+        left: usize,
+        st: &foldhash::quality::FixedState,
+        out: &mut Vec<u64>,
+    ) {
+        out.push(st.hash_one(s));
         if left == 0 {
             return;
         }
@@ -298,7 +311,12 @@ fn nearest(values: &[(String, u64)], radius: usize) -> Vec<Vec<usize>> {
         }
     }
     let mut order: Vec<usize> = (0..values.len()).collect();
-    order.sort_by(|&a, &b| values[b].1.cmp(&values[a].1).then_with(|| values[a].0.cmp(&values[b].0)));
+    order.sort_by(|&a, &b| {
+        values[b]
+            .1
+            .cmp(&values[a].1)
+            .then_with(|| values[a].0.cmp(&values[b].0))
+    });
     let mut taken = vec![false; values.len()];
     let mut groups = Vec::new();
     for i in order {
@@ -343,7 +361,10 @@ mod tests {
         assert_eq!(fingerprint("boston."), "boston");
         assert_eq!(fingerprint("..."), "");
         assert_eq!(ngram_fingerprint("Paris", 2), "arispari");
-        assert_eq!(ngram_fingerprint("New York", 2), ngram_fingerprint("newyork", 2));
+        assert_eq!(
+            ngram_fingerprint("New York", 2),
+            ngram_fingerprint("newyork", 2)
+        );
         assert_eq!(metaphone("New York"), metaphone("Newyork"));
     }
 }

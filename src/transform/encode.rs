@@ -144,7 +144,10 @@ impl Bin {
         let x = sql_number(&self.column);
         let w = sql_where(cx);
         match self.method {
-            BinMethod::Edges => (self.edges.iter().flatten().map(|e| sql_float(*e)).collect(), None),
+            BinMethod::Edges => (
+                self.edges.iter().flatten().map(|e| sql_float(*e)).collect(),
+                None,
+            ),
             BinMethod::EqualWidth => {
                 let edges = (0..=n)
                     .map(|i| match i {
@@ -165,7 +168,12 @@ impl Bin {
             BinMethod::Quantile => {
                 let names: Vec<String> = (0..=n).map(|i| format!("__wort_e{i}")).collect();
                 let aggs: Vec<String> = (0..=n)
-                    .map(|i| format!("percentile({x}, {}) AS __wort_e{i}", sql_float(i as f64 / n as f64)))
+                    .map(|i| {
+                        format!(
+                            "percentile({x}, {}) AS __wort_e{i}",
+                            sql_float(i as f64 / n as f64)
+                        )
+                    })
                     .collect();
                 let stats = format!("SELECT {} FROM {}{w}", aggs.join(", "), cx.from);
                 (names, Some(stats))
@@ -195,7 +203,9 @@ impl StepImpl for Bin {
         match self.method {
             BinMethod::Edges => {
                 if self.bins.is_some() {
-                    cx.problem("\"bins\" is not used with method \"edges\"; the edges give the bins");
+                    cx.problem(
+                        "\"bins\" is not used with method \"edges\"; the edges give the bins",
+                    );
                 }
                 match &self.edges {
                     None => cx.problem("method \"edges\" needs \"edges\": increasing numbers, e.g. [0, 10, 100]"),
@@ -214,9 +224,14 @@ impl StepImpl for Bin {
                     ));
                 }
                 match self.bins {
-                    None => cx.problem(format!("method \"{}\" needs \"bins\": how many bins", self.key())),
+                    None => cx.problem(format!(
+                        "method \"{}\" needs \"bins\": how many bins",
+                        self.key()
+                    )),
                     Some(0) => cx.problem("\"bins\" must be at least 1"),
-                    Some(b) if b > 1000 => cx.problem(format!("\"bins\" is {b}; at most 1000 bins")),
+                    Some(b) if b > 1000 => {
+                        cx.problem(format!("\"bins\" is {b}; at most 1000 bins"))
+                    }
                     Some(_) => {}
                 }
             }
@@ -238,20 +253,31 @@ impl StepImpl for Bin {
         let (Some(first), Some(last)) = (edges.first(), edges.last()) else {
             polars_bail!(InvalidOperation: "bin needs at least two edges");
         };
-        let inside = x.clone().gt_eq(first.clone()).and(x.clone().lt_eq(last.clone()));
+        let inside = x
+            .clone()
+            .gt_eq(first.clone())
+            .and(x.clone().lt_eq(last.clone()));
         let idx = edges[1..edges.len() - 1].iter().fold(lit(0i64), |acc, e| {
-            acc + when(x.clone().gt_eq(e.clone())).then(lit(1i64)).otherwise(lit(0i64))
+            acc + when(x.clone().gt_eq(e.clone()))
+                .then(lit(1i64))
+                .otherwise(lit(0i64))
         });
-        let outside = x.clone().is_not_null().and(inside.clone().fill_null(lit(false)).not());
+        let outside = x
+            .clone()
+            .is_not_null()
+            .and(inside.clone().fill_null(lit(false)).not());
         let mut value = cx.count_failures(
-            when(inside).then(idx).otherwise(lit(NULL).cast(DataType::Int64)),
+            when(inside)
+                .then(idx)
+                .otherwise(lit(NULL).cast(DataType::Int64)),
             outside,
             "values outside the edges",
         );
         if let Some(labels) = &self.labels {
             let keys = Series::new("k".into(), (0..labels.len() as i64).collect::<Vec<_>>());
             let names = Series::new("v".into(), labels.clone());
-            value = value.replace_strict(lit(keys), lit(names), None::<Expr>, Some(DataType::String));
+            value =
+                value.replace_strict(lit(keys), lit(names), None::<Expr>, Some(DataType::String));
         }
         Ok(lf.with_column(cx.values(&self.to, value)))
     }
@@ -283,18 +309,31 @@ impl StepImpl for Bin {
             .iter()
             .map(|e| format!("CASE WHEN {x} >= {e} THEN 1 ELSE 0 END"))
             .collect();
-        let idx = if idx.is_empty() { "0".to_string() } else { idx.join(" + ") };
-        let mut value = format!("CASE WHEN {x} >= {first} AND {x} <= {last} THEN CAST({idx} AS BIGINT) END");
+        let idx = if idx.is_empty() {
+            "0".to_string()
+        } else {
+            idx.join(" + ")
+        };
+        let mut value =
+            format!("CASE WHEN {x} >= {first} AND {x} <= {last} THEN CAST({idx} AS BIGINT) END");
         if let Some(l) = &self.labels {
             let items: Vec<String> = l.iter().map(|s| sql_str(s)).collect();
-            value = format!("element_at(array({}), CAST({value} AS INT) + 1)", items.join(", "));
+            value = format!(
+                "element_at(array({}), CAST({value} AS INT) + 1)",
+                items.join(", ")
+            );
         }
         let from = match stats {
             Some(s) => format!("{} CROSS JOIN ({s}) AS __wort_s", cx.from),
             None => cx.from.to_string(),
         };
         let value = cx.value(&self.to, &value);
-        let inner = SqlCx { schema: cx.schema, from: &from, cond: None, last: cx.last };
+        let inner = SqlCx {
+            schema: cx.schema,
+            from: &from,
+            cond: None,
+            last: cx.last,
+        };
         Ok(inner.with_columns(&[(self.to.clone(), value)]))
     }
     fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
@@ -309,7 +348,9 @@ impl StepImpl for Bin {
             return Err("DataBrew names every bin: give \"labels\"".into());
         };
         if self.to == self.column {
-            return Err("DataBrew writes the bins to a new column: give \"to\" another name".into());
+            return Err(
+                "DataBrew writes the bins to a new column: give \"to\" another name".into(),
+            );
         }
         let splits: Vec<String> = edges.iter().map(|e| e.to_string()).collect();
         Ok(vec![
@@ -381,7 +422,10 @@ impl StepImpl for OneHot {
             Some(k) => format!(" (the {k} most frequent, others in {}other)", self.prefix),
             None => String::new(),
         };
-        format!("one-hot encode {} into {}<value>{most}", self.column, self.prefix)
+        format!(
+            "one-hot encode {} into {}<value>{most}",
+            self.column, self.prefix
+        )
     }
     fn kind(&self) -> Kind {
         Kind::Structure
@@ -420,15 +464,21 @@ impl StepImpl for OneHot {
             .map(|(c, n)| flag(v.clone().eq(lit(c.as_str()))).alias(n.as_str()))
             .collect();
         if self.max_categories.is_some() {
-            let other = cats
-                .iter()
-                .fold(v.clone().is_not_null(), |acc, c| acc.and(v.clone().neq(lit(c.as_str()))));
+            let other = cats.iter().fold(v.clone().is_not_null(), |acc, c| {
+                acc.and(v.clone().neq(lit(c.as_str())))
+            });
             exprs.push(flag(other).alias(names[names.len() - 1].as_str()));
         }
-        Ok(if exprs.is_empty() { lf } else { lf.with_columns(exprs) })
+        Ok(if exprs.is_empty() {
+            lf
+        } else {
+            lf.with_columns(exprs)
+        })
     }
     fn pyspark(&self, _cx: &PyCx) -> Result<String, String> {
-        let k = self.max_categories.map_or("None".to_string(), |k| k.to_string());
+        let k = self
+            .max_categories
+            .map_or("None".to_string(), |k| k.to_string());
         Ok(format!(
             "df = one_hot(df, {}, {}, {k}, {ONE_HOT_LIMIT})",
             py_str(&self.column),
@@ -440,7 +490,9 @@ impl StepImpl for OneHot {
     }
     fn databrew(&self, _cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
         if self.max_categories.is_some() {
-            return Err("DataBrew ONE_HOT_ENCODING has no \"other\" column (max_categories)".into());
+            return Err(
+                "DataBrew ONE_HOT_ENCODING has no \"other\" column (max_categories)".into(),
+            );
         }
         if self.prefix != format!("{}_", self.column) {
             return Err(format!(
@@ -448,7 +500,9 @@ impl StepImpl for OneHot {
                 self.column
             ));
         }
-        Ok(vec![BrewStep::op("ONE_HOT_ENCODING").param("sourceColumn", &self.column)])
+        Ok(vec![
+            BrewStep::op("ONE_HOT_ENCODING").param("sourceColumn", &self.column),
+        ])
     }
 }
 
@@ -518,7 +572,8 @@ impl StepImpl for Scale {
         let q = |p: f64| b.clone().quantile(lit(p), QuantileMethod::Linear);
         let (center, spread) = match self.method {
             ScaleMethod::Log => {
-                let value = when(x.clone().gt(lit(0.0))).then(x.clone().log(lit(std::f64::consts::E)));
+                let value =
+                    when(x.clone().gt(lit(0.0))).then(x.clone().log(lit(std::f64::consts::E)));
                 let value = value.otherwise(lit(NULL).cast(DataType::Float64));
                 let bad = x.lt_eq(lit(0.0));
                 let value = cx.count_failures(value, bad, "values not above 0 set to null");
@@ -555,7 +610,10 @@ impl StepImpl for Scale {
         let w = sql_where(cx);
         let (center, spread) = match self.method {
             ScaleMethod::Log => {
-                let value = cx.value(self.target(), &format!("CASE WHEN {x} > 0 THEN ln({x}) END"));
+                let value = cx.value(
+                    self.target(),
+                    &format!("CASE WHEN {x} > 0 THEN ln({x}) END"),
+                );
                 return Ok(cx.with_columns(&[(self.target().to_string(), value)]));
             }
             ScaleMethod::Minmax => (format!("min({x})"), format!("max({x}) - min({x})")),
@@ -565,14 +623,22 @@ impl StepImpl for Scale {
                 format!("percentile({x}, 0.75) - percentile({x}, 0.25)"),
             ),
         };
-        let stats = format!("SELECT {center} AS __wort_a, {spread} AS __wort_b FROM {}{w}", cx.from);
+        let stats = format!(
+            "SELECT {center} AS __wort_a, {spread} AS __wort_b FROM {}{w}",
+            cx.from
+        );
         let value = format!(
             "CASE WHEN {x} IS NULL THEN NULL WHEN __wort_b IS NULL OR isnan(__wort_b) OR __wort_b = 0 THEN {} ELSE ({x} - __wort_a) / __wort_b END",
             sql_float(0.0)
         );
         let value = cx.value(self.target(), &value);
         let from = format!("{} CROSS JOIN ({stats}) AS __wort_s", cx.from);
-        let inner = SqlCx { schema: cx.schema, from: &from, cond: None, last: cx.last };
+        let inner = SqlCx {
+            schema: cx.schema,
+            from: &from,
+            cond: None,
+            last: cx.last,
+        };
         Ok(inner.with_columns(&[(self.target().to_string(), value)]))
     }
     fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
@@ -652,9 +718,17 @@ impl MapValues {
     fn number_keys(&self, integer: bool) -> Result<Vec<f64>, String> {
         let mut out: Vec<f64> = Vec::new();
         for k in self.mapping.keys() {
-            let x: f64 = k.trim().parse().ok().filter(|x: &f64| !x.is_nan()).ok_or_else(|| {
-                format!("mapping key \"{k}\" is not a number, and column \"{}\" holds numbers", self.column)
-            })?;
+            let x: f64 = k
+                .trim()
+                .parse()
+                .ok()
+                .filter(|x: &f64| !x.is_nan())
+                .ok_or_else(|| {
+                    format!(
+                        "mapping key \"{k}\" is not a number, and column \"{}\" holds numbers",
+                        self.column
+                    )
+                })?;
             if integer && (x.fract() != 0.0 || x.abs() >= 9.2e18) {
                 return Err(format!(
                     "mapping key \"{k}\" is not a whole number, and column \"{}\" holds whole numbers",
@@ -700,7 +774,11 @@ impl StepImpl for MapValues {
             Some(t) => format!(" -> {t}"),
             None => String::new(),
         };
-        format!("map {n} value{} in {}{rest}{to}", if n == 1 { "" } else { "s" }, self.column)
+        format!(
+            "map {n} value{} in {}{rest}{to}",
+            if n == 1 { "" } else { "s" },
+            self.column
+        )
     }
     fn kind(&self) -> Kind {
         Kind::Values
@@ -712,7 +790,9 @@ impl StepImpl for MapValues {
         if self.mapping.is_empty() {
             cx.problem("\"mapping\" is empty; give old value -> new value pairs, e.g. {\"NYC\": \"New York\"}");
         }
-        let Some(dt) = cx.column(&self.column) else { return };
+        let Some(dt) = cx.column(&self.column) else {
+            return;
+        };
         if !(dt == DataType::String || dt.is_primitive_numeric()) {
             cx.problem(format!(
                 "column \"{}\" is {}; map_values works on text and numbers: add a cast step to string first",
@@ -726,13 +806,20 @@ impl StepImpl for MapValues {
         {
             cx.problem(m);
         }
-        for (k, v) in self.mapping.iter().map(|(k, v)| (Some(k), v)).chain(self.default.iter().map(|v| (None, v))) {
+        for (k, v) in self
+            .mapping
+            .iter()
+            .map(|(k, v)| (Some(k), v))
+            .chain(self.default.iter().map(|v| (None, v)))
+        {
             if let Err(m) = json_literal(v, &dt) {
                 let place = match k {
                     Some(k) => format!("the new value for \"{k}\""),
                     None => "\"default\"".into(),
                 };
-                cx.problem(format!("{place}: {m}; the new values must fit the column's type"));
+                cx.problem(format!(
+                    "{place}: {m}; the new values must fit the column's type"
+                ));
             }
         }
     }
@@ -811,10 +898,18 @@ impl StepImpl for MapValues {
     }
     fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
         cx.no_where()?;
-        if cx.dtype(&self.column).is_some_and(|d| *d != DataType::String) {
+        if cx
+            .dtype(&self.column)
+            .is_some_and(|d| *d != DataType::String)
+        {
             return Err("DataBrew CATEGORICAL_MAPPING maps text; this column holds numbers".into());
         }
-        if self.mapping.values().chain(self.default.iter()).any(|v| !v.is_string()) {
+        if self
+            .mapping
+            .values()
+            .chain(self.default.iter())
+            .any(|v| !v.is_string())
+        {
             return Err("DataBrew CATEGORICAL_MAPPING maps to text categories; a new value here is not text".into());
         }
         let map: Map<String, Value> = self.mapping.clone();
@@ -825,7 +920,9 @@ impl StepImpl for MapValues {
             .param("deleteOtherRows", "false");
         Ok(vec![match &self.default {
             None => step.param("keepOthers", "true"),
-            Some(d) => step.param("keepOthers", "false").param("other", value_text(d)),
+            Some(d) => step
+                .param("keepOthers", "false")
+                .param("other", value_text(d)),
         }])
     }
 }

@@ -66,7 +66,11 @@ use polars::prelude::*;
 use crate::{apply, problems, strings};
 
 fn nums(df: &DataFrame, name: &str) -> Vec<Option<f64>> {
-    let c = df.column(name).expect("column").cast(&DataType::Float64).expect("cast");
+    let c = df
+        .column(name)
+        .expect("column")
+        .cast(&DataType::Float64)
+        .expect("cast");
     c.f64().expect("f64").iter().collect()
 }
 
@@ -98,73 +102,128 @@ fn bin_edges_are_closed_on_the_left_and_the_last_bin_on_both_sides() {
     )
     .unwrap();
     assert_eq!(out.column("b").unwrap().dtype(), &DataType::Int64);
-    assert_eq!(strings(&out, "b"), ["null", "0", "0", "1", "1", "null", "null", "null"]);
+    assert_eq!(
+        strings(&out, "b"),
+        ["null", "0", "0", "1", "1", "null", "null", "null"]
+    );
 }
 
 #[test]
 fn bin_computes_equal_width_and_quantile_edges_from_the_column() {
     // min 0, max 4: edges 0, 2, 4; NaN takes no part and comes out null.
-    let df = df!("x" => [Some(0.0), Some(1.0), Some(2.0), Some(3.0), Some(4.0), None, Some(f64::NAN)]).unwrap();
-    let out = apply(&df, r#"[{"op": "bin", "column": "x", "method": "equal_width", "bins": 2, "to": "x"}]"#).unwrap();
-    assert_eq!(strings(&out, "x"), ["0", "0", "1", "1", "1", "null", "null"]);
+    let df =
+        df!("x" => [Some(0.0), Some(1.0), Some(2.0), Some(3.0), Some(4.0), None, Some(f64::NAN)])
+            .unwrap();
+    let out = apply(
+        &df,
+        r#"[{"op": "bin", "column": "x", "method": "equal_width", "bins": 2, "to": "x"}]"#,
+    )
+    .unwrap();
+    assert_eq!(
+        strings(&out, "x"),
+        ["0", "0", "1", "1", "1", "null", "null"]
+    );
     // Linear quantiles of 1, 2, 3, 4, 100: edges 1, 3, 100.
     let df = df!("x" => [100i64, 1, 2, 3, 4]).unwrap();
     let out = apply(&df, r#"[{"op": "bin", "column": "x", "method": "quantile", "bins": 2, "labels": ["lower", "upper"], "to": "half"}]"#).unwrap();
-    assert_eq!(strings(&out, "half"), ["upper", "lower", "lower", "upper", "upper"]);
+    assert_eq!(
+        strings(&out, "half"),
+        ["upper", "lower", "lower", "upper", "upper"]
+    );
     // With where: edges from the matching rows only (2..4), the others untouched (null).
     let df = df!("x" => [0.0, 2.0, 3.0, 4.0], "g" => ["a", "b", "b", "b"]).unwrap();
     let out = apply(&df, r#"[{"op": "bin", "column": "x", "method": "equal_width", "bins": 2, "to": "b", "where": "g = 'b'"}]"#).unwrap();
     assert_eq!(strings(&out, "b"), ["null", "0", "1", "1"]);
     // A constant column: one bin holds everything.
     let df = df!("x" => [7.0, 7.0]).unwrap();
-    let out = apply(&df, r#"[{"op": "bin", "column": "x", "method": "equal_width", "bins": 3, "to": "b"}]"#).unwrap();
+    let out = apply(
+        &df,
+        r#"[{"op": "bin", "column": "x", "method": "equal_width", "bins": 3, "to": "b"}]"#,
+    )
+    .unwrap();
     assert_eq!(strings(&out, "b"), ["2", "2"]);
 }
 
 #[test]
 fn one_hot_makes_a_column_per_value_in_value_order() {
-    let df = df!("c" => [Some("b"), Some("a"), None, Some("b"), Some("c"), Some("a"), Some("b")]).unwrap();
+    let df = df!("c" => [Some("b"), Some("a"), None, Some("b"), Some("c"), Some("a"), Some("b")])
+        .unwrap();
     let out = apply(&df, r#"[{"op": "one_hot", "column": "c", "prefix": "c_"}]"#).unwrap();
     let names: Vec<&str> = out.get_column_names().iter().map(|n| n.as_str()).collect();
     assert_eq!(names, ["c", "c_a", "c_b", "c_c"]);
     assert_eq!(out.column("c_a").unwrap().dtype(), &DataType::Int32);
     assert_eq!(strings(&out, "c_b"), ["1", "0", "0", "1", "0", "0", "1"]);
     // The two most frequent (b 3, a 2); c goes to other; missing is 0 everywhere.
-    let out = apply(&df, r#"[{"op": "one_hot", "column": "c", "prefix": "p_", "max_categories": 2}]"#).unwrap();
+    let out = apply(
+        &df,
+        r#"[{"op": "one_hot", "column": "c", "prefix": "p_", "max_categories": 2}]"#,
+    )
+    .unwrap();
     let names: Vec<&str> = out.get_column_names().iter().map(|n| n.as_str()).collect();
     assert_eq!(names, ["c", "p_a", "p_b", "p_other"]);
     assert_eq!(strings(&out, "p_a"), ["0", "1", "0", "0", "0", "1", "0"]);
-    assert_eq!(strings(&out, "p_other"), ["0", "0", "0", "0", "1", "0", "0"]);
+    assert_eq!(
+        strings(&out, "p_other"),
+        ["0", "0", "0", "0", "1", "0", "0"]
+    );
     // Ties go to the smaller value.
     let df = df!("c" => ["y", "x", "z"]).unwrap();
-    let out = apply(&df, r#"[{"op": "one_hot", "column": "c", "prefix": "", "max_categories": 2}]"#).unwrap();
+    let out = apply(
+        &df,
+        r#"[{"op": "one_hot", "column": "c", "prefix": "", "max_categories": 2}]"#,
+    )
+    .unwrap();
     let names: Vec<&str> = out.get_column_names().iter().map(|n| n.as_str()).collect();
     assert_eq!(names, ["c", "x", "y", "other"]);
     // A value whose column already exists is refused at run time.
     let df = df!("c" => ["a"], "c_a" => [1]).unwrap();
     let err = apply(&df, r#"[{"op": "one_hot", "column": "c", "prefix": "c_"}]"#).unwrap_err();
-    assert!(err.to_string().contains("column \"c_a\", which already exists"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("column \"c_a\", which already exists"),
+        "{err}"
+    );
 }
 
 #[test]
 fn scale_methods_match_hand_computed_values() {
     let df = df!("x" => [Some(0i64), Some(5), Some(10), None]).unwrap();
-    let out = apply(&df, r#"[{"op": "scale", "column": "x", "method": "minmax"}]"#).unwrap();
+    let out = apply(
+        &df,
+        r#"[{"op": "scale", "column": "x", "method": "minmax"}]"#,
+    )
+    .unwrap();
     close(&nums(&out, "x"), &[Some(0.0), Some(0.5), Some(1.0), None]);
     let df = df!("x" => [1.0, 2.0, 3.0]).unwrap();
-    let out = apply(&df, r#"[{"op": "scale", "column": "x", "method": "zscore", "to": "z"}]"#).unwrap();
+    let out = apply(
+        &df,
+        r#"[{"op": "scale", "column": "x", "method": "zscore", "to": "z"}]"#,
+    )
+    .unwrap();
     close(&nums(&out, "z"), &[Some(-1.0), Some(0.0), Some(1.0)]);
     close(&nums(&out, "x"), &[Some(1.0), Some(2.0), Some(3.0)]);
     let df = df!("x" => [1.0, 2.0, 3.0, 4.0, 5.0]).unwrap();
-    let out = apply(&df, r#"[{"op": "scale", "column": "x", "method": "robust"}]"#).unwrap();
-    close(&nums(&out, "x"), &[Some(-1.0), Some(-0.5), Some(0.0), Some(0.5), Some(1.0)]);
-    let df = df!("x" => [Some(std::f64::consts::E), Some(1.0), Some(0.0), Some(-1.0), None]).unwrap();
+    let out = apply(
+        &df,
+        r#"[{"op": "scale", "column": "x", "method": "robust"}]"#,
+    )
+    .unwrap();
+    close(
+        &nums(&out, "x"),
+        &[Some(-1.0), Some(-0.5), Some(0.0), Some(0.5), Some(1.0)],
+    );
+    let df =
+        df!("x" => [Some(std::f64::consts::E), Some(1.0), Some(0.0), Some(-1.0), None]).unwrap();
     let out = apply(&df, r#"[{"op": "scale", "column": "x", "method": "log"}]"#).unwrap();
     close(&nums(&out, "x"), &[Some(1.0), Some(0.0), None, None, None]);
     // No spread: 0.
     let df = df!("x" => [Some(7.0), Some(7.0), None]).unwrap();
     for m in ["minmax", "zscore", "robust"] {
-        let out = apply(&df, &format!(r#"[{{"op": "scale", "column": "x", "method": "{m}"}}]"#)).unwrap();
+        let out = apply(
+            &df,
+            &format!(r#"[{{"op": "scale", "column": "x", "method": "{m}"}}]"#),
+        )
+        .unwrap();
         close(&nums(&out, "x"), &[Some(0.0), Some(0.0), None]);
     }
 }
@@ -173,18 +232,33 @@ fn scale_methods_match_hand_computed_values() {
 fn map_values_replaces_text_and_numbers() {
     let df = df!("c" => [Some("NYC"), Some("N.Y."), Some("Boston"), None]).unwrap();
     let out = apply(&df, r#"[{"op": "map_values", "column": "c", "mapping": {"NYC": "New York", "N.Y.": "New York"}}]"#).unwrap();
-    assert_eq!(strings(&out, "c"), ["New York", "New York", "Boston", "null"]);
+    assert_eq!(
+        strings(&out, "c"),
+        ["New York", "New York", "Boston", "null"]
+    );
     let out = apply(&df, r#"[{"op": "map_values", "column": "c", "mapping": {"NYC": "New York"}, "default": "other", "to": "m"}]"#).unwrap();
     assert_eq!(strings(&out, "m"), ["New York", "other", "other", "null"]);
     assert_eq!(strings(&out, "c")[0], "NYC");
-    let out = apply(&df, r#"[{"op": "map_values", "column": "c", "mapping": {"NYC": "New York"}, "default": null}]"#).unwrap();
+    let out = apply(
+        &df,
+        r#"[{"op": "map_values", "column": "c", "mapping": {"NYC": "New York"}, "default": null}]"#,
+    )
+    .unwrap();
     assert_eq!(strings(&out, "c"), ["New York", "null", "null", "null"]);
     let df = df!("n" => [Some(1i64), Some(2), Some(3), None]).unwrap();
-    let out = apply(&df, r#"[{"op": "map_values", "column": "n", "mapping": {"1": 10, " 2.0 ": 20}}]"#).unwrap();
+    let out = apply(
+        &df,
+        r#"[{"op": "map_values", "column": "n", "mapping": {"1": 10, " 2.0 ": 20}}]"#,
+    )
+    .unwrap();
     assert_eq!(strings(&out, "n"), ["10", "20", "3", "null"]);
     assert_eq!(out.column("n").unwrap().dtype(), &DataType::Int64);
     let df = df!("f" => [1.5, 2.0]).unwrap();
-    let out = apply(&df, r#"[{"op": "map_values", "column": "f", "mapping": {"1.5": 0}, "default": 1}]"#).unwrap();
+    let out = apply(
+        &df,
+        r#"[{"op": "map_values", "column": "f", "mapping": {"1.5": 0}, "default": 1}]"#,
+    )
+    .unwrap();
     close(&nums(&out, "f"), &[Some(0.0), Some(1.0)]);
 }
 
@@ -192,19 +266,52 @@ fn map_values_replaces_text_and_numbers() {
 fn bad_parameters_are_named_with_the_fix() {
     let df = df!("x" => [1.0], "n" => [1i64], "t" => ["a"]).unwrap();
     let p = |s: &str| problems(&df, s).join(" | ");
-    assert!(p(r#"[{"op": "bin", "column": "x", "method": "quantile", "to": "b"}]"#).contains("method \"quantile\" needs \"bins\""));
-    assert!(p(r#"[{"op": "bin", "column": "x", "method": "edges", "edges": [1, 1, 2], "to": "b"}]"#).contains("\"edges\" must increase strictly"));
+    assert!(
+        p(r#"[{"op": "bin", "column": "x", "method": "quantile", "to": "b"}]"#)
+            .contains("method \"quantile\" needs \"bins\"")
+    );
+    assert!(
+        p(r#"[{"op": "bin", "column": "x", "method": "edges", "edges": [1, 1, 2], "to": "b"}]"#)
+            .contains("\"edges\" must increase strictly")
+    );
     assert!(p(r#"[{"op": "bin", "column": "x", "method": "edges", "edges": [1, 2, 3], "labels": ["a"], "to": "b"}]"#).contains("\"labels\" has 1 names for 2 bins"));
-    assert!(p(r#"[{"op": "bin", "column": "t", "method": "equal_width", "bins": 2, "to": "b"}]"#).contains("column \"t\" is text, not a number"));
-    assert!(p(r#"[{"op": "bin", "column": "x", "method": "equal_width", "bins": 2, "to": "n"}]"#).contains("column \"n\" already exists"));
-    assert!(p(r#"[{"op": "one_hot", "column": "x", "prefix": "x_"}]"#).contains("add a cast step to string first"));
-    assert!(p(r#"[{"op": "one_hot", "column": "t", "prefix": "t_", "max_categories": 0}]"#).contains("\"max_categories\" must be at least 1"));
+    assert!(
+        p(r#"[{"op": "bin", "column": "t", "method": "equal_width", "bins": 2, "to": "b"}]"#)
+            .contains("column \"t\" is text, not a number")
+    );
+    assert!(
+        p(r#"[{"op": "bin", "column": "x", "method": "equal_width", "bins": 2, "to": "n"}]"#)
+            .contains("column \"n\" already exists")
+    );
+    assert!(
+        p(r#"[{"op": "one_hot", "column": "x", "prefix": "x_"}]"#)
+            .contains("add a cast step to string first")
+    );
+    assert!(
+        p(r#"[{"op": "one_hot", "column": "t", "prefix": "t_", "max_categories": 0}]"#)
+            .contains("\"max_categories\" must be at least 1")
+    );
     assert!(p(r#"[{"op": "scale", "column": "t", "method": "zscore"}]"#).contains("not a number"));
-    assert!(p(r#"[{"op": "map_values", "column": "n", "mapping": {"abc": 1}}]"#).contains("mapping key \"abc\" is not a number"));
-    assert!(p(r#"[{"op": "map_values", "column": "n", "mapping": {"1.5": 1}}]"#).contains("is not a whole number"));
-    assert!(p(r#"[{"op": "map_values", "column": "n", "mapping": {"1": 1, "1.0": 2}}]"#).contains("are the same number"));
-    assert!(p(r#"[{"op": "map_values", "column": "n", "mapping": {"1": "x"}}]"#).contains("the new value for \"1\""));
-    assert!(p(r#"[{"op": "map_values", "column": "t", "mapping": {}}]"#).contains("\"mapping\" is empty"));
+    assert!(
+        p(r#"[{"op": "map_values", "column": "n", "mapping": {"abc": 1}}]"#)
+            .contains("mapping key \"abc\" is not a number")
+    );
+    assert!(
+        p(r#"[{"op": "map_values", "column": "n", "mapping": {"1.5": 1}}]"#)
+            .contains("is not a whole number")
+    );
+    assert!(
+        p(r#"[{"op": "map_values", "column": "n", "mapping": {"1": 1, "1.0": 2}}]"#)
+            .contains("are the same number")
+    );
+    assert!(
+        p(r#"[{"op": "map_values", "column": "n", "mapping": {"1": "x"}}]"#)
+            .contains("the new value for \"1\"")
+    );
+    assert!(
+        p(r#"[{"op": "map_values", "column": "t", "mapping": {}}]"#)
+            .contains("\"mapping\" is empty")
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -294,14 +401,21 @@ fn each_method_finds_the_spelling_variants_it_should() {
         .iter()
         .map(|(v, n)| (v.to_string(), *n))
         .collect();
-    assert_eq!(shown(&vals, Method::Levenshtein, &o), ["Boston: Boston | Bostn"]);
+    assert_eq!(
+        shown(&vals, Method::Levenshtein, &o),
+        ["Boston: Boston | Bostn"]
+    );
     let r2 = Options { radius: 2, ..o };
     assert_eq!(
         shown(&vals, Method::Levenshtein, &r2),
         ["Boston: Boston | Bostn | Bstn"]
     );
     assert!(cluster::cluster(&vals, Method::Levenshtein, &Options { radius: 3, ..o }).is_err());
-    assert!(cluster::cluster(&[], Method::Fingerprint, &o).unwrap().is_empty());
+    assert!(
+        cluster::cluster(&[], Method::Fingerprint, &o)
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -321,36 +435,84 @@ fn cluster_command_prints_clusters_and_writes_a_recipe_that_merges_them() {
     let dir = tempfile::tempdir().unwrap();
     let input = crate::write(dir.path(), "cities.csv", CITIES);
     let recipe = dir.path().join("merge.json");
-    let out = crate::stdout_of(crate::wort().arg("cluster").arg(&input).args([
-        "--column",
-        "city",
-        "--method",
-        "levenshtein",
-        "--recipe",
-    ]).arg(&recipe));
+    let out = crate::stdout_of(
+        crate::wort()
+            .arg("cluster")
+            .arg(&input)
+            .args(["--column", "city", "--method", "levenshtein", "--recipe"])
+            .arg(&recipe),
+    );
     let text = String::from_utf8(out).unwrap();
-    assert!(text.starts_with("3 clusters in column \"city\" (12 distinct values, method levenshtein)"), "{text}");
-    assert!(text.contains("1. \"New York\"  (4 values, 5 rows)\n   2  \"New York\"\n   1  \"NEW YORK\""), "{text}");
+    assert!(
+        text.starts_with("3 clusters in column \"city\" (12 distinct values, method levenshtein)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "1. \"New York\"  (4 values, 5 rows)\n   2  \"New York\"\n   1  \"NEW YORK\""
+        ),
+        "{text}"
+    );
     let merged = dir.path().join("merged.csv");
-    crate::wort().arg("run").arg(&recipe).arg(&input).arg("-o").arg(&merged).arg("-q").assert().success();
+    crate::wort()
+        .arg("run")
+        .arg(&recipe)
+        .arg(&input)
+        .arg("-o")
+        .arg(&merged)
+        .arg("-q")
+        .assert()
+        .success();
     let got = std::fs::read_to_string(&merged).unwrap();
-    let cities: Vec<&str> = got.lines().skip(1).map(|l| l.split_once(',').unwrap().1).collect();
+    let cities: Vec<&str> = got
+        .lines()
+        .skip(1)
+        .map(|l| l.split_once(',').unwrap().1)
+        .collect();
     assert_eq!(
         cities,
-        ["New York", "New York", "New York", "New York", "New York", "Boston", "Boston", "Boston", "Boston", "Chicago", "Zurich", "Zurich", "Zurich", "", "York New", "Chicago"]
+        [
+            "New York", "New York", "New York", "New York", "New York", "Boston", "Boston",
+            "Boston", "Boston", "Chicago", "Zurich", "Zurich", "Zurich", "", "York New", "Chicago"
+        ]
     );
     // JSON report.
-    let out = crate::stdout_of(crate::wort().arg("cluster").arg(&input).args(["-c", "city", "--format", "json"]));
+    let out = crate::stdout_of(
+        crate::wort()
+            .arg("cluster")
+            .arg(&input)
+            .args(["-c", "city", "--format", "json"]),
+    );
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["clusters"][0]["suggested"], "New York");
-    assert_eq!(v["clusters"][0]["values"][0], serde_json::json!({"value": "New York", "count": 2}));
+    assert_eq!(
+        v["clusters"][0]["values"][0],
+        serde_json::json!({"value": "New York", "count": 2})
+    );
     // Never over an input; a missing column is named with the nearest.
-    let err = crate::wort().arg("cluster").arg(&input).args(["-c", "city", "--recipe"]).arg(&input).assert().code(2);
+    let err = crate::wort()
+        .arg("cluster")
+        .arg(&input)
+        .args(["-c", "city", "--recipe"])
+        .arg(&input)
+        .assert()
+        .code(2);
     let e = String::from_utf8_lossy(&err.get_output().stderr).to_string();
-    assert!(e.contains("wort never writes over a file the command reads"), "{e}");
-    let err = crate::wort().arg("cluster").arg(&input).args(["-c", "cty"]).assert().code(2);
+    assert!(
+        e.contains("wort never writes over a file the command reads"),
+        "{e}"
+    );
+    let err = crate::wort()
+        .arg("cluster")
+        .arg(&input)
+        .args(["-c", "cty"])
+        .assert()
+        .code(2);
     let e = String::from_utf8_lossy(&err.get_output().stderr).to_string();
-    assert!(e.contains("no column \"cty\" in the input; did you mean \"city\"?"), "{e}");
+    assert!(
+        e.contains("no column \"cty\" in the input; did you mean \"city\"?"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -396,12 +558,18 @@ fn perturbed_airport_names_cluster_with_their_originals() {
             found += 1;
         } else {
             // Only when another name within one edit claimed the original first.
-            let home = lev.get(orig).unwrap_or_else(|| panic!("{typo:?} and {orig:?} apart"));
+            let home = lev
+                .get(orig)
+                .unwrap_or_else(|| panic!("{typo:?} and {orig:?} apart"));
             assert_ne!(home, orig, "levenshtein: {typo:?}");
             assert!(strsim::levenshtein(&home.to_lowercase(), &orig.to_lowercase()) <= 1);
         }
     }
-    assert!(found * 100 >= planted.len() * 95, "{found} of {}", planted.len());
+    assert!(
+        found * 100 >= planted.len() * 95,
+        "{found} of {}",
+        planted.len()
+    );
 }
 
 #[test]
@@ -418,7 +586,9 @@ fn a_million_distinct_values_cluster_with_plausible_output() {
     let mut values: Vec<(String, u64)> = Vec::with_capacity(1_001_000);
     while values.len() < 1_000_000 {
         let r = next();
-        let w: String = (0..10).map(|i| (b'a' + ((r >> (i * 5)) % 26) as u8) as char).collect();
+        let w: String = (0..10)
+            .map(|i| (b'a' + ((r >> (i * 5)) % 26) as u8) as char)
+            .collect();
         if seen.insert(w.clone()) {
             values.push((w, 2));
         }
@@ -433,7 +603,11 @@ fn a_million_distinct_values_cluster_with_plausible_output() {
     for method in [Method::Fingerprint, Method::Levenshtein] {
         let clusters = cluster::cluster(&vc, method, &Options::default()).unwrap();
         // Every capitalised copy is found; random words rarely collide.
-        assert!(clusters.len() >= 1000 && clusters.len() < 1100, "{method:?}: {}", clusters.len());
+        assert!(
+            clusters.len() >= 1000 && clusters.len() < 1100,
+            "{method:?}: {}",
+            clusters.len()
+        );
         for c in clusters.iter().take(50) {
             assert!(c.values.len() >= 2 && c.suggested == c.values[0].0);
             assert_eq!(c.rows, c.values.iter().map(|v| v.1).sum::<u64>());
@@ -484,8 +658,10 @@ print("ok" if not bad else "\n".join(bad))
 #[test]
 fn flights_encode_steps_agree_with_duckdb() {
     let test = "flights_encode_steps_agree_with_duckdb";
-    let (Some(py), Some(flights)) = (crate::duckdb_python(test), crate::nycflights(test, "flights"))
-    else {
+    let (Some(py), Some(flights)) = (
+        crate::duckdb_python(test),
+        crate::nycflights(test, "flights"),
+    ) else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
