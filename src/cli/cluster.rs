@@ -71,15 +71,13 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<ExitCode> {
         MethodArg::Levenshtein => Method::Levenshtein,
     };
     if args.radius != 1 && method != Method::Levenshtein {
+        // A radius that would be ignored is most likely a mistaken method.
         bail!("--radius is only used with --method levenshtein");
     }
     if args.ngram != 2 && method != Method::Ngram {
         bail!("--ngram is only used with --method ngram");
     }
-    let options = Options {
-        ngram: args.ngram,
-        radius: args.radius,
-    };
+    let options = Options::new(args.ngram, args.radius).map_err(|e| anyhow::anyhow!("--{e}"))?;
     if let Some(out) = &args.recipe {
         crate::guard::Inputs::new()
             .data(&args.inputs)
@@ -109,7 +107,7 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<ExitCode> {
         |line| eprintln!("{line}"),
     )
     .map_err(|e| anyhow::anyhow!("reading {} failed: {e}", args.inputs.join(", ")))?;
-    let clusters = cluster::cluster(&counts, method, &options)?;
+    let clusters = cluster::cluster(&counts, method, &options);
 
     let text = match args.report {
         ClusterFormat::Text => report_text(&args.column, method, counts.len(), &clusters),

@@ -51,21 +51,40 @@ impl Method {
     }
 }
 
-/// Parameters of the methods.
+/// Parameters of the methods, checked when made ([`Options::new`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
-    /// The n of `ngram` (at least 1).
-    pub ngram: usize,
-    /// The most edits between two values of a `levenshtein` cluster (1 or 2).
-    pub radius: usize,
+    ngram: usize,
+    radius: usize,
 }
 
 impl Default for Options {
+    /// 2-grams, radius 1 (OpenRefine's defaults).
     fn default() -> Self {
         Options {
             ngram: 2,
             radius: 1,
         }
+    }
+}
+
+impl Options {
+    /// `ngram`: the n of `ngram` (at least 1); `radius`: the most edits between two
+    /// values of a `levenshtein` cluster (1 to [`MAX_RADIUS`]).
+    pub fn new(ngram: usize, radius: usize) -> Result<Options, ClusterError> {
+        if ngram == 0 {
+            return Err(ClusterError::Ngram);
+        }
+        if !(1..=MAX_RADIUS).contains(&radius) {
+            return Err(ClusterError::Radius(radius));
+        }
+        Ok(Options { ngram, radius })
+    }
+    pub fn ngram(&self) -> usize {
+        self.ngram
+    }
+    pub fn radius(&self) -> usize {
+        self.radius
     }
 }
 
@@ -87,26 +106,16 @@ pub struct Cluster {
 /// Why clustering could not run.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ClusterError {
-    #[error("--radius must be between 1 and {MAX_RADIUS}, not {0}")]
+    #[error("radius must be between 1 and {MAX_RADIUS}, not {0}")]
     Radius(usize),
-    #[error("the n-gram size must be at least 1")]
+    #[error("ngram must be at least 1, not 0")]
     Ngram,
 }
 
 /// The clusters among `values` (value, count), biggest first: most rows, then most
 /// distinct values, then by suggested value. Empty values and values whose key is empty
 /// (only punctuation, say) are left out.
-pub fn cluster(
-    values: &[(String, u64)],
-    method: Method,
-    options: &Options,
-) -> Result<Vec<Cluster>, ClusterError> {
-    if method == Method::Levenshtein && !(1..=MAX_RADIUS).contains(&options.radius) {
-        return Err(ClusterError::Radius(options.radius));
-    }
-    if method == Method::Ngram && options.ngram == 0 {
-        return Err(ClusterError::Ngram);
-    }
+pub fn cluster(values: &[(String, u64)], method: Method, options: &Options) -> Vec<Cluster> {
     let groups: Vec<Vec<usize>> = match method {
         Method::Fingerprint => by_key(values, fingerprint),
         Method::Ngram => by_key(values, |s| ngram_fingerprint(s, options.ngram)),
@@ -135,7 +144,7 @@ pub fn cluster(
             .then_with(|| b.values.len().cmp(&a.values.len()))
             .then_with(|| a.suggested.cmp(&b.suggested))
     });
-    Ok(out)
+    out
 }
 
 /// The distinct non-missing values of `column` (as text) and how many rows hold each,

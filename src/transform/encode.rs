@@ -93,13 +93,32 @@ pub struct Bin {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bins: Option<u32>,
     /// Increasing finite numbers, one more than the bins (method edges).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "numbers"
+    )]
     pub edges: Option<Vec<f64>>,
     /// One name per bin; without them the bin is its number (0, 1, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
     /// The new column (or the column itself, to replace it).
     pub to: String,
+}
+
+/// A list of numbers, written as numbers or as text ("10", as a form gives them).
+fn numbers<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<f64>>, D::Error> {
+    let items = Vec::<Value>::deserialize(d)?;
+    items
+        .iter()
+        .map(|v| match v {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) => s.trim().parse::<f64>().ok().filter(|x| x.is_finite()),
+            _ => None,
+        })
+        .map(|x| x.ok_or_else(|| serde::de::Error::custom("edges must be numbers")))
+        .collect::<Result<Vec<f64>, D::Error>>()
+        .map(Some)
 }
 
 impl Bin {
@@ -266,6 +285,10 @@ impl StepImpl for Bin {
             .clone()
             .is_not_null()
             .and(inside.clone().fill_null(lit(false)).not());
+        let outside = match cx.mask() {
+            Some(m) => outside.and(m),
+            None => outside,
+        };
         let mut value = cx.count_failures(
             when(inside)
                 .then(idx)
@@ -575,7 +598,10 @@ impl StepImpl for Scale {
                 let value =
                     when(x.clone().gt(lit(0.0))).then(x.clone().log(lit(std::f64::consts::E)));
                 let value = value.otherwise(lit(NULL).cast(DataType::Float64));
-                let bad = x.lt_eq(lit(0.0));
+                let bad = match cx.mask() {
+                    Some(m) => x.lt_eq(lit(0.0)).and(m),
+                    None => x.lt_eq(lit(0.0)),
+                };
                 let value = cx.count_failures(value, bad, "values not above 0 set to null");
                 return Ok(lf.with_column(cx.values(self.target(), value)));
             }
