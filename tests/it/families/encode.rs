@@ -634,7 +634,8 @@ fn a_million_distinct_values_cluster_with_plausible_output() {
 /// from the same rows: its own min/max, quantiles, mean and standard deviation.
 const FLIGHTS_CHECK: &str = r#"
 import sys, duckdb
-con = duckdb.connect(config={"enable_progress_bar": False})
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
 con.execute("CREATE TABLE o AS SELECT * FROM read_csv(?, nullstr='')", [sys.argv[1]])
 bad = []
 def zero(name, sql):
