@@ -702,3 +702,47 @@ fn flights_encode_steps_agree_with_duckdb() {
     let got = crate::run_python(&py, FLIGHTS_CHECK, &[out.as_os_str()]);
     assert_eq!(got.trim(), "ok");
 }
+
+// ---------------------------------------------------------------------------------------
+// DataBrew import of the documented examples
+
+#[test]
+fn databrew_examples_import_as_encode_steps() {
+    use wort::export::databrew;
+    let import = |text: &str| databrew::import(&databrew::parse_steps(text).expect("parses"), None);
+    let i = import(
+        r##"[{"Action":{"Operation":"ONE_HOT_ENCODING","Parameters":{"sourceColumn":"shirt_size"}}},
+            {"Action":{"Operation":"CATEGORICAL_MAPPING","Parameters":{"categoryMap":"{\"United States of America\":\"1\",\"Canada\":\"2\"}","deleteOtherRows":"false","keepOthers":"true","mapType":"NUMERIC","sourceColumn":"state_name","targetColumn":"state_name_mapped"}}},
+            {"Action":{"Operation":"CATEGORICAL_MAPPING","Parameters":{"categoryMap":"{\"a\":\"b\"}","keepOthers":"false","other":"rest","sourceColumn":"c","targetColumn":"c"}}},
+            {"Action":{"Operation":"BUCKETIZATION","Parameters":{"sourceColumn":"level","targetColumn":"bin","bucketNames":"[\"Bin1\",\"Bin2\"]","splits":"[\"0\",\"2\",\"20\"]"}}},
+            {"Action":{"Operation":"RESCALE_OUTLIERS_WITH_Z_SCORE","Parameters":{"sourceColumn":"price","targetColumn":"price_z","outlierStrategy":"Z_SCORE","threshold":"3"}}}]"##,
+    );
+    assert!(i.unmapped.is_empty(), "{:?}", i.unmapped);
+    let json: Vec<serde_json::Value> = i
+        .recipe
+        .steps
+        .iter()
+        .map(|s| serde_json::to_value(&s.op).unwrap())
+        .collect();
+    assert_eq!(
+        json,
+        [
+            serde_json::json!({"op": "one_hot", "column": "shirt_size", "prefix": "shirt_size_"}),
+            serde_json::json!({"op": "map_values", "column": "state_name", "mapping": {"United States of America": "1", "Canada": "2"}, "to": "state_name_mapped"}),
+            serde_json::json!({"op": "map_values", "column": "c", "mapping": {"a": "b"}, "default": "rest"}),
+            serde_json::json!({"op": "bin", "column": "level", "method": "edges", "edges": [0.0, 2.0, 20.0], "labels": ["Bin1", "Bin2"], "to": "bin"}),
+            serde_json::json!({"op": "scale", "column": "price", "method": "zscore", "to": "price_z"}),
+        ]
+    );
+    // What does not map says why.
+    let i = import(
+        r##"[{"Action":{"Operation":"BUCKETIZATION","Parameters":{"sourceColumn":"level","targetColumn":"bin","bucketNames":"[\"Bin1\",\"Bin2\",\"Bin3\"]","splits":"[\"-Infinity\",\"2\",\"20\",\"Infinity\"]"}}},
+            {"Action":{"Operation":"BUCKETIZATION","Parameters":{"sourceColumn":"level","targetColumn":"bin","bucketNames":"[\"a\",\"b\"]","percentage":"50"}}},
+            {"Action":{"Operation":"CATEGORICAL_MAPPING","Parameters":{"categoryMap":"{}","deleteOtherRows":"true","sourceColumn":"c"}}}]"##,
+    );
+    let why: Vec<&str> = i.unmapped.iter().map(|u| u.reason.as_str()).collect();
+    assert_eq!(why.len(), 3, "{why:?}");
+    assert!(why[0].contains("\"-Infinity\": wort bins take finite edges"), "{why:?}");
+    assert!(why[1].contains("by percentage"), "{why:?}");
+    assert!(why[2].contains("deleteOtherRows"), "{why:?}");
+}
