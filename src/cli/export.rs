@@ -7,11 +7,11 @@ use anyhow::bail;
 use clap::{Args, ValueEnum};
 
 use super::InputArgs;
-use crate::export::pyspark::{self, JobInfo};
+use crate::export::pyspark::{self, JobInfo, TableRead};
 use crate::export::read::ReadSpec;
 use crate::export::{databrew, sql};
 use crate::recipe::{self, Recipe};
-use crate::source::{self, Sample};
+use crate::source::{self, ReadOptions, Sample};
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -56,17 +56,25 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
             .data(&args.input_files)
             .check("-o", out)?;
     }
-    let recipe = Recipe::load(&args.recipe)?;
+    let mut recipe = Recipe::load(&args.recipe)?;
+    // `--input NAME=PATH` rebinds a file the recipe joins or appends; the rest is the
+    // sample of the data.
+    let (input_files, bound) = recipe::split_bindings(&recipe.tables(), &args.input_files);
+    let bound: Vec<String> = bound
+        .iter()
+        .map(|(n, p)| format!("{n}={}", p.display()))
+        .collect();
+    recipe.bind(&bound).map_err(anyhow::Error::msg)?;
     let options = args.input.options(Sample::Full);
-    let source = if args.input_files.is_empty() {
+    let source = if input_files.is_empty() {
         None
     } else {
-        Some(source::open(&args.input_files, &options)?)
+        Some(source::open(&input_files, &options)?)
     };
     let schema = match &source {
         Some(src) => {
             let input = src.schema()?;
-            recipe::fits(&recipe, &input, &args.recipe, &args.input_files)?;
+            recipe::fits(&recipe, &input, &args.recipe, &input_files)?;
             Some(input)
         }
         None => None,
@@ -82,6 +90,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
             &JobInfo {
                 recipe_path: &recipe_path,
                 read: &read,
+                tables: &table_reads(&recipe)?,
             },
         )?,
         Target::Sql => {
@@ -111,4 +120,32 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
         Some(path) => source::write::write_text_atomic(path, &text)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// How the job reads each file the recipe joins or appends: the way wort reads it now,
+/// when it is there; as text otherwise (the job's header says so).
+fn table_reads(recipe: &Recipe) -> anyhow::Result<Vec<TableRead>> {
+    let mut out = Vec::new();
+    for name in recipe.tables() {
+        let path = recipe.files.path(&name);
+        let options = ReadOptions {
+            sample: Some(Sample::Full),
+            ..ReadOptions::default()
+        };
+        let read = if path.exists() {
+            let shown = path.display().to_string();
+            let src = source::open(std::slice::from_ref(&shown), &options)?;
+            ReadSpec::from_source(&src, &options).map_err(|e| anyhow::anyhow!(e))?
+        } else {
+            ReadSpec::from_options(&options)
+        };
+        let path = std::fs::canonicalize(&path).unwrap_or(path);
+        out.push(TableRead {
+            stem: recipe::table_stem(&name),
+            name,
+            path: path.display().to_string(),
+            read,
+        });
+    }
+    Ok(out)
 }

@@ -34,6 +34,10 @@ pub struct RunArgs {
     /// file stays as it was.
     #[arg(long, value_name = "RULES")]
     pub rules: Option<PathBuf>,
+    /// NAME=PATH: read PATH instead of a file the recipe joins or appends (NAME: the
+    /// file as the recipe names it, or its stem). Repeat for several.
+    #[arg(long = "input", value_name = "NAME=PATH")]
+    pub bind: Vec<String>,
     /// No summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,
@@ -53,7 +57,18 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         inputs.check("-o", out)?;
         source::write::OutputFormat::from_path(out)?;
     }
-    let recipe = Recipe::load(&args.recipe)?;
+    let mut recipe = Recipe::load(&args.recipe)?;
+    recipe.bind(&args.bind).map_err(anyhow::Error::msg)?;
+    // The files the recipe joins or appends are inputs too: -o must not replace them.
+    let others: Vec<String> = recipe
+        .tables()
+        .iter()
+        .map(|t| recipe.files.path(t).display().to_string())
+        .collect();
+    inputs = inputs.data(&others);
+    if let Some(out) = &args.output {
+        inputs.check("-o", out)?;
+    }
     let mut read = args.input.options(Sample::Full);
     // The rows are checked while the recipe runs; the output is published only after.
     read.check_in_background = !args.dry_run;

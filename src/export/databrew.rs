@@ -44,7 +44,7 @@ pub fn export(
             }),
         }
         if let Some(s) = &schema {
-            schema = crate::recipe::validate_step(step, s).ok();
+            schema = crate::recipe::validate(&recipe.with_step(step), s).ok();
         }
     }
     if !failed.is_empty() && !partial {
@@ -292,7 +292,7 @@ fn import_step(s: &BrewStep, schema: Option<&Schema>) -> Result<Vec<Step>, Strin
         return imported?.into_iter().map(step).collect();
     }
     match op {
-        "GROUP_BY" | "PIVOT" | "UNPIVOT" | "JOIN" | "UNION" | "TRANSPOSE" => Err(format!(
+        "JOIN" | "UNION" | "TRANSPOSE" => Err(format!(
             "{op} reshapes the dataset (or reads another one); wort recipes keep one table's rows and columns"
         )),
         _ => Err("no wort equivalent".into()),

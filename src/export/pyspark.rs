@@ -21,6 +21,19 @@ pub struct JobInfo<'a> {
     /// The recipe file, as given.
     pub recipe_path: &'a str,
     pub read: &'a ReadSpec,
+    /// The other files the recipe reads (join, union).
+    pub tables: &'a [TableRead],
+}
+
+/// A file the recipe joins or appends, and how the job reads it.
+pub struct TableRead {
+    /// As the recipe names it.
+    pub name: String,
+    /// The name `--input NAME=PATH` may also use.
+    pub stem: String,
+    /// Where it was when the job was made (the job's default).
+    pub path: String,
+    pub read: ReadSpec,
 }
 
 /// The job script for `recipe`, or every step that does not translate.
@@ -95,6 +108,15 @@ pub fn job(recipe: &Recipe, info: &JobInfo) -> Result<String, ExportError> {
     ));
     s.push_str("Run with Spark 3.5 or 4.x:\n");
     s.push_str("    spark-submit job.py --input data.csv --output out/ [--output-format parquet|csv|json]\n");
+    if !info.tables.is_empty() {
+        let names: Vec<String> = info.tables.iter().map(|t| py_doc(&t.stem)).collect();
+        s.push_str(&format!(
+            "The recipe also reads {} (TABLES below): add NAME=PATH to --input to read\nanother file, e.g. --input data.csv {}=s3://bucket/{}.csv\n",
+            names.join(", "),
+            names[0],
+            names[0]
+        ));
+    }
     s.push_str(
         "As an AWS Glue job (Glue 5, Spark 3.5): use this file as the script, with the job\n",
     );
@@ -117,12 +139,42 @@ pub fn job(recipe: &Recipe, info: &JobInfo) -> Result<String, ExportError> {
         py_str(&format!("wort: {title}"))
     ));
     s.push_str(&info.read.python());
+    s.push_str(&tables_block(info.tables));
     s.push_str("\n\ndef transform(df):\n");
     s.push_str("    \"\"\"The recipe, step by step. `df` carries the row order in ROW.\"\"\"\n");
     s.push_str(&body);
     s.push_str("\n    return df\n\n\n");
     s.push_str(&runtime());
     Ok(s)
+}
+
+/// `TABLES = {...}`: the other files the recipe reads, each with its default path and
+/// how to read it.
+fn tables_block(tables: &[TableRead]) -> String {
+    let mut s = String::from(
+        "\n# The other files the recipe joins or appends, as it names them: the path they had\n\
+         # when the job was made, and how to read them. `--input NAME=PATH` reads another file\n\
+         # (NAME: the name below, or its stem).\n",
+    );
+    if tables.is_empty() {
+        s.push_str("TABLES = {}\n");
+        return s;
+    }
+    s.push_str("TABLES = {\n");
+    for t in tables {
+        let (read, columns) = t.read.python_parts();
+        let indent = |text: &str| text.replace('\n', "\n        ");
+        s.push_str(&format!(
+            "    {}: {{\n        \"path\": {},\n        \"stem\": {},\n        \"read\": {},\n        \"columns\": {},\n    }},\n",
+            py_str(&t.name),
+            py_str(&t.path),
+            py_str(&t.stem),
+            indent(&read),
+            indent(&columns)
+        ));
+    }
+    s.push_str("}\n");
+    s
 }
 
 /// The runtime helpers, with the tables of date formats polars infers.

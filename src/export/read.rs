@@ -185,10 +185,26 @@ impl ReadSpec {
 
     /// The `READ = {...}` and `COLUMNS = [...]` blocks of the job.
     pub fn python(&self) -> String {
+        let (read, columns) = self.python_parts();
+        let mut s = format!("READ = {read}\n\n");
+        match &self.columns {
+            None => {
+                s.push_str("# The input's columns and types: None reads every column as text.\n")
+            }
+            Some(_) => s.push_str(
+                "# The input's columns: name, Spark type as read, conversion of the text.\n",
+            ),
+        }
+        s.push_str(&format!("COLUMNS = {columns}\n"));
+        s
+    }
+
+    /// The Python literals of READ (a dict) and COLUMNS (a list, or None).
+    pub fn python_parts(&self) -> (String, String) {
         let opt = |c: Option<char>| c.map(|c| py_str(&c.to_string())).unwrap_or("None".into());
         let tokens: Vec<String> = self.null_values.iter().map(|t| py_str(t)).collect();
         let mut s = String::new();
-        s.push_str("READ = {\n");
+        s.push_str("{\n");
         s.push_str(&format!("    \"format\": {},\n", py_str(self.format)));
         if self.format == "csv" {
             s.push_str(&format!(
@@ -216,34 +232,29 @@ impl ReadSpec {
             );
             s.push_str(&format!("    \"null_values\": [{}],\n", tokens.join(", ")));
         }
-        s.push_str("}\n\n");
+        s.push('}');
+        let mut c = String::new();
         match &self.columns {
-            None => {
-                s.push_str("# The input's columns and types: None reads every column as text.\n");
-                s.push_str("COLUMNS = None\n");
-            }
+            None => c.push_str("None"),
             Some(cols) => {
-                s.push_str(
-                    "# The input's columns: name, Spark type as read, conversion of the text.\n",
-                );
-                s.push_str("COLUMNS = [\n");
-                for c in cols {
-                    let conv = c
+                c.push_str("[\n");
+                for col in cols {
+                    let conv = col
                         .conversion
                         .as_ref()
                         .map(|c| py_str(c))
                         .unwrap_or_else(|| "None".into());
-                    s.push_str(&format!(
+                    c.push_str(&format!(
                         "    ({}, {}, {}),\n",
-                        py_str(&c.name),
-                        py_str(c.read),
+                        py_str(&col.name),
+                        py_str(col.read),
                         conv
                     ));
                 }
-                s.push_str("]\n");
+                c.push(']');
             }
         }
-        s
+        (s, c)
     }
 
     /// `name TYPE, ...` of the columns as the job reads them (after conversions), for the

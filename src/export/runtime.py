@@ -445,6 +445,190 @@ def outliers(df, name, method, threshold, action, to=None, cond=None):
     return df.drop(lo, hi)
 
 
+# --- reshape: aggregate, pivot, unpivot, window, explode, unnest, sample ------------------
+
+
+def _mode_udf(dt):
+    """The most common non-missing value of a list; on a tie, the smallest."""
+
+    def mode(values):
+        counts = {}
+        for v in values or []:
+            counts[v] = counts.get(v, 0) + 1
+        if not counts:
+            return None
+        best = max(counts.values())
+        return min(v for v, k in counts.items() if k == best)
+
+    return F.udf(mode, dt)
+
+
+def agg_value(fn, c, dt):
+    """The aggregate `fn` of column `c` (type `dt`) over a group; `c` None counts rows.
+    Missing values are skipped; first/last are the first/last non-missing in row order."""
+    if c is None:
+        return F.count(F.lit(1))
+    if fn == "count":
+        return F.count(c)
+    if fn == "count_distinct":
+        return F.countDistinct(c)
+    if fn == "sum":
+        return F.sum(c)
+    if fn == "mean":
+        return F.avg(c)
+    if fn == "median":
+        return F.percentile(c, 0.5)
+    if fn == "min":
+        return F.min(c)
+    if fn == "max":
+        return F.max(c)
+    if fn == "std":
+        return F.stddev_samp(c)
+    if fn == "var":
+        return F.var_samp(c)
+    if fn == "first":
+        return F.min_by(c, F.when(c.isNotNull(), col(ROW)))
+    if fn == "last":
+        return F.max_by(c, F.when(c.isNotNull(), col(ROW)))
+    if fn == "mode":
+        return _mode_udf(dt)(F.collect_list(c))
+    if fn == "list":  # in row order: sorted by ROW, then the values alone
+        pairs = F.collect_list(F.when(c.isNotNull(), F.struct(col(ROW).alias("r"), c.alias("v"))))
+        return F.transform(F.array_sort(pairs), lambda p: p.getField("v"))
+    raise ValueError("unknown aggregate %r" % fn)
+
+
+def _grouped(df, keys, exprs):
+    """One row per group of `keys` (all rows without keys), its ROW the group's first."""
+    exprs = [F.min(col(ROW)).alias(ROW)] + exprs
+    return df.groupBy(*[col(k) for k in keys]).agg(*exprs) if keys else df.agg(*exprs)
+
+
+def aggregate(df, keys, aggs):
+    """Group by `keys`; `aggs` are (fn, column or None, output name)."""
+    exprs = [
+        agg_value(f, None if c is None else col(c), None if c is None else dtype(df, c)).alias(t)
+        for f, c, t in aggs
+    ]
+    out = _grouped(df, keys, exprs)
+    return out.select(*[col(k) for k in keys], *[col(t) for _, _, t in aggs], col(ROW))
+
+
+def pivot(df, index, columns, values, fn):
+    """One column per distinct non-missing value of `columns` (sorted), holding `fn` of
+    `values` over the group's rows with that value."""
+    if index is None:
+        index = [c for c in data_columns(df) if c not in (columns, values)]
+    keys = sorted(r[0] for r in df.where(col(columns).isNotNull()).select(col(columns)).distinct().collect())
+    exprs = []
+    for k in keys:
+        name = str(k)
+        if name == "" or name in index:
+            raise ValueError(
+                "the value %r of column %r cannot become a column name (it is empty or an index column)"
+                % (name, columns)
+            )
+        masked = F.when(col(columns) == F.lit(k), col(values))
+        exprs.append(agg_value(fn, masked, dtype(df, values)).alias(name))
+    out = _grouped(df, index, exprs)
+    return out.select(*[col(k) for k in index], *[col(str(k)) for k in keys], col(ROW))
+
+
+def _common_type(df, names):
+    types = [dtype(df, n) for n in names]
+    if all(is_integral(t) for t in types):
+        return T.LongType()
+    if all(is_integral(t) or is_floating(t) for t in types):
+        return T.DoubleType()
+    if any(t != types[0] for t in types):
+        raise ValueError("columns %r have no common type; cast them first" % (names,))
+    return types[0]
+
+
+def _explode_rows(df, keep, array):
+    """One row per element of `array` (one row with nulls for an empty or null array),
+    in place: ROW becomes (ROW, position)."""
+    pos, item = STAT + "_pos", STAT + "_item"
+    df = df.select(*keep, col(ROW), F.posexplode_outer(array).alias(pos, item))
+    row = F.struct(col(ROW).alias("r"), F.coalesce(col(pos), F.lit(0)).alias("i"))
+    return df.withColumn(ROW, row).drop(pos), item
+
+
+def unpivot(df, index, columns, name, value):
+    """Each row becomes one row per column of `columns`, in that order."""
+    if index is None:
+        index = [c for c in data_columns(df) if c not in columns]
+    t = _common_type(df, columns)
+    pairs = F.array(*[F.struct(F.lit(c).alias("n"), col(c).cast(t).alias("v")) for c in columns])
+    df, item = _explode_rows(df, [col(c) for c in index], pairs)
+    df = df.withColumn(name, col(item).getField("n")).withColumn(value, col(item).getField("v"))
+    return df.select(*[col(c) for c in index], col(name), col(value), col(ROW))
+
+
+def explode_list(df, name):
+    """One row per element of the list column `name`, the other columns repeated."""
+    names = data_columns(df)
+    df, item = _explode_rows(df, [col(c) for c in names], col(name))
+    df = df.withColumn(name, col(item))
+    return df.select(*[col(c) for c in names], col(ROW))
+
+
+def unnest_struct(df, name, prefix):
+    """The struct column's fields as columns prefix + field, in field-name order."""
+    fields = sorted(f.name for f in dtype(df, name).fields)
+    out = []
+    for c in data_columns(df):
+        if c == name:
+            out.extend(col(c).getField(f).alias(prefix + f) for f in fields)
+        else:
+            out.append(col(c))
+    return df.select(*out, col(ROW))
+
+
+def window_column(df, fn, name, partition, order, offset, size, to):
+    """Add `to`: `fn` over the rows of the same `partition` values, ordered by `order`
+    ((column, descending) pairs, missing last, ties in row order; rank and dense_rank
+    share ranks between ties). Rows keep their place."""
+    keys = [col(c).desc_nulls_last() if d else col(c).asc_nulls_last() for c, d in order]
+    parts = [col(p) for p in partition]
+    ranked = Window.partitionBy(*parts).orderBy(*keys)
+    w = Window.partitionBy(*parts).orderBy(*keys, col(ROW))
+    running = w.rowsBetween(Window.unboundedPreceding, Window.currentRow)
+    rolling = w.rowsBetween(-(size - 1), Window.currentRow)
+    c = None if name is None else col(name)
+    value = {
+        "row_number": lambda: F.row_number().over(w),
+        "rank": lambda: F.rank().over(ranked),
+        "dense_rank": lambda: F.dense_rank().over(ranked),
+        "lag": lambda: F.lag(c, offset).over(w),
+        "lead": lambda: F.lead(c, offset).over(w),
+        "cumsum": lambda: F.sum(c).over(running),
+        "cummax": lambda: F.max(c).over(running),
+        "cummin": lambda: F.min(c).over(running),
+        "rolling_mean": lambda: F.avg(c).over(rolling),
+        "rolling_sum": lambda: F.sum(c).over(rolling),
+        "rolling_min": lambda: F.min(c).over(rolling),
+        "rolling_max": lambda: F.max(c).over(rolling),
+    }[fn]()
+    return df.withColumn(to, value)
+
+
+def sample_rows(df, seed, n=None, below=None):
+    """Score row i (from 0, in row order) by the first 15 hex digits of the SHA-256 of
+    "<seed>:<i>"; keep the `n` lowest scores, or the scores below `below`."""
+    i = F.row_number().over(Window.orderBy(col(ROW))) - 1
+    score = F.substring(F.sha2(F.concat(F.lit(seed + ":"), i.cast("string")), 256), 1, 15)
+    df = df.withColumn(STAT, score)
+    if n is not None:
+        df = df.orderBy(col(STAT), col(ROW)).limit(n)
+    elif below is not None:
+        df = df.where(col(STAT) < F.lit(below))
+    return df.drop(STAT)
+
+
+# --- end of reshape ----------------------------------------------------------------------
+
+
 # --- encode: bin, one_hot, scale, map_values (begin) -----------------------------------
 
 
@@ -621,25 +805,26 @@ def _column_names(names, header):
     return out
 
 
-def read_input(spark, inputs):
-    """Read the inputs the way wort reads them (READ, COLUMNS), with the row order
-    in ROW."""
-    fmt = READ["format"]
-    columns = COLUMNS
+def read_input(spark, inputs, read=None, columns=None):
+    """Read the inputs the way wort reads them (READ, COLUMNS, or another file's
+    `read` and `columns`), with the row order in ROW."""
+    if read is None:
+        read, columns = READ, COLUMNS
+    fmt = read["format"]
     schema = None
     if columns is not None:
         schema = T.StructType([T.StructField(n, _spark_type(t)) for n, t, _ in columns])
     if fmt == "csv":
-        skip = READ["skip_records"]
-        header = READ["header"] and skip == 0
+        skip = read["skip_records"]
+        header = read["header"] and skip == 0
         reader = (
-            spark.read.option("sep", READ["delimiter"])
-            .option("quote", READ["quote"] if READ["quote"] is not None else "\u0000")
-            .option("escape", READ["escape"] if READ["escape"] is not None else "\u0000")
+            spark.read.option("sep", read["delimiter"])
+            .option("quote", read["quote"] if read["quote"] is not None else "\u0000")
+            .option("escape", read["escape"] if read["escape"] is not None else "\u0000")
             .option("header", header)
-            .option("encoding", READ["encoding"])
-            .option("multiLine", READ["multiline"])
-            .option("mode", "DROPMALFORMED" if READ["skip_bad_rows"] else "PERMISSIVE")
+            .option("encoding", read["encoding"])
+            .option("multiLine", read["multiline"])
+            .option("mode", "DROPMALFORMED" if read["skip_bad_rows"] else "PERMISSIVE")
             .option("inferSchema", False)
         )
         if schema is not None:
@@ -655,28 +840,28 @@ def read_input(spark, inputs):
     else:
         raise ValueError("unknown input format %r" % fmt)
     if fmt == "csv" and columns is None:
-        df = df.toDF(*_column_names(df.columns, READ["header"]))
+        df = df.toDF(*_column_names(df.columns, read["header"]))
 
     # Row order: file by file (in name order), then position in the file.
     several = len(set(df.inputFiles())) > 1
-    if several or (fmt == "csv" and READ["skip_records"] > 0):
+    if several or (fmt == "csv" and read["skip_records"] > 0):
         df = df.withColumn("__wort_file", F.input_file_name())
         pos = F.monotonically_increasing_id()
         df = df.withColumn(ROW, F.struct(F.col("__wort_file").alias("file"), pos.alias("pos")))
     else:
         df = df.withColumn(ROW, F.monotonically_increasing_id())
-    if fmt == "csv" and READ["skip_records"] > 0:
+    if fmt == "csv" and read["skip_records"] > 0:
         # Lines before the header (and the header itself): the first records of each file.
         pos = F.col(ROW).getField("pos")
         starts = df.groupBy("__wort_file").agg(F.min(pos).alias("__wort_start"))
         df = df.join(F.broadcast(starts), "__wort_file")
-        df = df.where(pos >= F.col("__wort_start") + READ["skip_records"]).drop("__wort_start")
+        df = df.where(pos >= F.col("__wort_start") + read["skip_records"]).drop("__wort_start")
     if "__wort_file" in df.columns:
         df = df.drop("__wort_file")
 
     if fmt != "parquet":
         # wort run applies null tokens to delimited text only (JSON has real nulls).
-        tokens = READ.get("null_values", []) if fmt == "csv" else []
+        tokens = read.get("null_values", []) if fmt == "csv" else []
         for name, kind, conversion in columns or [(n, t, None) for n, t in df.dtypes if n != ROW]:
             c = col(name)
             if kind == "string" and tokens:
@@ -704,9 +889,131 @@ def write_output(df, output, output_format="parquet", keep_order=True):
         raise ValueError("unknown output format %r (parquet, csv or json)" % output_format)
 
 
+def join(df, right, on, right_on, how, suffix):
+    """Join `right` on the keys as wort does: keys once, under this table's names (from
+    whichever side has them); the other file's clashing names get `suffix`; rows in
+    this table's order, each followed by its matches in the other's order, then the
+    other's unmatched rows (a right join follows the other file's order)."""
+    names = data_columns(df)
+    rrow = "__wort_rrow"
+    keys = dict(zip(right_on, on))
+    left_types = dict(df.dtypes)
+    right_types = dict(right.dtypes)
+    cols, added = [], []
+    for n in data_columns(right):
+        if n in keys:
+            cols.append(col(n).alias(keys[n]))
+        else:
+            out = n + suffix if n in names else n
+            cols.append(col(n).alias(out))
+            added.append(out)
+    right = right.select(*cols, col(ROW).alias(rrow))
+    # Keys of different number types meet at the wider one, as in wort.
+    for r, l in keys.items():
+        if left_types[l] != right_types[r]:
+            wide = "double" if "double" in (left_types[l], right_types[r]) or "float" in (left_types[l], right_types[r]) else None
+            if wide is None and {left_types[l], right_types[r]} <= {"date", "timestamp", "timestamp_ntz"}:
+                wide = "timestamp"
+            if wide is None:
+                wide = "bigint"
+            df = df.withColumn(l, col(l).cast(wide))
+            right = right.withColumn(l, col(l).cast(wide))
+    spark_how = {"inner": "inner", "left": "left", "right": "right", "full": "full",
+                 "semi": "left_semi", "anti": "left_anti"}[how]
+    out = df.join(right, on=list(on), how=spark_how)
+    if how in ("semi", "anti"):
+        return out.select(*[col(n) for n in names], col(ROW))
+    lrow, orow = col(ROW), col(rrow)
+    if how == "right":
+        row = F.struct(orow.alias("r"), lrow.alias("l"))
+    else:
+        row = F.struct(lrow.isNull().alias("o"), lrow.alias("l"), orow.alias("r"))
+    keep = [col(n).cast(left_types[n]).alias(n) if n in on else col(n) for n in names]
+    return out.select(*keep, *[col(n) for n in added], row.alias(ROW))
+
+
+def union(df, others):
+    """Append `others` by column name, as wort does: missing columns are null, numbers
+    widen (int and float give float), a date and a datetime give a datetime; rows in
+    order, this table's first."""
+    frames = [df] + list(others)
+    names, types = [], {}
+    for f in frames:
+        for n, t in f.dtypes:
+            if n == ROW:
+                continue
+            if n not in types:
+                names.append(n)
+                types[n] = t
+            elif types[n] != t:
+                pair = {types[n], t}
+                if pair <= {"int", "bigint", "smallint", "tinyint"}:
+                    types[n] = "bigint"
+                elif pair <= {"int", "bigint", "smallint", "tinyint", "float", "double"}:
+                    types[n] = "double"
+                elif pair <= {"date", "timestamp", "timestamp_ntz"}:
+                    types[n] = "timestamp" if "timestamp" in pair else "timestamp_ntz"
+                elif "void" in pair:
+                    types[n] = (pair - {"void"}).pop()
+    row_types = [f.schema[ROW].dataType for f in frames]
+    out = None
+    for i, f in enumerate(frames):
+        have = set(f.columns)
+        row = F.struct(
+            F.lit(i).alias("u"),
+            *[(col(ROW) if j == i else F.lit(None).cast(t)).alias("r%d" % j) for j, t in enumerate(row_types)]
+        )
+        part = f.select(
+            *[(col(n) if n in have else F.lit(None)).cast(types[n]).alias(n) for n in names],
+            row.alias(ROW),
+        )
+        out = part if out is None else out.unionByName(part)
+    return out
+
+
+def sql_query(df, query):
+    """Replace the rows with `query`'s result over them (`{data}` in the query, whose
+    other braces are doubled). Rows follow the query's ORDER BY when it has one;
+    otherwise the order the rows come in."""
+    spark = df.sparkSession
+    out = spark.sql(query, data=df.orderBy(col(ROW)).drop(ROW))
+    return out.withColumn(ROW, F.monotonically_increasing_id())
+
+
+# The other files the recipe reads (join, union): name as the recipe writes it ->
+# {"path", "stem", "read", "columns"}, filled in above; `run` binds new paths.
+_SESSION = {"spark": None, "paths": {}}
+
+
+def bind_inputs(inputs):
+    """Split `--input` values into the data's paths and NAME=PATH rebindings of the
+    files the recipe reads (NAME: the name as the recipe writes it, or its stem)."""
+    data, bound = [], {}
+    for item in inputs:
+        name, sep, path = item.partition("=")
+        match = [t for t, spec in TABLES.items() if sep and name in (t, spec["stem"])]
+        if match:
+            bound[match[0]] = path
+        else:
+            data.append(item)
+    return data, bound
+
+
+def table(name):
+    """Another file the recipe reads, read the way wort reads it, with its row order in
+    ROW."""
+    spec = TABLES[name]
+    path = _SESSION["paths"].get(name, spec["path"])
+    return read_input(_SESSION["spark"], [path], spec["read"], spec["columns"])
+
+
 def run(spark, inputs, output, output_format="parquet", keep_order=True):
-    """Read `inputs`, apply the recipe, write `output`."""
+    """Read `inputs` (with NAME=PATH rebinding the recipe's other files), apply the
+    recipe, write `output`."""
     configure(spark)
+    inputs, bound = bind_inputs(inputs)
+    _SESSION["spark"] = spark
+    _SESSION["paths"] = dict(bound)
     df = read_input(spark, inputs)
     df = transform(df)
     write_output(df, output, output_format, keep_order)
@@ -736,7 +1043,12 @@ def main(argv=None):
         job.commit()
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--input", nargs="+", required=True, help="input files, directories or globs")
+    parser.add_argument(
+        "--input",
+        nargs="+",
+        required=True,
+        help="input files, directories or globs; NAME=PATH reads PATH for a file the recipe joins or appends",
+    )
     parser.add_argument("--output", required=True, help="output directory (replaced)")
     parser.add_argument("--output-format", default="parquet", choices=["parquet", "csv", "json"])
     parser.add_argument("--no-order", action="store_true", help="skip the final sort into input order")

@@ -70,7 +70,7 @@ pub fn query(
             }),
         }
         // The next step's columns.
-        match recipe::validate_step(step, &schema) {
+        match recipe::validate(&recipe.with_step(step), &schema) {
             Ok(next) => schema = next,
             Err(p) => {
                 return Err(ExportError::Other(format!(

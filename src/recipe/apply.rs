@@ -126,6 +126,7 @@ pub fn apply_with(
             } else {
                 None
             },
+            tables: Some(&recipe.files),
         };
         lf = step
             .op

@@ -10,6 +10,7 @@
 
 mod apply;
 mod replay;
+mod tables;
 mod validate;
 
 use std::fmt;
@@ -21,6 +22,7 @@ use serde_json::Value;
 
 pub use apply::{ApplyOptions, RunStats, StepCount, apply, apply_step, apply_with};
 pub use replay::{Planned, Replay, replay};
+pub use tables::{Files, parse_binding, split_bindings, table_stem};
 pub use validate::{Misfit, Problem, fits, validate, validate_step};
 
 use crate::transform::Op;
@@ -38,6 +40,10 @@ pub struct Recipe {
     pub description: Option<String>,
     /// The steps, applied in order.
     pub steps: Vec<Step>,
+    /// Where the other files steps read are (beside the recipe file); not in the JSON.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub files: Files,
 }
 
 impl Default for Recipe {
@@ -46,6 +52,7 @@ impl Default for Recipe {
             wort_recipe: FORMAT_VERSION,
             description: None,
             steps: Vec::new(),
+            files: Files::default(),
         }
     }
 }
@@ -126,13 +133,24 @@ impl Recipe {
         }
     }
 
+    /// A recipe of one step that reads other files from where this one does.
+    pub fn with_step(&self, step: &Step) -> Recipe {
+        Recipe {
+            steps: vec![step.clone()],
+            files: self.files.clone(),
+            ..Recipe::default()
+        }
+    }
+
     /// Read and parse a recipe file. Every malformed step is reported, not just the first.
     pub fn load(path: &Path) -> Result<Recipe, RecipeError> {
         let text = std::fs::read_to_string(path).map_err(|source| RecipeError::Io {
             path: path.display().to_string(),
             source,
         })?;
-        Recipe::parse(&text, &path.display().to_string())
+        let mut recipe = Recipe::parse(&text, &path.display().to_string())?;
+        recipe.files = Files::beside(path);
+        Ok(recipe)
     }
 
     /// Parse recipe JSON; `origin` names the file in messages.
@@ -197,6 +215,7 @@ impl Recipe {
             wort_recipe: FORMAT_VERSION,
             description,
             steps,
+            files: Files::default(),
         })
     }
 

@@ -76,12 +76,12 @@ pub fn validate(recipe: &Recipe, schema: &Schema) -> Result<Schema, Vec<Problem>
     let mut schema = schema.clone();
     let mut problems = Vec::new();
     for (n, step) in recipe.active_steps() {
-        let found = check_step(step, &schema);
+        let found = check_step(recipe, step, &schema);
         let op = step.op.name();
         if found.is_empty() {
             // Propagate the schema by planning the step over an empty frame.
             let empty = DataFrame::empty_with_schema(&schema).lazy();
-            match apply_with(&Recipe::of_step(step), empty, &ApplyOptions::default()).and_then(
+            match apply_with(&recipe.with_step(step), empty, &ApplyOptions::default()).and_then(
                 |mut lf| {
                     lf.collect_schema()
                         .map(|s| (*s).clone())
@@ -114,8 +114,9 @@ pub fn validate(recipe: &Recipe, schema: &Schema) -> Result<Schema, Vec<Problem>
     }
 }
 
-fn check_step(step: &Step, schema: &Schema) -> Vec<String> {
+fn check_step(recipe: &Recipe, step: &Step, schema: &Schema) -> Vec<String> {
     let mut cx = CheckCx::new(schema);
+    cx.tables = Some(&recipe.files);
     step.op.step().check(&mut cx);
     if let Some(w) = &step.condition {
         if step.op.kind() == Kind::Structure {

@@ -19,6 +19,7 @@ pub mod rows;
 pub mod strings;
 pub mod target;
 pub mod text;
+pub mod window;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -33,6 +34,20 @@ use crate::transform::target::pyspark::PyCx;
 use crate::transform::target::sql::SqlCx;
 use crate::util::suggestion_suffix;
 pub use crate::util::{clean_polars_error, type_name};
+
+/// The other datasets steps read (`join`'s `right`, `union`'s `paths`), as the caller
+/// resolves them: a name as the recipe writes it (a path relative to the recipe file,
+/// or absolute), rebound with `--input NAME=PATH`.
+pub trait Tables: Send + Sync {
+    /// The dataset, read lazily with the same sniffing as any input.
+    fn open(&self, name: &str) -> Result<LazyFrame, String>;
+    /// Its columns and types.
+    fn schema(&self, name: &str) -> Result<Schema, String>;
+    /// The name for messages: the file read, when it is not the name as written.
+    fn shown(&self, name: &str) -> String {
+        name.to_string()
+    }
+}
 
 /// What a step does to the data, which decides whether `where` applies to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +79,15 @@ pub trait StepImpl {
     /// The DataBrew operations doing the same (see `export::databrew`), or why there
     /// are none.
     fn databrew(&self, cx: &BrewCx) -> Result<Vec<BrewStep>, String>;
+    /// The other files the step reads, as the recipe names them (see [`Tables`]).
+    fn tables(&self) -> Vec<String> {
+        Vec::new()
+    }
+    /// Lines the workbench shows before the step is applied, beyond the rows and
+    /// columns it changes (a join's match counts), from the rows before it.
+    fn preview(&self, _before: LazyFrame, _cx: &ApplyCx) -> PolarsResult<Vec<String>> {
+        Ok(Vec::new())
+    }
 }
 
 /// Why an op could not be built from its JSON.
@@ -142,9 +166,21 @@ ops! {
     Mask(privacy::Mask) = "mask",
     //
     // -- combine: begin
+    Join(combine::Join) = "join",
+    Union(combine::Union) = "union",
+    Sql(combine::Sql) = "sql",
     // -- combine: end
     //
     // -- reshape: begin
+    Aggregate(reshape::Aggregate) = "aggregate",
+    Pivot(reshape::Pivot) = "pivot",
+    Unpivot(reshape::Unpivot) = "unpivot",
+    Window(window::Window) = "window",
+    Unnest(reshape::Unnest) = "unnest",
+    Explode(reshape::Explode) = "explode",
+    Sample(window::Sample) = "sample",
+    Head(window::Head) = "head",
+    Tail(window::Tail) = "tail",
     // -- reshape: end
     //
     // -- encode: begin
@@ -201,6 +237,8 @@ impl From<Vec<&str>> for OneOrMany {
 pub struct CheckCx<'a> {
     pub schema: &'a Schema,
     pub problems: Vec<String>,
+    /// The other datasets, for steps that read them.
+    pub tables: Option<&'a dyn Tables>,
 }
 
 impl<'a> CheckCx<'a> {
@@ -208,6 +246,28 @@ impl<'a> CheckCx<'a> {
         CheckCx {
             schema,
             problems: Vec::new(),
+            tables: None,
+        }
+    }
+
+    /// The schema of another dataset (`field` names the parameter), or a problem.
+    pub fn table_schema(&mut self, field: &str, name: &str) -> Option<Schema> {
+        if name.trim().is_empty() {
+            self.problem(format!("\"{field}\" must name a file"));
+            return None;
+        }
+        let Some(tables) = self.tables else {
+            self.problem(format!(
+                "\"{field}\": {name:?} is another file, which only wort run, check and the workbench read"
+            ));
+            return None;
+        };
+        match tables.schema(name) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                self.problem(format!("\"{field}\": {e}"));
+                None
+            }
         }
     }
 
@@ -380,9 +440,21 @@ pub struct ApplyCx<'a> {
     pub condition: Option<Expr>,
     /// Where to register counters, when the caller collects run statistics.
     pub counters: Option<&'a CounterFactory>,
+    /// The other datasets, for steps that read them.
+    pub tables: Option<&'a dyn Tables>,
 }
 
 impl ApplyCx<'_> {
+    /// Another dataset, read lazily.
+    pub fn table(&self, name: &str) -> PolarsResult<LazyFrame> {
+        match self.tables {
+            Some(t) => t.open(name).map_err(|e| polars_err!(ComputeError: "{e}")),
+            None => {
+                polars_bail!(ComputeError: "{name:?} is another file, and nothing here reads files")
+            }
+        }
+    }
+
     /// A counter registered under `label` for this step (None when not collecting).
     pub fn counter(&self, label: &str) -> Option<Arc<Counter>> {
         self.counters.map(|f| f(label))

@@ -49,9 +49,24 @@ pub const CATEGORIES: &[(&str, &[&str])] = &[
     ("Computed", &["derive"]),
     ("Privacy", &["hash", "mask"]),
     // -- combine: begin
+    ("Combine", &["join", "union", "sql"]),
     // -- combine: end
     //
     // -- reshape: begin
+    (
+        "Reshape",
+        &[
+            "aggregate",
+            "pivot",
+            "unpivot",
+            "window",
+            "unnest",
+            "explode",
+            "sample",
+            "head",
+            "tail",
+        ],
+    ),
     // -- reshape: end
     //
     // -- encode: begin
@@ -259,7 +274,19 @@ fn classify(name: &str, p: &Value, defs: &Map<String, Value>) -> FieldKind {
         ["integer"] => FieldKind::Integer,
         ["number"] => FieldKind::Number,
         ["boolean"] => FieldKind::Bool,
-        ["array"] => FieldKind::List { array_only: true },
+        // A list of strings is typed comma-separated; of numbers or objects (aggregate's
+        // `aggs`, bin's `edges`), as JSON.
+        ["array"] => {
+            let items = p.get("items").map(|i| resolve(i, defs));
+            let strings = items
+                .and_then(|i| i.get("type"))
+                .is_some_and(|t| t == "string");
+            if items.is_none() || strings {
+                FieldKind::List { array_only: true }
+            } else {
+                FieldKind::Json
+            }
+        }
         _ => {
             // One string or an array of strings (OneOrMany).
             if let Some(any) = p.get("anyOf").and_then(Value::as_array) {
@@ -367,6 +394,8 @@ mod tests {
             FieldKind::List { array_only: false }
         );
         assert_eq!(kind("fill_missing", "value"), FieldKind::Json);
+        // A list of objects is typed as JSON, not split at commas.
+        assert_eq!(kind("aggregate", "aggs"), FieldKind::Json);
         assert_eq!(kind("outliers", "threshold"), FieldKind::Number);
         match kind("fill_missing", "strategy") {
             FieldKind::Choice(c) => {

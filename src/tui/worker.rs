@@ -138,6 +138,10 @@ pub struct Preview {
     /// Columns whose type changed: (name, before, after).
     pub retyped: Vec<(String, String, String)>,
     pub changed: Vec<Changed>,
+    pub cols_before: usize,
+    pub cols_after: usize,
+    /// What the step itself says before it is applied (a join's match counts).
+    pub notes: Vec<String>,
 }
 
 /// Cells of one column that a step changes.
@@ -463,9 +467,25 @@ fn run_profile(df: DataFrame, r: &Reporter) -> Result<Profile, String> {
 fn preview(step: &Step, before: &FrameInfo) -> Result<(Preview, Arc<FrameInfo>), String> {
     let after = apply_one(step, 1, before)?;
     let (b, a) = (&before.df, &after.df);
+    let files = recipe::Files::default();
+    let schema = b.schema().as_ref().clone();
+    let cx = crate::transform::ApplyCx {
+        schema: &schema,
+        condition: None,
+        counters: None,
+        tables: Some(&files),
+    };
+    let notes = step
+        .op
+        .step()
+        .preview(b.clone().lazy(), &cx)
+        .map_err(|e| clean_polars_error(&e))?;
     let mut p = Preview {
         rows_before: b.height(),
         rows_after: a.height(),
+        cols_before: b.width(),
+        cols_after: a.width(),
+        notes,
         ..Preview::default()
     };
     let before_names: Vec<String> = b.get_column_names().iter().map(|n| n.to_string()).collect();

@@ -676,6 +676,7 @@ fn job_of(recipe: &wort::recipe::Recipe, path: &str) -> String {
     let info = wort::export::pyspark::JobInfo {
         recipe_path: path,
         read: &read,
+        tables: &[],
     };
     wort::export::pyspark::job(recipe, &info).expect("exports")
 }

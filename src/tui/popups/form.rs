@@ -603,6 +603,18 @@ fn preview_lines(form: &FormPopup, width: usize) -> Vec<Line<'static>> {
                 )
             };
             lines.push(Line::raw(rows));
+            if p.cols_after != p.cols_before || p.rows_after > p.rows_before {
+                lines.push(Line::raw(format!(
+                    "  shape: {} × {} → {} × {}",
+                    thousands(p.rows_before as u64),
+                    p.cols_before,
+                    thousands(p.rows_after as u64),
+                    p.cols_after
+                )));
+            }
+            for n in &p.notes {
+                lines.push(Line::raw(format!("  {}", cut(n, width.saturating_sub(2)))));
+            }
             if !p.added.is_empty() {
                 lines.push(Line::styled(
                     format!("  + columns: {}", p.added.join(", ")),
