@@ -7,7 +7,8 @@
 //! `levenshtein` method joins values within an edit distance of each other; it compares
 //! only values that share a deletion variant (every string left after deleting up to
 //! `radius` characters), which finds every pair within the radius without comparing
-//! all pairs. Each value belongs to at most one cluster: values are taken from the most
+//! all pairs. Values of at most `radius + 1` characters are left out (two-letter codes
+//! one edit apart, like "NY" and "NJ", are different things). Each value belongs to at most one cluster: values are taken from the most
 //! frequent down, and each takes its unclaimed neighbours.
 //!
 //! Every cluster has at least two distinct values, and suggests the most frequent (ties:
@@ -283,41 +284,66 @@ fn deletion_hashes(
     go(s, 0, radius, state, out);
 }
 
+/// How many deletion variants `levenshtein` holds at once (16 bytes each).
+const VARIANTS_PER_SHARD: usize = 1 << 24;
+
 /// Groups of values within `radius` edits: candidate pairs share a deletion variant;
 /// each value, from the most frequent down, takes its unclaimed neighbours.
 fn nearest(values: &[(String, u64)], radius: usize) -> Vec<Vec<usize>> {
+    nearest_in_shards(values, radius, VARIANTS_PER_SHARD)
+}
+
+fn nearest_in_shards(values: &[(String, u64)], radius: usize, per_shard: usize) -> Vec<Vec<usize>> {
     let forms: Vec<Vec<char>> = values.iter().map(|(v, _)| plain(v)).collect();
     let state = foldhash::quality::FixedState::with_seed(0x5eed);
-    let mut variants: Vec<(u64, u32)> = Vec::new();
+    // Variants are kept in shards of about VARIANTS_PER_SHARD (by hash), so memory
+    // stays bounded on long values; each shard recomputes the hashes.
+    let estimate: usize = forms
+        .iter()
+        .map(|f| (0..=radius).map(|k| f.len().pow(k as u32)).sum::<usize>())
+        .sum();
+    let shards = estimate.div_ceil(per_shard).max(1) as u64;
+    let mut near: Vec<Vec<u32>> = vec![Vec::new(); values.len()];
     let mut buf = Vec::new();
-    for (i, f) in forms.iter().enumerate() {
-        if f.is_empty() {
-            continue;
+    for shard in 0..shards {
+        let mut variants: Vec<(u64, u32)> = Vec::new();
+        for (i, f) in forms.iter().enumerate() {
+            // Short values are never compared: "NY" and "NJ" are not spellings of one
+            // thing.
+            if f.len() <= radius + 1 {
+                continue;
+            }
+            buf.clear();
+            deletion_hashes(f, radius, &state, &mut buf);
+            buf.retain(|h| h % shards == shard);
+            buf.sort_unstable();
+            buf.dedup();
+            variants.extend(buf.iter().map(|&h| (h, i as u32)));
         }
-        buf.clear();
-        deletion_hashes(f, radius, &state, &mut buf);
-        buf.sort_unstable();
-        buf.dedup();
-        variants.extend(buf.iter().map(|&h| (h, i as u32)));
-    }
-    variants.sort_unstable();
-    let mut pairs: Vec<(u32, u32)> = Vec::new();
-    for block in variants.chunk_by(|a, b| a.0 == b.0) {
-        for (x, a) in block.iter().enumerate() {
-            for b in &block[x + 1..] {
-                pairs.push((a.1.min(b.1), a.1.max(b.1)));
+        variants.sort_unstable();
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        for block in variants.chunk_by(|a, b| a.0 == b.0) {
+            for (x, a) in block.iter().enumerate() {
+                for b in &block[x + 1..] {
+                    pairs.push((a.1.min(b.1), a.1.max(b.1)));
+                }
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        for (a, b) in pairs {
+            let (fa, fb) = (&forms[a as usize], &forms[b as usize]);
+            if fa.len().abs_diff(fb.len()) <= radius
+                && strsim::generic_levenshtein(fa, fb) <= radius
+            {
+                near[a as usize].push(b);
+                near[b as usize].push(a);
             }
         }
     }
-    pairs.sort_unstable();
-    pairs.dedup();
-    let mut near: Vec<Vec<u32>> = vec![Vec::new(); values.len()];
-    for (a, b) in pairs {
-        let (fa, fb) = (&forms[a as usize], &forms[b as usize]);
-        if fa.len().abs_diff(fb.len()) <= radius && strsim::generic_levenshtein(fa, fb) <= radius {
-            near[a as usize].push(b);
-            near[b as usize].push(a);
-        }
+    for n in &mut near {
+        n.sort_unstable();
+        n.dedup();
     }
     let mut order: Vec<usize> = (0..values.len()).collect();
     order.sort_by(|&a, &b| {
@@ -375,5 +401,23 @@ mod tests {
             ngram_fingerprint("newyork", 2)
         );
         assert_eq!(metaphone("New York"), metaphone("Newyork"));
+    }
+
+    #[test]
+    fn shards_find_the_same_neighbours() {
+        let words = [
+            "boston", "bostn", "bston", "austin", "austn", "paris", "pariss", "x", "y",
+        ];
+        let values: Vec<(String, u64)> = words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.to_string(), 10 - i as u64))
+            .collect();
+        for radius in [1, 2] {
+            let one = nearest_in_shards(&values, radius, usize::MAX);
+            let many = nearest_in_shards(&values, radius, 5);
+            assert_eq!(one, many, "radius {radius}");
+            assert!(one.iter().any(|g| g.len() >= 3), "{one:?}");
+        }
     }
 }

@@ -742,7 +742,26 @@ fn databrew_examples_import_as_encode_steps() {
     );
     let why: Vec<&str> = i.unmapped.iter().map(|u| u.reason.as_str()).collect();
     assert_eq!(why.len(), 3, "{why:?}");
-    assert!(why[0].contains("\"-Infinity\": wort bins take finite edges"), "{why:?}");
+    assert!(
+        why[0].contains("\"-Infinity\": wort bins take finite edges"),
+        "{why:?}"
+    );
     assert!(why[1].contains("by percentage"), "{why:?}");
     assert!(why[2].contains("deleteOtherRows"), "{why:?}");
+}
+
+#[test]
+fn levenshtein_leaves_short_codes_apart() {
+    let vals: Vec<(String, u64)> = [("NY", 5), ("NJ", 4), ("CA", 3), ("Utah", 2), ("Utha", 1)]
+        .iter()
+        .map(|(v, n)| (v.to_string(), *n))
+        .collect();
+    assert_eq!(
+        shown(&vals, Method::Levenshtein, &Options::default()),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        shown(&vals, Method::Levenshtein, &Options::new(2, 2).unwrap()),
+        ["Utah: Utah | Utha"]
+    );
 }
