@@ -629,6 +629,35 @@ def sample_rows(df, seed, n=None, below=None):
 # --- end of reshape ----------------------------------------------------------------------
 
 
+# --- strings: text cleaning helpers (strip_accents, normalize_unicode) ----------------
+# Spark SQL has no Unicode normalization, so these two run as Python UDFs (like
+# title_case above); wort computes the same with the unicode-normalization crate.
+
+
+def _strip_accents(s):
+    """NFD, drop the nonspacing marks (category Mn), NFC again: "Crème" -> "Creme"."""
+    import unicodedata
+
+    if s is None:
+        return None
+    decomposed = unicodedata.normalize("NFD", s)
+    kept = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return unicodedata.normalize("NFC", kept)
+
+
+strip_accents = F.udf(_strip_accents, T.StringType())
+
+
+def normalize_text(form):
+    """A UDF rewriting text in the Unicode normal form `form` (NFC, NFD, NFKC, NFKD)."""
+    import unicodedata
+
+    return F.udf(lambda s: None if s is None else unicodedata.normalize(form, s), T.StringType())
+
+
+# --- strings: end ------------------------------------------------------------------------
+
+
 # --- encode: bin, one_hot, scale, map_values (begin) -----------------------------------
 
 

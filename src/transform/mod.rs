@@ -5,6 +5,7 @@
 //! prints in a recipe list. Adding a step means writing it in its family file and adding
 //! one line to the `ops!` list below.
 
+pub mod cleanup;
 pub mod columns;
 pub mod combine;
 pub mod computed;
@@ -194,6 +195,35 @@ ops! {
     // -- numbers: end
     //
     // -- strings: begin
+    Pad(strings::Pad) = "pad",
+    Substring(strings::Substring) = "substring",
+    Left(strings::Left) = "left",
+    Right(strings::Right) = "right",
+    Repeat(strings::Repeat) = "repeat",
+    Reverse(strings::Reverse) = "reverse",
+    SplitPart(strings::SplitPart) = "split_part",
+    ExtractAll(strings::ExtractAll) = "extract_all",
+    CountMatches(strings::CountMatches) = "count_matches",
+    Matches(strings::Matches) = "matches",
+    Contains(strings::Contains) = "contains",
+    StartsWith(strings::StartsWith) = "starts_with",
+    EndsWith(strings::EndsWith) = "ends_with",
+    Find(strings::Find) = "find",
+    Length(strings::Length) = "length",
+    CharCode(strings::CharCode) = "char_code",
+    RemovePunctuation(cleanup::RemovePunctuation) = "remove_punctuation",
+    RemoveSpecial(cleanup::RemoveSpecial) = "remove_special",
+    RemoveDigits(cleanup::RemoveDigits) = "remove_digits",
+    RemoveLetters(cleanup::RemoveLetters) = "remove_letters",
+    RemoveWhitespace(cleanup::RemoveWhitespace) = "remove_whitespace",
+    RemoveQuotes(cleanup::RemoveQuotes) = "remove_quotes",
+    RemoveNonAscii(cleanup::RemoveNonAscii) = "remove_non_ascii",
+    RemoveControl(cleanup::RemoveControl) = "remove_control",
+    RemoveChars(cleanup::RemoveChars) = "remove_chars",
+    CollapseWhitespace(cleanup::CollapseWhitespace) = "collapse_whitespace",
+    StripAccents(cleanup::StripAccents) = "strip_accents",
+    NormalizeUnicode(cleanup::NormalizeUnicode) = "normalize_unicode",
+    ParseNumber(cleanup::ParseNumber) = "parse_number",
     // -- strings: end
     //
 }

@@ -5,14 +5,20 @@
 //! override file) and a doc line (used by the help screen, the command palette and the
 //! README's keymap table), all written once, in the `actions!` list below.
 
+use std::path::PathBuf;
+
 use ratatui::crossterm::event::KeyEvent;
 use serde::{Deserialize, Serialize};
+
+use super::session::Session;
+use crate::quality::dqdl::RuleEntry;
 
 macro_rules! actions {
     ($( $(#[$meta:meta])* $variant:ident = $name:literal : $doc:literal ),* $(,)?) => {
         /// Something the user asked for. The variants after `Input` are internal
-        /// (produced by the app itself, never named in a keymap).
-        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        /// (produced by the app itself, never named in a keymap): most are what a
+        /// popup asks `App::update` to do (see `popups::Outcome`).
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum Action {
             $( $(#[$meta])* #[serde(rename = $name)] $variant, )*
@@ -25,6 +31,47 @@ macro_rules! actions {
             /// The terminal was resized.
             #[serde(skip)]
             Resize(u16, u16),
+            /// Put the grid cursor on column `i` (the column jump).
+            #[serde(skip)]
+            JumpToColumn(usize),
+            /// Apply the open form's step (insert it, or replace the edited step); the
+            /// form stays open with the problems when the recipe would not validate.
+            #[serde(skip)]
+            ApplyForm,
+            /// Search the grid for this text (the search prompt).
+            #[serde(skip)]
+            RunSearch(String),
+            /// Quit without saving (the quit prompt's `y`).
+            #[serde(skip)]
+            QuitWithoutSaving,
+            /// Save, then quit once saved (the quit prompt's `s`).
+            #[serde(skip)]
+            SaveAndQuit,
+            /// Set where the recipe (and the rules) go, then save (the save popup).
+            #[serde(skip)]
+            SaveTo {
+                recipe: PathBuf,
+                rules: Option<PathBuf>,
+            },
+            /// The save popup was closed: a pending quit-after-save is off.
+            #[serde(skip)]
+            CancelSave,
+            /// Restore the autosaved session (the restore prompt's `y`).
+            #[serde(skip)]
+            RestoreSession(Box<Session>),
+            /// Delete the autosaved session (the restore prompt's `n`).
+            #[serde(skip)]
+            DiscardSession,
+            /// Replace the rules' DQDL text (the rules editor, as you type).
+            #[serde(skip)]
+            SetRulesText(String),
+            /// Save an edited rule, or accept a suggestion as edited (`text` as typed).
+            #[serde(skip)]
+            SaveRule {
+                target: RuleTarget,
+                entry: Box<RuleEntry>,
+                text: String,
+            },
         }
 
         impl Action {
@@ -38,6 +85,17 @@ macro_rules! actions {
                     Action::Input(_) => "input",
                     Action::OpenStep(_) => "open_step",
                     Action::Resize(..) => "resize",
+                    Action::JumpToColumn(_) => "jump_to_column",
+                    Action::ApplyForm => "apply_form",
+                    Action::RunSearch(_) => "run_search",
+                    Action::QuitWithoutSaving => "quit_without_saving",
+                    Action::SaveAndQuit => "save_and_quit",
+                    Action::SaveTo { .. } => "save_to",
+                    Action::CancelSave => "cancel_save",
+                    Action::RestoreSession(_) => "restore_session",
+                    Action::DiscardSession => "discard_session",
+                    Action::SetRulesText(_) => "set_rules_text",
+                    Action::SaveRule { .. } => "save_rule",
                 }
             }
 
@@ -48,6 +106,17 @@ macro_rules! actions {
                     Action::Input(_) => "type into the field",
                     Action::OpenStep(_) => "open a step's form",
                     Action::Resize(..) => "the terminal was resized",
+                    Action::JumpToColumn(_) => "put the cursor on a column",
+                    Action::ApplyForm => "apply the open step form",
+                    Action::RunSearch(_) => "search the grid",
+                    Action::QuitWithoutSaving => "quit without saving",
+                    Action::SaveAndQuit => "save, then quit",
+                    Action::SaveTo { .. } => "save to these paths",
+                    Action::CancelSave => "cancel saving",
+                    Action::RestoreSession(_) => "restore the autosaved session",
+                    Action::DiscardSession => "delete the autosaved session",
+                    Action::SetRulesText(_) => "replace the rules' DQDL text",
+                    Action::SaveRule { .. } => "save an edited rule",
                 }
             }
 
@@ -111,27 +180,34 @@ actions! {
     PrevField = "prev_field": "previous field",
 }
 
+/// Which rule a rule edit saves to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleTarget {
+    /// Rule `i` of the ruleset.
+    Rule(usize),
+    /// Suggestion `i`: accepted as edited.
+    Suggestion(usize),
+}
+
 impl Action {
     /// Whether the command palette lists this action (movement and popup keys are
-    /// left out: they mean nothing without a key).
+    /// left out: they mean nothing without a key; internal actions have none).
     pub fn in_palette(&self) -> bool {
-        !matches!(
-            self,
-            Action::Up
-                | Action::Down
-                | Action::Left
-                | Action::Right
-                | Action::PageUp
-                | Action::PageDown
-                | Action::Confirm
-                | Action::Close
-                | Action::NextField
-                | Action::PrevField
-                | Action::Palette
-                | Action::Input(_)
-                | Action::OpenStep(_)
-                | Action::Resize(..)
-        )
+        Action::from_name(self.name()).is_some()
+            && !matches!(
+                self,
+                Action::Up
+                    | Action::Down
+                    | Action::Left
+                    | Action::Right
+                    | Action::PageUp
+                    | Action::PageDown
+                    | Action::Confirm
+                    | Action::Close
+                    | Action::NextField
+                    | Action::PrevField
+                    | Action::Palette
+            )
     }
 }
 

@@ -1,5 +1,6 @@
-//! `App`: owns the state, turns actions into state changes (`update`), starts
-//! background jobs and takes in their results.
+//! `App`: owns the state and the open popup, turns actions into state changes
+//! (`update`), carries out what popups answer (`popups::Outcome`), starts background
+//! jobs and takes in their results.
 
 use super::history::History;
 use std::collections::{HashMap, HashSet};
@@ -10,15 +11,15 @@ use std::time::{Duration, Instant};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 
-use super::action::Action;
+use super::action::{Action, RuleTarget};
 use super::frames::{BASE_KEY, FrameCache, FrameKey, step_key};
 use super::keymap::{Context, Key, Keymap};
-use super::popups::{self, Popup};
+use super::popups::{self, Outcome, Popup};
 use super::session::{self, Dirs, Session};
 use super::state::*;
 use super::views;
 use super::worker::{self, Job, JobKind, Msg, Output};
-use crate::quality::dqdl;
+use crate::quality::dqdl::{self, RuleEntry};
 use crate::recipe::{self, Recipe};
 use crate::source::ReadOptions;
 
@@ -49,6 +50,9 @@ pub struct OpenOptions {
 /// The workbench.
 pub struct App {
     pub state: State,
+    /// The open popup. It reads `state` and answers actions with an `Outcome`;
+    /// only `update` changes either.
+    pub popup: Option<Popup>,
     tx: Sender<Msg>,
     rx: Receiver<Msg>,
     next_id: u64,
@@ -107,7 +111,6 @@ impl App {
             peek: None,
             rules,
             profiles: HashMap::new(),
-            popup: None,
             message,
             jobs: Vec::new(),
             paused: HashSet::new(),
@@ -125,6 +128,7 @@ impl App {
         };
         let mut app = App {
             state,
+            popup: None,
             tx,
             rx,
             next_id: 1,
@@ -161,7 +165,7 @@ impl App {
 
     /// The keymap context for the current focus.
     pub fn context(&self) -> Context {
-        if self.state.popup.is_some() {
+        if self.popup.is_some() {
             return Context::Popup;
         }
         match (self.state.focus, self.state.panel) {
@@ -209,7 +213,7 @@ impl App {
 
     /// Draw the whole screen.
     pub fn draw(&self, frame: &mut Frame) {
-        views::render(frame, &self.state);
+        views::render(frame, &self.state, self.popup.as_ref());
     }
 
     pub fn recipe(&self) -> &Recipe {
@@ -228,12 +232,31 @@ impl App {
         }
         // A message stays until the next key.
         self.state.message = None;
-        if self.state.popup.is_some() {
-            popups::handle(self, action);
-        } else {
-            self.main_action(action);
+        match self.popup.take() {
+            Some(popup) => self.popup_action(popup, action),
+            None => self.main_action(action),
         }
         self.after_update();
+    }
+
+    /// Give `action` to the open popup (taken out of `self.popup`) and carry out what
+    /// it answers: keep it or not, and run the actions it asks for.
+    fn popup_action(&mut self, mut popup: Popup, action: Action) {
+        let (keep, actions) = match popups::handle(&mut popup, &self.state, action) {
+            Outcome::Keep => (true, Vec::new()),
+            Outcome::Close => (false, Vec::new()),
+            Outcome::Run(actions) => (false, actions),
+            Outcome::Apply(actions) => (true, actions),
+        };
+        if keep {
+            self.popup = Some(popup);
+        }
+        for a in actions {
+            self.main_action(a);
+        }
+        if keep && matches!(self.popup, Some(Popup::Form(_))) {
+            self.refresh_form();
+        }
     }
 
     fn main_action(&mut self, action: Action) {
@@ -241,22 +264,22 @@ impl App {
         match action {
             Action::Quit => {
                 if s.unsaved() {
-                    s.popup = Some(Popup::Quit);
+                    self.popup = Some(Popup::Quit);
                 } else {
                     self.quit_clean();
                 }
             }
-            Action::Help => s.popup = Some(Popup::Help(popups::help::HelpPopup::default())),
+            Action::Help => self.popup = Some(Popup::Help(popups::help::HelpPopup::default())),
             Action::Undo => self.undo(),
             Action::Redo => self.redo(),
             Action::Save => self.save(),
             Action::Palette => {
-                s.popup = Some(Popup::Palette(popups::palette::PalettePopup::new(
+                self.popup = Some(Popup::Palette(popups::palette::PalettePopup::new(
                     &s.keymap,
                 )))
             }
             Action::Search => {
-                s.popup = Some(Popup::Search(crate::tui::input::LineInput::new(
+                self.popup = Some(Popup::Search(crate::tui::input::LineInput::new(
                     &s.search.needle,
                 )))
             }
@@ -281,7 +304,7 @@ impl App {
             Action::JumpColumn => {
                 if let Some((f, _)) = s.displayed() {
                     let names = f.columns.iter().map(|c| c.name.clone()).collect();
-                    s.popup = Some(Popup::Jump(popups::jump::JumpPopup::new(names)));
+                    self.popup = Some(Popup::Jump(popups::jump::JumpPopup::new(names)));
                 }
             }
             Action::ToggleFreeze => {
@@ -297,11 +320,11 @@ impl App {
                 if s.focus == Focus::Panel && s.panel == Some(Panel::Recipe) {
                     self.edit_step();
                 } else if s.displayed().is_some_and(|(f, _)| f.height() > 0) {
-                    s.popup = Some(Popup::Detail(popups::detail::DetailPopup::default()));
+                    self.popup = Some(Popup::Detail(popups::detail::DetailPopup::default()));
                 }
             }
             Action::TransformMenu => {
-                s.popup = Some(Popup::Menu(popups::menu::MenuPopup::default()));
+                self.popup = Some(Popup::Menu(popups::menu::MenuPopup::default()));
             }
             Action::OpenStep(name) => self.open_form(&name, None),
             Action::ToggleProfile => self.toggle_panel(Panel::Profile),
@@ -327,14 +350,32 @@ impl App {
             Action::RejectRule => self.reject_rule(),
             Action::EditRule => self.edit_rule(),
             Action::EditRules => {
-                s.popup = Some(Popup::Rules(popups::rules_editor::RulesEditor::new(
+                self.popup = Some(Popup::Rules(popups::rules_editor::RulesEditor::new(
                     &s.rules.text,
-                    s.rules.error.as_ref(),
                 )))
             }
             Action::DeleteRule => self.delete_rule(),
             Action::FilterFailing => self.filter_failing(),
             Action::SuggestRules => self.suggest_rules(),
+            // What popups ask for (`popups::Outcome`).
+            Action::JumpToColumn(i) => self.jump_to_column(i),
+            Action::ApplyForm => self.apply_open_form(),
+            Action::RunSearch(needle) => self.run_search(needle),
+            Action::QuitWithoutSaving => self.quit_clean(),
+            Action::SaveAndQuit => {
+                s.quit_after_save = true;
+                self.save();
+            }
+            Action::SaveTo { recipe, rules } => self.save_to(recipe, rules),
+            Action::CancelSave => s.quit_after_save = false,
+            Action::RestoreSession(sess) => self.restore(*sess),
+            Action::DiscardSession => self.discard_session(),
+            Action::SetRulesText(text) => s.rules.set_text(text),
+            Action::SaveRule {
+                target,
+                entry,
+                text,
+            } => self.save_rule(target, *entry, &text),
             Action::Confirm
             | Action::Close
             | Action::NextField

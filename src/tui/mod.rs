@@ -1,8 +1,10 @@
 //! The workbench: an interactive terminal UI over a sample of the data.
 //!
 //! ```text
-//! key ─ keymap ─> Action ─ App::update ─> State ─ views (&State) ─> screen
-//!                              │   ▲
+//! key ─ keymap ─> Action ─ App::update ─> State ─ views (&State, popup) ─> screen
+//!                            │ ▲ │ ▲
+//!                            │ │ │ └── Outcome: keep or close, actions to run
+//!                            │ │ └──> open popup: changes its own fields, reads &State
 //!                   Job ─ worker thread ─ Msg (progress, results)
 //! ```
 //!
@@ -10,8 +12,10 @@
 //!   actions by context, with overrides from `keymap.toml`.
 //! - [`app`]: `App::update`, job orchestration.
 //! - [`history`]: the undo history, revisions of the recipe and a cursor.
-//! - [`state`]: what the views read. [`views`] and [`popups`]: drawing (and, for
-//!   popups, their own key handling).
+//! - [`state`]: what the views read. [`views`] and [`popups`]: drawing. A popup
+//!   also handles the keys given to it: it changes its own fields, reads the state
+//!   and answers with a [`popups::Outcome`] that `App::update` carries out; the open
+//!   popup is `App::popup`, beside the state.
 //! - [`worker`]: sampling, applying steps, profiling, rules, previews and search run
 //!   on their own threads; [`frames`]: frames cached by the steps that made them.
 //! - [`steps`]: the step catalogue generated from the recipe's JSON Schema, from which

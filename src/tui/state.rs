@@ -1,5 +1,6 @@
 //! Everything the views read. Only `App::update` (and the job results it handles)
-//! changes it.
+//! changes it. The open popup is not here but beside it, in `App::popup`: popups
+//! read the state and never change it.
 
 use super::history::History;
 use std::collections::{HashMap, HashSet};
@@ -9,7 +10,6 @@ use std::time::Instant;
 
 use super::frames::{FrameCache, FrameInfo, FrameKey, prefix_keys};
 use super::keymap::Keymap;
-use super::popups::Popup;
 use super::worker::JobKind;
 use crate::profile::Profile;
 use crate::quality::dqdl::{self, ParseError, RuleEntry, Ruleset};
@@ -193,7 +193,6 @@ pub struct State {
     pub peek: Option<Arc<FrameInfo>>,
     pub rules: RulesState,
     pub profiles: HashMap<FrameKey, Arc<Profile>>,
-    pub popup: Option<Popup>,
     pub message: Option<Message>,
     pub jobs: Vec<RunningJob>,
     /// (kind, target) pairs the user cancelled: not restarted until asked again.
@@ -282,6 +281,28 @@ impl State {
 
     pub fn busy(&self) -> bool {
         !self.jobs.is_empty()
+    }
+
+    /// Default save paths next to the data file: `<stem>.recipe.json` and
+    /// `<stem>.rules.dqdl`.
+    pub fn default_paths(&self) -> (PathBuf, PathBuf) {
+        let first = self.inputs.first().cloned().unwrap_or_default();
+        let p = std::path::Path::new(&first);
+        let dir = p.parent().map(|d| d.to_path_buf()).unwrap_or_default();
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "data".into());
+        let stem = name
+            .split('.')
+            .next()
+            .filter(|s| !s.is_empty() && !s.contains('*'))
+            .unwrap_or("data")
+            .to_string();
+        (
+            dir.join(format!("{stem}.recipe.json")),
+            dir.join(format!("{stem}.rules.dqdl")),
+        )
     }
 
     /// Whether the recipe or rules differ from what was saved.

@@ -77,6 +77,45 @@ pub const CATEGORIES: &[(&str, &[&str])] = &[
     // -- numbers: end
     //
     // -- strings: begin
+    (
+        "Text functions",
+        &[
+            "pad",
+            "substring",
+            "left",
+            "right",
+            "repeat",
+            "reverse",
+            "split_part",
+            "extract_all",
+            "count_matches",
+            "matches",
+            "contains",
+            "starts_with",
+            "ends_with",
+            "find",
+            "length",
+            "char_code",
+        ],
+    ),
+    (
+        "Text cleaning",
+        &[
+            "remove_punctuation",
+            "remove_special",
+            "remove_digits",
+            "remove_letters",
+            "remove_whitespace",
+            "remove_quotes",
+            "remove_non_ascii",
+            "remove_control",
+            "remove_chars",
+            "collapse_whitespace",
+            "strip_accents",
+            "normalize_unicode",
+            "parse_number",
+        ],
+    ),
     // -- strings: end
     //
 ];

@@ -1,6 +1,8 @@
 //! The layering ARCHITECTURE.md draws, checked on the source: the top-level modules of
-//! `src/` import each other without a cycle, the core imports no UI or CLI crate, and
-//! no source file grows past 1,200 lines.
+//! `src/` import each other without a cycle, and so do the modules of `src/tui/`; the
+//! core imports no UI or CLI crate; popups only read the state (they answer with an
+//! `Outcome` that `App::update` carries out); and no source file grows past 1,200
+//! lines.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -59,9 +61,9 @@ fn graph() -> (Graph, Vec<(String, String)>) {
     (edges, files)
 }
 
-#[test]
-fn top_level_modules_import_each_other_without_a_cycle() {
-    let (edges, _) = graph();
+/// Fails with the cycle when the modules of `edges` (those of `dir`) import each
+/// other in one.
+fn assert_acyclic(edges: &Graph, dir: &str) {
     // Depth-first search; a grey node met again closes a cycle.
     fn visit(
         n: &str,
@@ -91,16 +93,111 @@ fn top_level_modules_import_each_other_without_a_cycle() {
         None
     }
     let mut state = BTreeMap::new();
-    for n in edges.keys() {
-        let cycle = visit(n, &edges, &mut state, &mut Vec::new());
-        assert!(
-            cycle.is_none(),
-            "module cycle: {}",
-            cycle.unwrap().join(" -> ")
-        );
+    if let Some(cycle) = edges
+        .keys()
+        .find_map(|n| visit(n, edges, &mut state, &mut Vec::new()))
+    {
+        panic!("module cycle in {dir}: {}", cycle.join(" -> "));
     }
+}
+
+#[test]
+fn top_level_modules_import_each_other_without_a_cycle() {
+    let (edges, _) = graph();
+    assert_acyclic(&edges, "src/");
     // The graph is not trivially acyclic: the core is layered under the front ends.
     assert!(edges["cli"].contains("recipe") && edges["recipe"].contains("transform"));
+}
+
+/// The lines of `text` that are not comments.
+fn code_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().filter(|l| !l.trim_start().starts_with("//"))
+}
+
+/// The modules of `src/tui/` (its direct children), each with the others it names:
+/// `crate::tui::X` anywhere, `super::X` where `super` is `tui` (in `tui/X.rs`,
+/// `tui/X/mod.rs`; `super::super::X` one level further down). Returns the files too,
+/// as (module path below `tui`, text).
+fn tui_graph() -> (Graph, Vec<(Vec<String>, String)>) {
+    let tui = super::root().join("src").join("tui");
+    let mut files = Vec::new();
+    sources(&tui, &mut files);
+    let files: Vec<(Vec<String>, String)> = files
+        .into_iter()
+        .filter_map(|(file, text)| {
+            let rel = Path::new(&file).strip_prefix(&tui).ok()?.with_extension("");
+            let mut path: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().to_string())
+                .collect();
+            if path.last().is_some_and(|l| l == "mod") {
+                path.pop();
+            }
+            (!path.is_empty()).then_some((path, text))
+        })
+        .collect();
+    let modules: BTreeSet<String> = files.iter().map(|(p, _)| p[0].clone()).collect();
+    let absolute = regex::Regex::new(r"crate::tui::(\w+)").expect("regex");
+    let relative = regex::Regex::new(r"\b((?:super::)+)(\w+)").expect("regex");
+    let mut edges = Graph::new();
+    for (path, text) in &files {
+        let from = &path[0];
+        let to = edges.entry(from.clone()).or_default();
+        for line in code_lines(text) {
+            let named = absolute
+                .captures_iter(line)
+                .map(|c| c[1].to_string())
+                .chain(relative.captures_iter(line).filter_map(|c| {
+                    let ups = c[1].matches("super::").count();
+                    (ups == path.len()).then(|| c[2].to_string())
+                }));
+            for m in named {
+                if &m != from && modules.contains(&m) {
+                    to.insert(m);
+                }
+            }
+        }
+    }
+    (edges, files)
+}
+
+#[test]
+fn tui_modules_import_each_other_without_a_cycle() {
+    let (edges, _) = tui_graph();
+    assert_acyclic(&edges, "src/tui/");
+    // The graph is read: the app drives the popups and views, which read the state.
+    assert!(edges["app"].contains("popups") && edges["app"].contains("state"));
+    assert!(edges["views"].contains("popups") && edges["popups"].contains("state"));
+}
+
+/// "`App::update` is the only place state changes", for popups by type: a popup's
+/// handler gets its own fields mutably and the state read-only, and answers with an
+/// `Outcome`. So no popup file takes `&mut State` or `&mut App` or names the `app`
+/// module at all, and the state does not hold (or name) the popup.
+#[test]
+fn popups_only_read_the_state() {
+    let (edges, files) = tui_graph();
+    let mutable = regex::Regex::new(r"&\s*mut\s+(?:[\w:]+::)?(State|App)\b").expect("regex");
+    let mut popup_files = 0;
+    for (path, text) in files.iter().filter(|(p, _)| p[0] == "popups") {
+        popup_files += 1;
+        for line in code_lines(text) {
+            assert!(
+                !mutable.is_match(line),
+                "tui/{}: a popup takes the state mutably: {line}",
+                path.join("/")
+            );
+        }
+    }
+    assert!(popup_files > 5, "the popups are read");
+    assert!(
+        !edges["popups"].contains("app"),
+        "popups name the app module: they answer with an Outcome instead"
+    );
+    assert!(
+        !edges["state"].contains("popups"),
+        "the state names the popups: the open popup lives in App"
+    );
 }
 
 #[test]

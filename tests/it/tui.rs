@@ -10,8 +10,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use wort::recipe::{self, Recipe};
 use wort::source::{self, ReadOptions, Sample};
+use wort::tui::popups::{self, Outcome};
 use wort::tui::session::Dirs;
-use wort::tui::{App, Keymap, OpenOptions};
+use wort::tui::{Action, App, Keymap, OpenOptions};
 
 const W: u16 = 120;
 const H: u16 = 32;
@@ -286,7 +287,28 @@ fn help_is_generated_from_the_keymap() {
     assert!(s.contains(first), "{s}");
     insta::assert_snapshot!("help", s);
     press(&mut app, "esc");
-    assert!(app.state.popup.is_none());
+    assert!(app.popup.is_none());
+}
+
+/// A popup answers with an `Outcome` and leaves the state to `App::update`: the column
+/// jump's Enter asks for `JumpToColumn`, and only carrying it out moves the cursor.
+#[test]
+fn popups_answer_with_an_outcome_that_update_carries_out() {
+    let (_tmp, mut app) = orders_app();
+    press(&mut app, "c");
+    type_text(&mut app, "customer");
+    let (frame, _) = app.state.displayed().expect("data shown");
+    let customer = frame.columns.iter().position(|c| c.name == "customer");
+    assert_eq!(customer, Some(2));
+    let popup = app.popup.as_mut().expect("the column jump is open");
+    let outcome = popups::handle(popup, &app.state, Action::Confirm);
+    assert_eq!(outcome, Outcome::Run(vec![Action::JumpToColumn(2)]));
+    assert_eq!(app.state.grid.col, 0, "the popup did not move the cursor");
+    press(&mut app, "enter");
+    assert!(app.popup.is_none());
+    assert_eq!(app.state.grid.col, 2);
+    let s = screen(&app);
+    assert!(s.contains("column 3 of 11: customer"), "{s}");
 }
 
 fn write_rules(dir: &Path) -> PathBuf {
@@ -410,7 +432,7 @@ fn quit_with_unsaved_changes_asks() {
     insta::assert_snapshot!("quit_prompt", s);
     // Esc stays.
     press(&mut app, "esc");
-    assert!(!app.state.quit && app.state.popup.is_none());
+    assert!(!app.state.quit && app.popup.is_none());
     press(&mut app, "q y");
     assert!(app.state.quit);
 }
@@ -522,7 +544,7 @@ fn saved_recipe_replays_to_the_frame_the_workbench_shows() {
     focus(&mut app, "region");
     palette_step(&mut app, "title");
     press(&mut app, "enter ctrl-s");
-    assert!(app.state.popup.is_none());
+    assert!(app.popup.is_none());
     assert_eq!(Recipe::load(&recipe_path).unwrap().steps.len(), 5);
 }
 
@@ -623,7 +645,7 @@ fn autosaved_session_is_offered_after_a_crash() {
     // A clean quit removes the session: no prompt next time.
     press(&mut app, "q y");
     let app = open_with(&[&data], tmp.path(), None, None);
-    assert!(app.state.popup.is_none());
+    assert!(app.popup.is_none());
 }
 
 #[test]

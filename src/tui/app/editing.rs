@@ -92,14 +92,14 @@ impl App {
         };
         let focus = self.state.focused_column().filter(|c| schema.contains(c));
         let form = popups::form::FormPopup::new(spec, schema, focus, position, edit);
-        self.state.popup = Some(Popup::Form(Box::new(form)));
+        self.popup = Some(Popup::Form(Box::new(form)));
         self.refresh_form();
     }
 
     /// Re-check the open form and start its preview.
     pub(in crate::tui) fn refresh_form(&mut self) {
         let keys = self.state.keys();
-        let Some(Popup::Form(form)) = &mut self.state.popup else {
+        let Some(Popup::Form(form)) = &mut self.popup else {
             return;
         };
         let changed = form.recheck();
@@ -137,8 +137,21 @@ impl App {
         }
     }
 
+    /// Apply the open form's step (Enter in the form): the form closes when the step
+    /// is committed, and stays open with the problems when not.
+    pub(in crate::tui) fn apply_open_form(&mut self) {
+        match self.popup.take() {
+            Some(Popup::Form(mut form)) => {
+                if !self.apply_form(&mut form) {
+                    self.popup = Some(Popup::Form(form));
+                }
+            }
+            other => self.popup = other,
+        }
+    }
+
     /// Apply the form's step: insert it at its position, or replace the edited step.
-    pub(in crate::tui) fn apply_form(&mut self, form: &mut popups::form::FormPopup) -> bool {
+    fn apply_form(&mut self, form: &mut popups::form::FormPopup) -> bool {
         form.recheck();
         let Some(step) = form.step.clone() else {
             self.state.message = Some(error("fix the problems shown in the form first"));

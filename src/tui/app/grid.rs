@@ -63,6 +63,24 @@ impl App {
         s.rules.selected = s.rules.selected.min(n.saturating_sub(1));
     }
 
+    /// Put the cursor on column `i` (from the column jump) and say which it is.
+    pub(in crate::tui) fn jump_to_column(&mut self, i: usize) {
+        let s = &mut self.state;
+        s.grid.col = i;
+        s.panel_scroll = 0;
+        if let Some((f, _)) = s.displayed()
+            && let Some(c) = f.columns.get(i)
+        {
+            s.message = Some(info(&format!(
+                "column {} of {}: {}",
+                i + 1,
+                f.columns.len(),
+                c.name
+            )));
+        }
+        self.scroll_into_view();
+    }
+
     /// Scroll so the cursor cell is visible.
     pub(in crate::tui) fn scroll_into_view(&mut self) {
         let page = self.page();

@@ -264,7 +264,7 @@ impl App {
                 Err(e) => self.state.message = Some(error(&format!("suggesting failed: {e}"))),
             },
             Output::Previewed { generation, result } => {
-                if let Some(Popup::Form(form)) = &mut self.state.popup
+                if let Some(Popup::Form(form)) = &mut self.popup
                     && form.generation == generation
                 {
                     form.preview = match result {
@@ -320,7 +320,7 @@ impl App {
             session::remove(&path);
             return;
         }
-        self.state.popup = Some(Popup::Restore(Box::new(sess)));
+        self.popup = Some(Popup::Restore(Box::new(sess)));
     }
 
     /// The error to exit with, if the workbench could not open its input.

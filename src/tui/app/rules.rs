@@ -96,9 +96,8 @@ impl App {
     pub(in crate::tui) fn edit_rule(&mut self) {
         let r = &self.state.rules;
         if r.is_empty() {
-            self.state.popup = Some(Popup::Rules(popups::rules_editor::RulesEditor::new(
+            self.popup = Some(Popup::Rules(popups::rules_editor::RulesEditor::new(
                 &r.text,
-                r.error.as_ref(),
             )));
             return;
         }
@@ -111,17 +110,50 @@ impl App {
                 return;
             }
             (
-                popups::rule_edit::Target::Rule(r.selected),
+                RuleTarget::Rule(r.selected),
                 r.ruleset.rules.items[r.selected].rule.to_string(),
             )
         } else {
             let i = r.selected - n;
-            (
-                popups::rule_edit::Target::Suggestion(i),
-                r.suggestions[i].text.clone(),
-            )
+            (RuleTarget::Suggestion(i), r.suggestions[i].text.clone())
         };
-        self.state.popup = Some(Popup::Rule(popups::rule_edit::RuleEdit::new(target, &text)));
+        self.popup = Some(Popup::Rule(popups::rule_edit::RuleEdit::new(target, &text)));
+    }
+
+    /// Save an edited rule, or accept a suggestion as edited (from the rule editor;
+    /// `text` is the rule as typed, for the message).
+    pub(in crate::tui) fn save_rule(&mut self, target: RuleTarget, entry: RuleEntry, text: &str) {
+        let rules = &mut self.state.rules;
+        if rules.error.is_some() {
+            self.state.message = Some(error(
+                "the rules have a DQDL error: fix it first (E edits the rules)",
+            ));
+            return;
+        }
+        let mut rs = rules.ruleset.clone();
+        match target {
+            RuleTarget::Rule(i) => {
+                if let Some(old) = rs.rules.items.get_mut(i) {
+                    let comments = std::mem::take(&mut old.comments);
+                    *old = entry;
+                    if old.comments.is_empty() {
+                        old.comments = comments;
+                    }
+                }
+            }
+            RuleTarget::Suggestion(i) => {
+                if i < rules.suggestions.len() {
+                    let s = rules.suggestions.remove(i);
+                    let mut entry = entry;
+                    if entry.comments.is_empty() {
+                        entry.comments = s.entry.comments;
+                    }
+                    rs.rules.items.push(entry);
+                }
+            }
+        }
+        rules.set_text(dqdl::print(&rs));
+        self.state.message = Some(info(&format!("rule saved: {text}")));
     }
 
     pub(in crate::tui) fn suggest_rules(&mut self) {

@@ -6,37 +6,16 @@ impl App {
     // -----------------------------------------------------------------------------
     // Saving
 
-    /// Default paths next to the data file.
-    pub fn default_paths(&self) -> (PathBuf, PathBuf) {
-        let first = self.state.inputs.first().cloned().unwrap_or_default();
-        let p = std::path::Path::new(&first);
-        let dir = p.parent().map(|d| d.to_path_buf()).unwrap_or_default();
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| "data".into());
-        let stem = name
-            .split('.')
-            .next()
-            .filter(|s| !s.is_empty() && !s.contains('*'))
-            .unwrap_or("data")
-            .to_string();
-        (
-            dir.join(format!("{stem}.recipe.json")),
-            dir.join(format!("{stem}.rules.dqdl")),
-        )
-    }
-
     pub(in crate::tui) fn save(&mut self) {
         let has_rules = !self.state.rules.text.trim().is_empty();
         let paths = &self.state.paths;
         if paths.recipe.is_some() && (paths.rules.is_some() || !has_rules) {
             self.write_files();
         } else {
-            let (r, q) = self.default_paths();
+            let (r, q) = self.state.default_paths();
             let recipe = paths.recipe.clone().unwrap_or(r);
             let rules = paths.rules.clone().unwrap_or(q);
-            self.state.popup = Some(Popup::Save(popups::save::SavePopup::new(
+            self.popup = Some(Popup::Save(popups::save::SavePopup::new(
                 &recipe, &rules, has_rules,
             )));
         }
@@ -102,7 +81,7 @@ impl App {
         if self.state.frames.peek(BASE_KEY).is_none() || self.state.quit {
             return;
         }
-        if matches!(self.state.popup, Some(Popup::Restore(_))) {
+        if matches!(self.popup, Some(Popup::Restore(_))) {
             return;
         }
         let now = (self.recipe().clone(), self.state.rules.text.clone());
@@ -141,6 +120,15 @@ impl App {
                 )));
             }
         }
+    }
+
+    /// Set where the recipe (and the rules) go, then save (from the save popup).
+    pub(in crate::tui) fn save_to(&mut self, recipe: PathBuf, rules: Option<PathBuf>) {
+        self.state.paths.recipe = Some(recipe);
+        if rules.is_some() {
+            self.state.paths.rules = rules;
+        }
+        self.write_files();
     }
 
     /// Delete the autosaved session (the user chose not to restore it).

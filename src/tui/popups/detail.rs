@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{above_footer, cut, footer, frame_box, hint, scroll, typed};
+use super::{Outcome, above_footer, cut, footer, frame_box, hint, scroll, typed};
 use crate::tui::action::Action;
 use crate::tui::frames::Cell;
 use crate::tui::state::State;
@@ -17,15 +17,15 @@ pub struct DetailPopup {
     pub scroll: u16,
 }
 
-pub fn handle(p: &mut DetailPopup, action: &Action) -> bool {
+pub fn handle(p: &mut DetailPopup, action: &Action) -> Outcome {
     match action {
-        Action::Close | Action::Confirm => return false,
-        a if typed(a, 'q') => return false,
+        Action::Close | Action::Confirm => return Outcome::Close,
+        a if typed(a, 'q') => return Outcome::Close,
         a => {
             scroll(&mut p.scroll, a, 10);
         }
     }
-    true
+    Outcome::Keep
 }
 
 pub fn render(frame: &mut Frame, area: Rect, p: &DetailPopup, state: &State) {

@@ -12,11 +12,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use serde_json::{Map, Value};
 
-use super::{above_footer, cut, footer, frame_box, hint};
+use super::{Outcome, above_footer, cut, footer, frame_box, hint};
 use crate::recipe::{self, Step};
 use crate::transform::{Kind, Op, OpParseError};
 use crate::tui::action::Action;
-use crate::tui::app::App;
 use crate::tui::frames::FrameInfo;
 use crate::tui::fuzzy;
 use crate::tui::input::LineInput;
@@ -415,12 +414,13 @@ fn prefill(op: &str, f: &FieldSpec, col: &str, numeric: bool) -> Option<Value> {
     }
 }
 
-/// Handle an action; returns whether the form stays open.
-pub fn handle(app: &mut App, form: &mut FormPopup, action: Action) -> bool {
+/// Handle an action. Enter asks the app to apply the step (`Action::ApplyForm`),
+/// which closes the form, or leaves it open with the problems.
+pub fn handle(form: &mut FormPopup, action: Action) -> Outcome {
     let n = form.fields.len();
     match action {
-        Action::Close => return false,
-        Action::Confirm => return !app.apply_form(form),
+        Action::Close => return Outcome::Close,
+        Action::Confirm => return Outcome::apply(Action::ApplyForm),
         Action::NextField | Action::Down => form.focus = (form.focus + 1) % n,
         Action::PrevField | Action::Up => form.focus = (form.focus + n - 1) % n,
         Action::Left | Action::Right => {
@@ -460,7 +460,7 @@ pub fn handle(app: &mut App, form: &mut FormPopup, action: Action) -> bool {
         }
         _ => {}
     }
-    true
+    Outcome::Keep
 }
 
 /// Draw the form.

@@ -6,7 +6,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{above_footer, footer, frame_box, scroll, typed};
+use super::{Outcome, above_footer, footer, frame_box, scroll, typed};
 use crate::tui::action::Action;
 use crate::tui::keymap::Keymap;
 use crate::tui::state::State;
@@ -16,15 +16,15 @@ pub struct HelpPopup {
     pub scroll: u16,
 }
 
-pub fn handle(p: &mut HelpPopup, action: &Action) -> bool {
+pub fn handle(p: &mut HelpPopup, action: &Action) -> Outcome {
     match action {
-        Action::Close | Action::Confirm => return false,
-        a if typed(a, '?') || typed(a, 'q') => return false,
+        Action::Close | Action::Confirm => return Outcome::Close,
+        a if typed(a, '?') || typed(a, 'q') => return Outcome::Close,
         a => {
             scroll(&mut p.scroll, a, 15);
         }
     }
-    true
+    Outcome::Keep
 }
 
 /// The help text: per context, the keys and what they do.

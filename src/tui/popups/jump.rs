@@ -6,9 +6,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use super::{filter_line, footer, frame_box, hint, list_nav, list_start};
+use super::{Outcome, filter_line, footer, frame_box, hint, list_nav, list_start};
 use crate::tui::action::Action;
-use crate::tui::app::App;
 use crate::tui::fuzzy;
 use crate::tui::input::LineInput;
 
@@ -31,22 +30,14 @@ impl JumpPopup {
     }
 }
 
-pub fn handle(app: &mut App, p: &mut JumpPopup, action: Action) -> bool {
+pub fn handle(p: &mut JumpPopup, action: Action) -> Outcome {
     match action {
-        Action::Close => return false,
+        Action::Close => return Outcome::Close,
         Action::Confirm => {
-            if let Some(i) = p.matches.get(p.selected) {
-                app.state.grid.col = *i;
-                app.state.panel_scroll = 0;
-                app.state.message = Some(crate::tui::app::info(&format!(
-                    "column {} of {}: {}",
-                    i + 1,
-                    p.columns.len(),
-                    p.columns[*i]
-                )));
-                app.scroll_into_view();
-            }
-            return false;
+            return match p.matches.get(p.selected) {
+                Some(i) => Outcome::run(Action::JumpToColumn(*i)),
+                None => Outcome::Close,
+            };
         }
         Action::Input(k) if p.input.handle(&k) => {
             p.matches = fuzzy::rank(p.input.text(), &p.columns);
@@ -56,7 +47,7 @@ pub fn handle(app: &mut App, p: &mut JumpPopup, action: Action) -> bool {
             list_nav(&a, &mut p.selected, p.matches.len(), &mut p.input);
         }
     }
-    true
+    Outcome::Keep
 }
 
 pub fn render(frame: &mut Frame, area: Rect, p: &JumpPopup) {

@@ -6,9 +6,8 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{cut, footer, frame_box, hint, typed};
+use super::{Outcome, cut, footer, frame_box, hint, typed};
 use crate::tui::action::Action;
-use crate::tui::app::App;
 use crate::tui::steps::{self, OpSpec};
 
 #[derive(Debug, Clone, Default)]
@@ -29,7 +28,7 @@ pub fn categories() -> Vec<(&'static str, Vec<&'static OpSpec>)> {
     out
 }
 
-pub fn handle(app: &mut App, p: &mut MenuPopup, action: Action) -> bool {
+pub fn handle(p: &mut MenuPopup, action: Action) -> Outcome {
     let cats = categories();
     let n_items = |c: usize| cats.get(c).map_or(0, |(_, v)| v.len());
     let down = action == Action::Down || typed(&action, 'j');
@@ -47,14 +46,14 @@ pub fn handle(app: &mut App, p: &mut MenuPopup, action: Action) -> bool {
         p.category = (p.category + 1) % cats.len().max(1);
         p.item = 0;
     } else if action == Action::Confirm {
-        if let Some(op) = cats.get(p.category).and_then(|(_, v)| v.get(p.item)) {
-            app.update(Action::OpenStep(op.name.clone()));
-        }
-        return false;
+        return match cats.get(p.category).and_then(|(_, v)| v.get(p.item)) {
+            Some(op) => Outcome::run(Action::OpenStep(op.name.clone())),
+            None => Outcome::Close,
+        };
     } else if action == Action::Close || typed(&action, 'q') || typed(&action, 't') {
-        return false;
+        return Outcome::Close;
     }
-    true
+    Outcome::Keep
 }
 
 pub fn render(frame: &mut Frame, area: Rect, p: &MenuPopup) {

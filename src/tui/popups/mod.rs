@@ -1,7 +1,10 @@
 //! Popups, one file each: their state, how they handle actions, how they draw.
 //!
 //! While a popup is open it gets every action; keys without a binding in the popup
-//! context arrive as `Action::Input` (typed text).
+//! context arrive as `Action::Input` (typed text). A popup changes only its own
+//! fields: its handler reads the state (`&State`, or less) and answers with an
+//! [`Outcome`], which `App::update` carries out. The open popup is `App::popup`, not
+//! part of `State`, and nothing here can reach `App` or change `State`.
 
 pub mod detail;
 pub mod form;
@@ -21,7 +24,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
 use super::action::Action;
-use super::app::App;
 use super::input::LineInput;
 use super::session::Session;
 use super::state::State;
@@ -45,37 +47,54 @@ pub enum Popup {
     Search(LineInput),
 }
 
-/// Give `action` to the open popup.
-pub fn handle(app: &mut App, action: Action) {
-    let Some(mut popup) = app.state.popup.take() else {
-        return;
-    };
-    let keep = match &mut popup {
+/// What a popup answers to an action. `App::update` carries it out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// The popup stays open (it may have changed its own fields).
+    Keep,
+    /// The popup closes.
+    Close,
+    /// The popup closes, then the actions run in turn, as on the main screen (one
+    /// of them may open another popup).
+    Run(Vec<Action>),
+    /// The popup stays open while the actions run in turn (one of them may close it
+    /// or open another).
+    Apply(Vec<Action>),
+}
+
+impl Outcome {
+    /// Close, then run `action`.
+    pub fn run(action: Action) -> Outcome {
+        Outcome::Run(vec![action])
+    }
+
+    /// Stay open and run `action`.
+    pub fn apply(action: Action) -> Outcome {
+        Outcome::Apply(vec![action])
+    }
+}
+
+/// Give `action` to `popup`: it changes its own fields and says what is to happen.
+pub fn handle(popup: &mut Popup, state: &State, action: Action) -> Outcome {
+    match popup {
         Popup::Help(p) => help::handle(p, &action),
-        Popup::Palette(p) => palette::handle(app, p, action),
-        Popup::Menu(p) => menu::handle(app, p, action),
-        Popup::Form(p) => form::handle(app, p, action),
-        Popup::Jump(p) => jump::handle(app, p, action),
+        Popup::Palette(p) => palette::handle(p, action),
+        Popup::Menu(p) => menu::handle(p, action),
+        Popup::Form(p) => form::handle(p, action),
+        Popup::Jump(p) => jump::handle(p, action),
         Popup::Detail(p) => detail::handle(p, &action),
-        Popup::Quit => prompts::quit(app, &action),
-        Popup::Save(p) => save::handle(app, p, action),
-        Popup::Restore(s) => prompts::restore(app, s, &action),
-        Popup::Rule(p) => rule_edit::handle(app, p, action),
-        Popup::Rules(p) => rules_editor::handle(app, p, action),
-        Popup::Search(input) => prompts::search(app, input, action),
-    };
-    if keep && app.state.popup.is_none() {
-        let is_form = matches!(popup, Popup::Form(_));
-        app.state.popup = Some(popup);
-        if is_form {
-            app.refresh_form();
-        }
+        Popup::Quit => prompts::quit(&action),
+        Popup::Save(p) => save::handle(p, state, action),
+        Popup::Restore(s) => prompts::restore(s, &action),
+        Popup::Rule(p) => rule_edit::handle(p, action),
+        Popup::Rules(p) => rules_editor::handle(p, action),
+        Popup::Search(input) => prompts::search(input, action),
     }
 }
 
 /// Draw the open popup over the screen.
-pub fn render(frame: &mut Frame, state: &State) {
-    let Some(popup) = &state.popup else {
+pub fn render(frame: &mut Frame, popup: Option<&Popup>, state: &State) {
+    let Some(popup) = popup else {
         return;
     };
     let area = frame.area();
@@ -90,7 +109,7 @@ pub fn render(frame: &mut Frame, state: &State) {
         Popup::Save(p) => save::render(frame, area, p),
         Popup::Restore(s) => prompts::render_restore(frame, area, s),
         Popup::Rule(p) => rule_edit::render(frame, area, p),
-        Popup::Rules(p) => rules_editor::render(frame, area, p),
+        Popup::Rules(p) => rules_editor::render(frame, area, p, state),
         // Drawn by the status bar.
         Popup::Search(_) => {}
     }

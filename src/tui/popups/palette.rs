@@ -6,9 +6,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{cut, filter_line, footer, frame_box, hint, list_nav, list_start};
+use super::{Outcome, cut, filter_line, footer, frame_box, hint, list_nav, list_start};
 use crate::tui::action::Action;
-use crate::tui::app::App;
 use crate::tui::fuzzy;
 use crate::tui::input::LineInput;
 use crate::tui::keymap::{Context, Keymap};
@@ -88,25 +87,24 @@ impl PalettePopup {
     }
 }
 
-pub fn handle(app: &mut App, p: &mut PalettePopup, action: Action) -> bool {
+pub fn handle(p: &mut PalettePopup, action: Action) -> Outcome {
     match action {
-        Action::Close => return false,
+        Action::Close => return Outcome::Close,
         Action::Confirm => {
             let Some(e) = p.matches.get(p.selected).map(|i| p.entries[*i].clone()) else {
-                return true;
+                return Outcome::Keep;
             };
-            match e.kind {
-                EntryKind::Step(name) => app.update(Action::OpenStep(name)),
-                EntryKind::Command(a) => app.update(a),
-            }
-            return false;
+            return Outcome::run(match e.kind {
+                EntryKind::Step(name) => Action::OpenStep(name),
+                EntryKind::Command(a) => a,
+            });
         }
         Action::Input(k) if p.input.handle(&k) => p.refilter(),
         a => {
             list_nav(&a, &mut p.selected, p.matches.len(), &mut p.input);
         }
     }
-    true
+    Outcome::Keep
 }
 
 pub fn render(frame: &mut Frame, area: Rect, p: &PalettePopup) {

@@ -6,28 +6,24 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{frame_box, hint, typed};
+use super::{Outcome, frame_box, hint, typed};
 use crate::tui::action::Action;
-use crate::tui::app::App;
 use crate::tui::input::LineInput;
 use crate::tui::session::Session;
 use crate::tui::state::State;
 
 /// "Quit without saving?": `y` quits, `s` saves then quits, Esc or `n` stays.
-pub fn quit(app: &mut App, action: &Action) -> bool {
+pub fn quit(action: &Action) -> Outcome {
     if typed(action, 'y') || typed(action, 'Y') {
-        app.quit_clean();
-        return false;
+        return Outcome::run(Action::QuitWithoutSaving);
     }
     if typed(action, 's') {
-        app.state.quit_after_save = true;
-        app.update(Action::Save);
-        return false;
+        return Outcome::run(Action::SaveAndQuit);
     }
     if matches!(action, Action::Close) || typed(action, 'n') || typed(action, 'q') {
-        return false;
+        return Outcome::Close;
     }
-    true
+    Outcome::Keep
 }
 
 pub fn render_quit(frame: &mut Frame, area: Rect, state: &State) {
@@ -58,16 +54,14 @@ pub fn render_quit(frame: &mut Frame, area: Rect, state: &State) {
 }
 
 /// "Restore the autosaved session?": `y` restores, `n` discards it.
-pub fn restore(app: &mut App, sess: &mut Session, action: &Action) -> bool {
+pub fn restore(sess: &Session, action: &Action) -> Outcome {
     if typed(action, 'y') || matches!(action, Action::Confirm) {
-        app.restore(sess.clone());
-        return false;
+        return Outcome::run(Action::RestoreSession(Box::new(sess.clone())));
     }
     if typed(action, 'n') || matches!(action, Action::Close) {
-        app.discard_session();
-        return false;
+        return Outcome::run(Action::DiscardSession);
     }
-    true
+    Outcome::Keep
 }
 
 pub fn render_restore(frame: &mut Frame, area: Rect, sess: &Session) {
@@ -100,26 +94,23 @@ pub fn render_restore(frame: &mut Frame, area: Rect, sess: &Session) {
 }
 
 /// The search prompt: Enter searches, Esc closes.
-pub fn search(app: &mut App, input: &mut LineInput, action: Action) -> bool {
+pub fn search(input: &mut LineInput, action: Action) -> Outcome {
     match action {
-        Action::Close => false,
-        Action::Confirm => {
-            app.run_search(input.text().to_string());
-            false
-        }
+        Action::Close => Outcome::Close,
+        Action::Confirm => Outcome::run(Action::RunSearch(input.text().to_string())),
         Action::Left => {
             input.left();
-            true
+            Outcome::Keep
         }
         Action::Right => {
             input.right();
-            true
+            Outcome::Keep
         }
         Action::Input(k) => {
             input.handle(&k);
-            true
+            Outcome::Keep
         }
-        _ => true,
+        _ => Outcome::Keep,
     }
 }
 

@@ -7,28 +7,19 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{footer, frame_box};
+use super::{Outcome, footer, frame_box};
 use crate::quality::dqdl::{self, ParseError};
-use crate::tui::action::Action;
-use crate::tui::app::{App, info};
+use crate::tui::action::{Action, RuleTarget};
 use crate::tui::input::LineInput;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
-    /// Rule `i` of the ruleset.
-    Rule(usize),
-    /// Suggestion `i`: accepted as edited.
-    Suggestion(usize),
-}
-
 pub struct RuleEdit {
-    pub target: Target,
+    pub target: RuleTarget,
     pub input: LineInput,
     pub error: Option<ParseError>,
 }
 
 impl RuleEdit {
-    pub fn new(target: Target, text: &str) -> RuleEdit {
+    pub fn new(target: RuleTarget, text: &str) -> RuleEdit {
         RuleEdit {
             target,
             input: LineInput::new(text),
@@ -37,9 +28,9 @@ impl RuleEdit {
     }
 }
 
-pub fn handle(app: &mut App, p: &mut RuleEdit, action: Action) -> bool {
+pub fn handle(p: &mut RuleEdit, action: Action) -> Outcome {
     match action {
-        Action::Close => return false,
+        Action::Close => return Outcome::Close,
         Action::Left => p.input.left(),
         Action::Right => p.input.right(),
         Action::Input(k) if p.input.handle(&k) => {
@@ -50,52 +41,25 @@ pub fn handle(app: &mut App, p: &mut RuleEdit, action: Action) -> bool {
                 Ok(e) => e,
                 Err(e) => {
                     p.error = Some(e);
-                    return true;
+                    return Outcome::Keep;
                 }
             };
-            let rules = &mut app.state.rules;
-            if rules.error.is_some() {
-                app.state.message = Some(crate::tui::app::error(
-                    "the rules have a DQDL error: fix it first (E edits the rules)",
-                ));
-                return false;
-            }
-            let mut rs = rules.ruleset.clone();
-            match p.target {
-                Target::Rule(i) => {
-                    if let Some(old) = rs.rules.items.get_mut(i) {
-                        let comments = std::mem::take(&mut old.comments);
-                        *old = entry;
-                        if old.comments.is_empty() {
-                            old.comments = comments;
-                        }
-                    }
-                }
-                Target::Suggestion(i) => {
-                    if i < rules.suggestions.len() {
-                        let s = rules.suggestions.remove(i);
-                        let mut entry = entry;
-                        if entry.comments.is_empty() {
-                            entry.comments = s.entry.comments;
-                        }
-                        rs.rules.items.push(entry);
-                    }
-                }
-            }
-            rules.set_text(dqdl::print(&rs));
-            app.state.message = Some(info(&format!("rule saved: {}", p.input.text().trim())));
-            return false;
+            return Outcome::run(Action::SaveRule {
+                target: p.target,
+                entry: Box::new(entry),
+                text: p.input.text().trim().to_string(),
+            });
         }
         _ => {}
     }
-    true
+    Outcome::Keep
 }
 
 pub fn render(frame: &mut Frame, area: Rect, p: &RuleEdit) {
     let popup = super::centered(area, area.width.saturating_sub(6).clamp(40, 110), 9);
     let title = match p.target {
-        Target::Rule(i) => format!("edit Rule_{}", i + 1),
-        Target::Suggestion(_) => "edit and accept the suggested rule".into(),
+        RuleTarget::Rule(i) => format!("edit Rule_{}", i + 1),
+        RuleTarget::Suggestion(_) => "edit and accept the suggested rule".into(),
     };
     let inner = frame_box(frame, popup, &title);
     let w = inner.width as usize;

@@ -1,6 +1,7 @@
 //! The DQDL editor (`E` in the rules panel): the whole ruleset as text, parsed as you
 //! type, the error shown inline under its line and column. The rules panel follows
-//! every version that parses.
+//! every version that parses: every change of the text goes to the state
+//! (`Action::SetRulesText`), and the error shown is the state's.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,39 +9,34 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{footer, frame_box, hint};
-use crate::quality::dqdl::ParseError;
+use super::{Outcome, footer, frame_box, hint};
 use crate::tui::action::Action;
-use crate::tui::app::App;
 use crate::tui::input::TextArea;
+use crate::tui::state::State;
 
 pub struct RulesEditor {
     pub area: TextArea,
-    pub error: Option<ParseError>,
 }
 
 /// What a new ruleset starts with.
 const TEMPLATE: &str = "Rules = [\n    \n]\n";
 
 impl RulesEditor {
-    pub fn new(text: &str, error: Option<&ParseError>) -> RulesEditor {
+    pub fn new(text: &str) -> RulesEditor {
         let empty = text.trim().is_empty();
         let mut area = TextArea::new(if empty { TEMPLATE } else { text });
         if empty {
             area.goto(1, 4);
         }
-        RulesEditor {
-            area,
-            error: error.cloned(),
-        }
+        RulesEditor { area }
     }
 }
 
-pub fn handle(app: &mut App, p: &mut RulesEditor, action: Action) -> bool {
+pub fn handle(p: &mut RulesEditor, action: Action) -> Outcome {
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     let key = |c: KeyCode| KeyEvent::new(c, KeyModifiers::NONE);
     let changed = match action {
-        Action::Close => return false,
+        Action::Close => return Outcome::Close,
         Action::Confirm => p.area.handle(&key(KeyCode::Enter)),
         Action::NextField => p.area.handle(&key(KeyCode::Tab)),
         Action::Up => p.area.handle(&key(KeyCode::Up)),
@@ -62,18 +58,20 @@ pub fn handle(app: &mut App, p: &mut RulesEditor, action: Action) -> bool {
         Action::Input(k) => p.area.handle(&k),
         _ => false,
     };
-    if changed {
-        let text = p.area.text();
-        let is_template = text.trim() == TEMPLATE.trim() || text.trim() == "Rules = [\n]";
-        app.state
-            .rules
-            .set_text(if is_template { String::new() } else { text });
-        p.error = app.state.rules.error.clone();
+    if !changed {
+        return Outcome::Keep;
     }
-    true
+    let text = p.area.text();
+    let is_template = text.trim() == TEMPLATE.trim() || text.trim() == "Rules = [\n]";
+    Outcome::apply(Action::SetRulesText(if is_template {
+        String::new()
+    } else {
+        text
+    }))
 }
 
-pub fn render(frame: &mut Frame, area: Rect, p: &RulesEditor) {
+pub fn render(frame: &mut Frame, area: Rect, p: &RulesEditor, state: &State) {
+    let error = state.rules.error.as_ref();
     let popup = super::centered(
         area,
         area.width.saturating_sub(4).clamp(40, 110),
@@ -87,7 +85,7 @@ pub fn render(frame: &mut Frame, area: Rect, p: &RulesEditor) {
     let num_w = 4;
     let text_w = (inner.width as usize).saturating_sub(num_w + 1);
     for (i, l) in p.area.lines().iter().enumerate().skip(start).take(body_h) {
-        let err_line = p.error.as_ref().is_some_and(|e| e.line as usize == i + 1);
+        let err_line = error.is_some_and(|e| e.line as usize == i + 1);
         let num_style = if err_line {
             Style::default().fg(Color::Red).add_modifier(Modifier::BOLD)
         } else {
@@ -105,7 +103,7 @@ pub fn render(frame: &mut Frame, area: Rect, p: &RulesEditor) {
             if i == row && j == col {
                 style = style.add_modifier(Modifier::REVERSED);
             }
-            if let Some(e) = &p.error
+            if let Some(e) = error
                 && e.line as usize == i + 1
                 && e.column as usize == j + 1
             {
@@ -125,7 +123,7 @@ pub fn render(frame: &mut Frame, area: Rect, p: &RulesEditor) {
         Paragraph::new(lines),
         Rect::new(inner.x, inner.y, inner.width, body_h as u16),
     );
-    let status = match &p.error {
+    let status = match error {
         Some(e) => Line::styled(
             format!("✗ line {}, column {}: {}", e.line, e.column, e.message),
             Style::default().fg(Color::Red),

@@ -8,10 +8,10 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{footer, frame_box, hint};
+use super::{Outcome, footer, frame_box, hint};
 use crate::tui::action::Action;
-use crate::tui::app::App;
 use crate::tui::input::LineInput;
+use crate::tui::state::State;
 
 pub struct SavePopup {
     pub recipe: LineInput,
@@ -42,13 +42,10 @@ impl SavePopup {
     }
 }
 
-pub fn handle(app: &mut App, p: &mut SavePopup, action: Action) -> bool {
+pub fn handle(p: &mut SavePopup, state: &State, action: Action) -> Outcome {
     let fields = if p.has_rules { 2 } else { 1 };
     match action {
-        Action::Close => {
-            app.state.quit_after_save = false;
-            return false;
-        }
+        Action::Close => return Outcome::run(Action::CancelSave),
         Action::NextField | Action::Down => p.focus = (p.focus + 1) % fields,
         Action::PrevField | Action::Up => p.focus = (p.focus + fields - 1) % fields,
         Action::Left => p.field().left(),
@@ -58,7 +55,7 @@ pub fn handle(app: &mut App, p: &mut SavePopup, action: Action) -> bool {
         }
         Action::Confirm => {
             // A relative path is taken next to the data file, where the defaults are.
-            let base = app
+            let base = state
                 .default_paths()
                 .0
                 .parent()
@@ -80,30 +77,28 @@ pub fn handle(app: &mut App, p: &mut SavePopup, action: Action) -> bool {
                 }
                 if path.as_os_str().is_empty() {
                     p.problem = Some(format!("give a path for the {what}"));
-                    return true;
+                    return Outcome::Keep;
                 }
                 let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
                 if let Some(d) = dir
                     && !d.is_dir()
                 {
                     p.problem = Some(format!("no directory {}", d.display()));
-                    return true;
+                    return Outcome::Keep;
                 }
             }
             if p.has_rules && recipe == rules {
                 p.problem = Some("the recipe and the rules need different files".into());
-                return true;
+                return Outcome::Keep;
             }
-            app.state.paths.recipe = Some(recipe);
-            if p.has_rules {
-                app.state.paths.rules = Some(rules);
-            }
-            app.write_files();
-            return false;
+            return Outcome::run(Action::SaveTo {
+                recipe,
+                rules: p.has_rules.then_some(rules),
+            });
         }
         _ => {}
     }
-    true
+    Outcome::Keep
 }
 
 pub fn render(frame: &mut Frame, area: Rect, p: &SavePopup) {

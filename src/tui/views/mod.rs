@@ -1,4 +1,5 @@
-//! Views: functions from `&State` to the screen. They never change state.
+//! Views: functions from `&State` (and the open popup) to the screen. They never
+//! change state.
 
 pub mod grid;
 pub mod panels;
@@ -8,6 +9,7 @@ pub mod status;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
+use super::popups::Popup;
 use super::state::{Panel, State};
 
 /// Where everything goes.
@@ -53,8 +55,8 @@ pub fn layout(area: Rect, state: &State) -> Areas {
     }
 }
 
-/// Draw the whole screen.
-pub fn render(frame: &mut Frame, state: &State) {
+/// Draw the whole screen, with the open popup over it.
+pub fn render(frame: &mut Frame, state: &State, popup: Option<&Popup>) {
     let area = frame.area();
     if area.width < 24 || area.height < 6 {
         frame.render_widget(
@@ -69,6 +71,6 @@ pub fn render(frame: &mut Frame, state: &State) {
     if let (Some(area), Some(panel)) = (areas.panel, state.panel) {
         panels::render(frame, area, state, panel);
     }
-    status::render(frame, areas.status, areas.hint, state);
-    super::popups::render(frame, state);
+    status::render(frame, areas.status, areas.hint, state, popup);
+    super::popups::render(frame, popup, state);
 }

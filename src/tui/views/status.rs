@@ -14,7 +14,7 @@ use crate::tui::state::State;
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
-pub fn render(frame: &mut Frame, status: Rect, hint: Rect, state: &State) {
+pub fn render(frame: &mut Frame, status: Rect, hint: Rect, state: &State, popup: Option<&Popup>) {
     let bar = Style::default().bg(Color::Indexed(236)).fg(Color::White);
     let w = status.width as usize;
     let mut left: Vec<Span> = Vec::new();
@@ -118,7 +118,7 @@ pub fn render(frame: &mut Frame, status: Rect, hint: Rect, state: &State) {
     frame.render_widget(Paragraph::new(Line::from(spans)), status);
 
     // The line below.
-    let line = if let Some(Popup::Search(input)) = &state.popup {
+    let line = if let Some(Popup::Search(input)) = popup {
         prompts::search_line(input, w)
     } else if let Some(m) = &state.message {
         let style = if m.error {
