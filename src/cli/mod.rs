@@ -1,6 +1,7 @@
 //! The command line: clap derive, one file per subcommand.
 
 mod check;
+mod cluster;
 mod export;
 mod import;
 mod input;
@@ -63,6 +64,8 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Import a DataBrew recipe (JSON) as a wort recipe.
     Import(import::ImportArgs),
+    /// Find values that look like spellings of the same thing (OpenRefine clustering).
+    Cluster(cluster::ClusterArgs),
 }
 
 /// Parse the command line and run it. Returns the process exit code.
@@ -80,6 +83,7 @@ pub fn main() -> anyhow::Result<ExitCode> {
         Some(Command::Schema(args)) => schema::run(args),
         Some(Command::Export(args)) => export::run(args),
         Some(Command::Import(args)) => import::run(args),
+        Some(Command::Cluster(args)) => cluster::run(args),
     }
 }
 

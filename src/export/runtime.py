@@ -823,6 +823,134 @@ def fill_missing_by(df, name, strategy, by, cond=None):
 # --- numbers (numbers family: end) -----------------------------------------------------
 
 
+# --- encode: bin, one_hot, scale, map_values (begin) -----------------------------------
+
+
+def _number(name):
+    """The column as double, NaN as null (as wort's encode steps read it)."""
+    x = col(name).cast("double")
+    return F.when(~F.isnan(x), x)
+
+
+def _set(df, name, new, cond):
+    return df.withColumn(name, new) if cond is None else with_values(df, name, new, cond)
+
+
+def bin_values(df, name, method, bins, edges=None, labels=None, to=None, cond=None):
+    """Bin i holds edge[i] <= x < edge[i+1] (the last bin also its upper edge); the bin
+    is its label or its number from 0; values outside the edges are null. equal_width
+    and quantile edges come from the rows where `cond` holds."""
+    x = _number(name)
+    names = []
+    if method == "edges":
+        es = [F.lit(float(e)) for e in edges]
+    else:
+        basis = df if cond is None else df.where(cond)
+        if method == "equal_width":
+            mm = basis.agg(F.min(x).alias("mn"), F.max(x).alias("mx"))
+            mn, mx = F.col("mn"), F.col("mx")
+            parts = [mn + (mx - mn) * F.lit(float(i)) / F.lit(float(bins)) for i in range(bins)]
+            stats = mm.select(*[p.alias("e%d" % i) for i, p in enumerate(parts + [mx])])
+        elif method == "quantile":  # linear interpolation, as polars and `outliers`
+            stats = basis.agg(*[F.percentile(x, i / bins).alias("e%d" % i) for i in range(bins + 1)])
+        else:
+            raise ValueError("unknown bin method %r" % method)
+        names = ["%s_e%d" % (STAT, i) for i in range(bins + 1)]
+        stats = stats.select(*[F.col("e%d" % i).alias(n) for i, n in enumerate(names)])
+        df = df.crossJoin(F.broadcast(stats))
+        es = [F.col(n) for n in names]
+    inside = (x >= es[0]) & (x <= es[-1])
+    idx = reduce(lambda a, e: a + F.when(x >= e, 1).otherwise(0), es[1:-1], F.lit(0))
+    out = F.when(inside, idx.cast("bigint"))
+    if labels is not None:
+        out = F.element_at(F.array(*[F.lit(v) for v in labels]), (out + 1).cast("int"))
+    df = _set(df, to, out, cond)
+    return df.drop(*names) if names else df
+
+
+def one_hot(df, name, prefix, max_categories, limit):
+    """A 0/1 int column `prefix + value` per distinct value (in value order), for the
+    `max_categories` most frequent (ties: smaller value first) and then `prefix +
+    "other"`; missing values are 0 everywhere."""
+    t = as_text(df, name)
+    counts = df.where(col(name).isNotNull()).groupBy(t.alias("v")).count()
+    ranked = counts.orderBy(F.desc("count"), F.asc("v"))
+    ranked = ranked.limit(max_categories if max_categories is not None else limit + 1)
+    cats = sorted(r.v for r in ranked.collect())
+    if max_categories is None and len(cats) > limit:
+        raise ValueError(
+            "column %r has more than %d distinct values; set max_categories" % (name, limit)
+        )
+    new = [prefix + c for c in cats] + ([prefix + "other"] if max_categories is not None else [])
+    for n in new:
+        if n in df.columns or new.count(n) > 1:
+            raise ValueError("one_hot would make column %r, which already exists" % n)
+    for c in cats:
+        df = df.withColumn(prefix + c, F.when(t == c, 1).otherwise(0))
+    if max_categories is not None:
+        other = t.isNotNull() & ~t.isin(cats) if cats else t.isNotNull()
+        df = df.withColumn(prefix + "other", F.when(other, 1).otherwise(0))
+    return df
+
+
+def scale_values(df, name, method, to=None, cond=None):
+    """minmax, zscore (sample sd), robust ((x - median) / IQR) with statistics from the
+    rows where `cond` holds (a zero or undefined spread gives 0); log: ln(x), null for
+    x <= 0."""
+    x = _number(name)
+    to = name if to is None else to
+    if method == "log":
+        return _set(df, to, F.when(x > 0, F.ln(x)), cond)
+    basis = df if cond is None else df.where(cond)
+    if method == "minmax":
+        stats = basis.agg(F.min(x).alias("a"), (F.max(x) - F.min(x)).alias("b"))
+    elif method == "zscore":
+        stats = basis.agg(F.avg(x).alias("a"), F.stddev_samp(x).alias("b"))
+    elif method == "robust":
+        q = lambda p: F.percentile(x, p)  # noqa: E731
+        stats = basis.agg(q(0.5).alias("a"), (q(0.75) - q(0.25)).alias("b"))
+    else:
+        raise ValueError("unknown scale method %r" % method)
+    a, b = STAT + "_a", STAT + "_b"
+    df = df.crossJoin(F.broadcast(stats.select(F.col("a").alias(a), F.col("b").alias(b))))
+    flat = F.col(b).isNull() | F.isnan(F.col(b)) | (F.col(b) == 0)
+    out = (
+        F.when(x.isNull(), F.lit(None).cast("double"))
+        .when(flat, F.lit(0.0))
+        .otherwise((x - F.col(a)) / F.col(b))
+    )
+    return _set(df, to, out, cond).drop(a, b)
+
+
+def map_values(df, name, pairs, default=None, has_default=False, to=None, cond=None):
+    """Replace values by a table of (key text, new value text): keys compare with the
+    text of a text column and as numbers with a number column; other present values
+    are kept, or become `default` when `has_default`; missing values stay missing."""
+    c, dt = col(name), dtype(df, name)
+    if isinstance(dt, T.StringType):
+        kt, keys = T.StringType(), [k for k, _ in pairs]
+    elif is_integral(dt):
+        kt, keys = T.LongType(), [int(float(k.strip())) for k, _ in pairs]
+    else:
+        kt, keys = T.DoubleType(), [float(k.strip()) for k, _ in pairs]
+    k, v, hit = STAT + "_k", STAT + "_v", STAT + "_hit"
+    schema = T.StructType([T.StructField(k, kt), T.StructField(v, T.StringType())])
+    table = df.sparkSession.createDataFrame(
+        [(key, val) for key, (_, val) in zip(keys, pairs)], schema
+    ).withColumn(hit, F.lit(True))
+    df = df.join(F.broadcast(table), c == F.col(k), "left")
+    other = F.lit(default).cast(dt) if has_default else c
+    out = (
+        F.when(c.isNull(), F.lit(None).cast(dt))
+        .when(F.col(hit).isNotNull(), F.col(v).cast(dt))
+        .otherwise(other)
+    )
+    return _set(df, name if to is None else to, out, cond).drop(k, v, hit)
+
+
+# --- encode (end) ----------------------------------------------------------------------
+
+
 # --- reading and writing ---------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@
 //! in nats (as Deequ / AWS Glue Data Quality).
 
 mod accum;
+pub mod cluster;
 pub mod entities;
 mod finish;
 pub mod render;

@@ -187,6 +187,10 @@ ops! {
     // -- reshape: end
     //
     // -- encode: begin
+    Bin(encode::Bin) = "bin",
+    OneHot(encode::OneHot) = "one_hot",
+    Scale(encode::Scale) = "scale",
+    MapValues(encode::MapValues) = "map_values",
     // -- encode: end
     //
     // -- numbers: begin

@@ -70,6 +70,7 @@ pub const CATEGORIES: &[(&str, &[&str])] = &[
     // -- reshape: end
     //
     // -- encode: begin
+    ("Encode", &["bin", "one_hot", "scale", "map_values"]),
     // -- encode: end
     //
     // -- numbers: begin
