@@ -302,6 +302,8 @@ impl FormPopup {
     pub fn with_files(mut self, files: recipe::Files) -> FormPopup {
         self.files = files;
         self.recheck();
+        // The check is new: the next refresh previews it.
+        self.last = None;
         self
     }
 
