@@ -1703,3 +1703,44 @@ fn a_comment_in_recipe_sql_reaches_neither_the_job_nor_the_query() {
         assert!(e.contains("step 1 (filter)") && e.contains("/*!"), "{e}");
     }
 }
+
+/// How many DataBrew operations wort imports: every upper-case name the step families
+/// mention, imported with no parameters, is claimed by a family when the answer is not
+/// "no wort equivalent" (a claimed one then asks for its parameters). README gives the
+/// number; the round trips above run the ones wort also exports.
+#[test]
+fn at_least_80_databrew_operations_import() {
+    let mut names = BTreeSet::new();
+    let dirs = [
+        root().join("src/transform"),
+        root().join("src/transform/target"),
+    ];
+    for dir in dirs {
+        for entry in std::fs::read_dir(dir).expect("dir") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("read");
+                for piece in text.split('"').skip(1).step_by(2) {
+                    if piece.len() > 1 && piece.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+                    {
+                        names.insert(piece.to_string());
+                    }
+                }
+            }
+        }
+    }
+    let steps: Vec<String> = names
+        .iter()
+        .map(|n| format!(r#"{{"Action": {{"Operation": "{n}", "Parameters": {{}}}}}}"#))
+        .collect();
+    let parsed = databrew::parse_steps(&format!("[{}]", steps.join(","))).expect("parses");
+    let imported = databrew::import(&parsed, None);
+    let unclaimed = imported
+        .unmapped
+        .iter()
+        .filter(|u| u.reason == "no wort equivalent")
+        .count();
+    let claimed = names.len() - unclaimed;
+    eprintln!("DataBrew operations wort imports: {claimed}");
+    assert!(claimed >= 80, "only {claimed} DataBrew operations import");
+}

@@ -52,7 +52,14 @@ impl App {
                     .collect();
                 if let Some(f) = s.frames.peek(keys[from]).cloned() {
                     let files = s.recipe().files.clone();
-                    self.start(Job::Apply { from: f, steps, files }, target);
+                    self.start(
+                        Job::Apply {
+                            from: f,
+                            steps,
+                            files,
+                        },
+                        target,
+                    );
                 }
             }
             return;
