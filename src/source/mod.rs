@@ -12,6 +12,7 @@
 
 pub mod decode;
 pub mod infer;
+pub mod nesting;
 mod open;
 mod report;
 mod retry;

@@ -454,13 +454,21 @@ pub(super) fn open_file(
             } else {
                 path.to_path_buf()
             };
+            let file = std::fs::File::open(&path).map_err(io_err)?;
+            if let Some(line) = super::nesting::too_deep(file).map_err(io_err)? {
+                return Err(SourceError::BadRow {
+                    path: shown,
+                    message: super::nesting::too_deep_message(line),
+                });
+            }
             if format == Format::Ndjson {
                 let mut lf =
                     LazyJsonLineReader::new(PlRefPath::new(path.to_string_lossy().as_ref()))
                         .with_infer_schema_length(std::num::NonZeroUsize::new(FULL_INFER_ROWS))
                         .finish()
-                        .map_err(|e| json_error(&shown, &e))?;
-                lf.collect_schema().map_err(|e| json_error(&shown, &e))?;
+                        .map_err(|e| ndjson_error(&shown, &path, &e))?;
+                lf.collect_schema()
+                    .map_err(|e| ndjson_error(&shown, &path, &e))?;
                 return Ok((Input::Ndjson { path }, report, None));
             }
             let file = std::fs::File::open(&path).map_err(io_err)?;
@@ -482,6 +490,23 @@ pub(super) fn json_error(path: &str, e: &PolarsError) -> SourceError {
             "not valid JSON: {} (JSON must be an array of objects, NDJSON one object per line)",
             crate::util::clean_polars_error(e)
         ),
+    }
+}
+
+/// polars' NDJSON error names a character, not a line: find the line that does not
+/// parse and name it (falling back to polars' message when every line parses).
+fn ndjson_error(shown: &str, path: &Path, e: &PolarsError) -> SourceError {
+    let bad = std::fs::File::open(path)
+        .ok()
+        .and_then(super::nesting::first_bad_ndjson_line);
+    match bad {
+        Some((line, why)) => SourceError::BadRow {
+            path: shown.to_string(),
+            message: format!(
+                "line {line}: not valid JSON ({why}); NDJSON needs one JSON object per line"
+            ),
+        },
+        None => json_error(shown, e),
     }
 }
 

@@ -457,12 +457,29 @@ impl Cx<'_> {
         Ok(match d {
             DateExpr::Now => now,
             DateExpr::NowOffset { sign, amount, unit } => {
-                let secs = (*amount as i64).saturating_mul(unit.seconds() as i64);
-                let delta = chrono::TimeDelta::seconds(secs);
+                // Checked all the way: the amount is the user's number, and chrono panics
+                // on a delta or a date out of its range.
+                let out_of_range = || {
+                    format!(
+                        "now() {} {amount} {} is outside the dates wort can represent (about \
+                         262,000 years either side of year 0); use a smaller amount",
+                        match sign {
+                            Sign::Plus => "+",
+                            Sign::Minus => "-",
+                        },
+                        unit.as_str()
+                    )
+                };
+                let delta = i64::try_from(*amount)
+                    .ok()
+                    .and_then(|a| a.checked_mul(unit.seconds() as i64))
+                    .and_then(chrono::TimeDelta::try_seconds)
+                    .ok_or_else(out_of_range)?;
                 match sign {
-                    Sign::Plus => now + delta,
-                    Sign::Minus => now - delta,
+                    Sign::Plus => now.checked_add_signed(delta),
+                    Sign::Minus => now.checked_sub_signed(delta),
                 }
+                .ok_or_else(out_of_range)?
             }
             DateExpr::Date(s) => {
                 parse_date_text(s).ok_or_else(|| format!("{s:?} is not a date"))?

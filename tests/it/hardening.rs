@@ -1,0 +1,276 @@
+//! Adversarial inputs: texts nested or sized to crash or exhaust wort. Each must give
+//! a one-paragraph error naming the file, line or rule, never an abort or a panic.
+
+use super::{wort, write};
+use predicates::prelude::PredicateBooleanExt;
+use predicates::str::contains;
+
+/// A command that must fail with an error, not a signal (stack overflow is SIGABRT)
+/// or a panic (exit 101).
+fn fails_cleanly(cmd: &mut assert_cmd::Command) -> String {
+    let out = cmd.output().expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    let code = out.status.code();
+    assert!(
+        matches!(code, Some(c) if c != 0 && c != 101),
+        "expected a clean error exit, got {:?}: {err}",
+        out.status
+    );
+    assert!(
+        !err.contains("overflowed its stack") && !err.contains("panicked"),
+        "{err}"
+    );
+    err
+}
+
+fn ok_out(cmd: &mut assert_cmd::Command) -> String {
+    let out = cmd.output().expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{:?}: {err}", out.status);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+// ---- 1. DQDL nested thousands deep ---------------------------------------------------
+
+#[test]
+fn rules_nested_thousands_deep_are_refused_with_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 5_000;
+    let text = format!(
+        "# deep\n\nRules = [\n  {}RowCount > 0{}\n]\n",
+        "(".repeat(n),
+        ")".repeat(n)
+    );
+    let rules = write(dir.path(), "rules.dqdl", text);
+    let data = write(dir.path(), "d.csv", "a\n1\n");
+    for args in [
+        vec!["rules", "fmt"],
+        vec!["rules", "lint"],
+        vec!["check", "--rules"],
+    ] {
+        let mut cmd = wort();
+        cmd.args(&args).arg(&rules);
+        if args[0] == "check" {
+            cmd.arg(&data);
+        }
+        let err = fails_cleanly(&mut cmd);
+        assert!(
+            err.contains("rules.dqdl")
+                && err.contains("line 4")
+                && err.contains("nested deeper than 100 levels"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn rule_arithmetic_chains_count_as_depth_and_shallow_rules_still_parse() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = vec!["1"; 5_000].join(" + ");
+    let rules = write(
+        dir.path(),
+        "r.dqdl",
+        format!("Rules = [ RowCount > {long} ]"),
+    );
+    let err = fails_cleanly(wort().args(["rules", "fmt"]).arg(&rules));
+    assert!(
+        err.contains("line 1") && err.contains("deeper than 100"),
+        "{err}"
+    );
+    // 99 nested parentheses around a 50-term sum: within the limit, and evaluated.
+    let sum = vec!["1"; 50].join(" + ");
+    let text = format!(
+        "Rules = [ {}RowCount < {sum}{} ]",
+        "(".repeat(49),
+        ")".repeat(49)
+    );
+    let rules = write(dir.path(), "ok.dqdl", text);
+    let data = write(dir.path(), "d.csv", "a\n1\n2\n");
+    let out = ok_out(wort().args(["check", "--rules"]).arg(&rules).arg(&data));
+    assert!(out.contains("1 passed"), "{out}");
+}
+
+// ---- 2. SQL expressions thousands of terms long ----------------------------------------
+
+#[test]
+fn a_derive_of_thousands_of_terms_is_refused_not_overflowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "in.csv", "a,b\n1,2\n3,4\n");
+    let expr = vec!["a"; 5_000].join(" + ");
+    let recipe = write(
+        dir.path(),
+        "r.json",
+        serde_json::json!({"wort_recipe": 1, "steps": [
+            {"op": "derive", "column": "x", "expr": expr}]})
+        .to_string(),
+    );
+    let out = dir.path().join("out.csv");
+    let err = fails_cleanly(
+        wort()
+            .arg("run")
+            .arg(&recipe)
+            .arg(&data)
+            .arg("-o")
+            .arg(&out),
+    );
+    assert!(
+        err.contains("step 1 (derive)") && err.contains("more than 200 operators"),
+        "{err}"
+    );
+    assert!(!out.exists());
+    // Parentheses nested past the parser's limit, in a `where`: refused as well.
+    let deep = format!("{}a > 1{}", "(".repeat(5_000), ")".repeat(5_000));
+    let recipe = write(
+        dir.path(),
+        "w.json",
+        serde_json::json!({"wort_recipe": 1, "steps": [
+            {"op": "derive", "column": "x", "expr": "a", "where": deep}]})
+        .to_string(),
+    );
+    let err = fails_cleanly(
+        wort()
+            .arg("run")
+            .arg(&recipe)
+            .arg(&data)
+            .arg("-o")
+            .arg(&out),
+    );
+    assert!(err.contains("parentheses deeper than 50 levels"), "{err}");
+    // 150 terms are fine, and computed.
+    let expr = vec!["a"; 150].join(" + ");
+    let recipe = write(
+        dir.path(),
+        "ok.json",
+        serde_json::json!({"wort_recipe": 1, "steps": [
+            {"op": "derive", "column": "x", "expr": expr}]})
+        .to_string(),
+    );
+    ok_out(
+        wort()
+            .arg("run")
+            .arg(&recipe)
+            .arg(&data)
+            .arg("-o")
+            .arg(&out),
+    );
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "a,b,x\n1,2,150\n3,4,450\n"
+    );
+}
+
+#[test]
+fn a_rule_where_clause_thousands_of_terms_long_is_refused_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let chain = vec!["\\\"a\\\" = 1"; 3_000].join(" OR ");
+    let rules = write(
+        dir.path(),
+        "rules.dqdl",
+        format!("Rules = [\n  RowCount > 0,\n  IsComplete \"a\" where \"{chain}\"\n]\n"),
+    );
+    let data = write(dir.path(), "d.csv", "a\n1\n");
+    let err = fails_cleanly(wort().args(["check", "--rules"]).arg(&rules).arg(&data));
+    assert!(
+        err.contains("line 3") && err.contains("too deeply nested"),
+        "{err}"
+    );
+}
+
+// ---- 3. JSON nested thousands deep -----------------------------------------------------
+
+#[test]
+fn json_nested_deeper_than_64_is_refused_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 10_000;
+    let deep = format!("{}1{}", "[".repeat(n), "]".repeat(n));
+    let json = write(
+        dir.path(),
+        "deep.json",
+        format!("[\n{{\"a\": 1}},\n{{\"a\": {deep}}}\n]\n"),
+    );
+    let ndjson = write(
+        dir.path(),
+        "deep.ndjson",
+        format!("{{\"a\": 1}}\n{{\"a\": {deep}}}\n"),
+    );
+    let recipe = write(dir.path(), "r.json", r#"{"wort_recipe": 1, "steps": []}"#);
+    for (file, name, line) in [(&json, "deep.json", 3), (&ndjson, "deep.ndjson", 2)] {
+        let err = fails_cleanly(wort().arg("inspect").arg(file));
+        assert!(
+            err.contains(&format!(
+                "{name} line {line}: the JSON nests arrays or objects deeper than 64"
+            )),
+            "{err}"
+        );
+        let out = dir.path().join("out.csv");
+        let err = fails_cleanly(wort().arg("run").arg(&recipe).arg(file).arg("-o").arg(&out));
+        assert!(err.contains(&format!("{name} line {line}")), "{err}");
+        assert!(!out.exists());
+    }
+    // 1,000 levels (a 6 KB file) took 27 s and 13 GB: now refused at once.
+    let thousand = format!("[{{\"a\": {}1{}}}]", "[".repeat(1_000), "]".repeat(1_000));
+    let f = write(dir.path(), "k.json", thousand);
+    fails_cleanly(wort().arg("inspect").arg(&f));
+    // Nesting inside strings does not count, and 60 levels still read.
+    let fine = format!(
+        "[{{\"a\": \"{}\", \"b\": {}1{}}}]",
+        "[".repeat(1_000),
+        "[".repeat(60),
+        "]".repeat(60)
+    );
+    let f = write(dir.path(), "fine.json", fine);
+    wort().arg("inspect").arg(&f).assert().success();
+}
+
+// ---- 4. Date arithmetic on huge numbers ------------------------------------------------
+
+#[test]
+fn now_plus_a_huge_number_of_days_is_an_error_on_the_rule_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "d.csv", "x\n2024-01-01\n");
+    for n in ["999999999999", "99999999999999999", "18446744073709551615"] {
+        let rules = write(
+            dir.path(),
+            "r.dqdl",
+            format!("Rules = [ ColumnValues \"x\" > (now() + {n} days), RowCount > 0 ]"),
+        );
+        let out = wort()
+            .args(["check", "--format", "json", "--rules"])
+            .arg(&rules)
+            .arg(&data)
+            .output()
+            .unwrap();
+        assert_ne!(
+            out.status.code(),
+            Some(101),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
+        let text = report.to_string();
+        assert!(
+            text.contains(&format!(
+                "now() + {n} days is outside the dates wort can represent"
+            )),
+            "{text}"
+        );
+    }
+}
+
+// ---- 7. Messages -----------------------------------------------------------------------
+
+#[test]
+fn a_bad_ndjson_line_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "bad.ndjson",
+        "{\"a\": 1}\n{\"a\": 2}\n{\"a\": 3,,}\n",
+    );
+    wort()
+        .arg("inspect")
+        .arg(&f)
+        .assert()
+        .failure()
+        .stderr(contains("bad.ndjson line 3: not valid JSON").and(contains("column 9")));
+}
