@@ -434,10 +434,7 @@ pub(super) fn open_file(
             })
             .map_err(|e| SourceError::Polars {
                 path: shown.clone(),
-                message: format!(
-                    "{} (is it really Parquet? pass --format to override)",
-                    crate::util::clean_polars_error(&e)
-                ),
+                message: not_parquet(path, &e),
             })?;
             report.rows = lf;
             Ok((
@@ -480,6 +477,26 @@ pub(super) fn open_file(
             report.rows = Some(df.height() as u64);
             Ok((Input::Frame { df }, report, None))
         }
+    }
+}
+
+/// Why a file did not read as Parquet: when it does not even start like Parquet, say
+/// what it looks like instead (the `--format` given was wrong, or the extension lies).
+fn not_parquet(path: &Path, e: &PolarsError) -> String {
+    let looks = content_format(path, false)
+        .ok()
+        .filter(|f| *f != Format::Parquet);
+    match looks {
+        Some(f) => format!(
+            "the file is not Parquet (it does not start with PAR1); it looks like {0}: read \
+             it as {0} (the format option set to {1}, or left out to detect the format)",
+            f.name(),
+            f.name().to_ascii_lowercase()
+        ),
+        None => format!(
+            "{} (is it really Parquet? pass --format to override)",
+            crate::util::clean_polars_error(e)
+        ),
     }
 }
 
@@ -535,6 +552,11 @@ pub(super) fn detect_format(path: &Path, gzip: bool) -> std::io::Result<Format> 
     {
         return Ok(f);
     }
+    content_format(path, gzip)
+}
+
+/// The format from the first bytes alone.
+fn content_format(path: &Path, gzip: bool) -> std::io::Result<Format> {
     let mut r = decode::open_utf8(path, gzip, Encoding::Utf8)?;
     let (head, _) = decode::read_prefix(&mut r, 4096)?;
     if head.starts_with(b"PAR1") {
@@ -581,6 +603,18 @@ pub(super) fn open_delimited(
     let mut overrides = opts.dialect.clone();
     if format == Format::Tsv && overrides.delimiter.is_none() {
         overrides.delimiter = Some(b'\t');
+    }
+    if let (Some(d), Some(Some(q))) = (overrides.delimiter, overrides.quote)
+        && d == q
+    {
+        return Err(SourceError::Dialect {
+            path: shown,
+            message: format!(
+                "--delimiter and --quote are both {:?}: one character cannot both separate \
+                 fields and quote them; pass the file's real quote character, or --quote none",
+                char::from(d)
+            ),
+        });
     }
     let sniffed = sniff::sniff(text, truncated, &overrides).map_err(|e| SourceError::Dialect {
         path: shown.clone(),

@@ -23,6 +23,35 @@ fn fails_cleanly(cmd: &mut assert_cmd::Command) -> String {
     err
 }
 
+/// `wort run` of a one-step recipe over `data`: the output's text, or the error of a
+/// clean failure (no output file left).
+fn run_step(
+    dir: &std::path::Path,
+    data: &std::path::Path,
+    step: serde_json::Value,
+) -> Result<String, String> {
+    let recipe = write(
+        dir,
+        "step.json",
+        serde_json::json!({"wort_recipe": 1, "steps": [step]}).to_string(),
+    );
+    let out = dir.join("out.csv");
+    let _ = std::fs::remove_file(&out);
+    let mut cmd = wort();
+    cmd.arg("run").arg(&recipe).arg(data).arg("-o").arg(&out);
+    if cmd.output().expect("runs").status.success() {
+        return Ok(std::fs::read_to_string(&out).expect("output"));
+    }
+    let err = fails_cleanly(&mut cmd);
+    assert!(!out.exists(), "a failed run left {}", out.display());
+    Err(err)
+}
+
+/// The error of `wort inspect PATH ARGS…`, which must fail cleanly.
+fn inspect_fails(path: &std::path::Path, args: &[&str]) -> String {
+    fails_cleanly(wort().arg("inspect").arg(path).args(args))
+}
+
 fn ok_out(cmd: &mut assert_cmd::Command) -> String {
     let out = cmd.output().expect("runs");
     let err = String::from_utf8_lossy(&out.stderr);
@@ -96,67 +125,21 @@ fn rule_arithmetic_chains_count_as_depth_and_shallow_rules_still_parse() {
 fn a_derive_of_thousands_of_terms_is_refused_not_overflowed() {
     let dir = tempfile::tempdir().unwrap();
     let data = write(dir.path(), "in.csv", "a,b\n1,2\n3,4\n");
-    let expr = vec!["a"; 5_000].join(" + ");
-    let recipe = write(
-        dir.path(),
-        "r.json",
-        serde_json::json!({"wort_recipe": 1, "steps": [
-            {"op": "derive", "column": "x", "expr": expr}]})
-        .to_string(),
-    );
-    let out = dir.path().join("out.csv");
-    let err = fails_cleanly(
-        wort()
-            .arg("run")
-            .arg(&recipe)
-            .arg(&data)
-            .arg("-o")
-            .arg(&out),
-    );
+    let derive = |expr: String| serde_json::json!({"op": "derive", "column": "x", "expr": expr});
+    let err = run_step(dir.path(), &data, derive(vec!["a"; 5_000].join(" + "))).unwrap_err();
     assert!(
         err.contains("step 1 (derive)") && err.contains("more than 200 operators"),
         "{err}"
     );
-    assert!(!out.exists());
     // Parentheses nested past the parser's limit, in a `where`: refused as well.
     let deep = format!("{}a > 1{}", "(".repeat(5_000), ")".repeat(5_000));
-    let recipe = write(
-        dir.path(),
-        "w.json",
-        serde_json::json!({"wort_recipe": 1, "steps": [
-            {"op": "derive", "column": "x", "expr": "a", "where": deep}]})
-        .to_string(),
-    );
-    let err = fails_cleanly(
-        wort()
-            .arg("run")
-            .arg(&recipe)
-            .arg(&data)
-            .arg("-o")
-            .arg(&out),
-    );
+    let mut step = derive("a".into());
+    step["where"] = deep.into();
+    let err = run_step(dir.path(), &data, step).unwrap_err();
     assert!(err.contains("parentheses deeper than 50 levels"), "{err}");
     // 150 terms are fine, and computed.
-    let expr = vec!["a"; 150].join(" + ");
-    let recipe = write(
-        dir.path(),
-        "ok.json",
-        serde_json::json!({"wort_recipe": 1, "steps": [
-            {"op": "derive", "column": "x", "expr": expr}]})
-        .to_string(),
-    );
-    ok_out(
-        wort()
-            .arg("run")
-            .arg(&recipe)
-            .arg(&data)
-            .arg("-o")
-            .arg(&out),
-    );
-    assert_eq!(
-        std::fs::read_to_string(&out).unwrap(),
-        "a,b,x\n1,2,150\n3,4,450\n"
-    );
+    let out = run_step(dir.path(), &data, derive(vec!["a"; 150].join(" + "))).unwrap();
+    assert_eq!(out, "a,b,x\n1,2,150\n3,4,450\n");
 }
 
 #[test]
@@ -195,7 +178,7 @@ fn json_nested_deeper_than_64_is_refused_with_file_and_line() {
     );
     let recipe = write(dir.path(), "r.json", r#"{"wort_recipe": 1, "steps": []}"#);
     for (file, name, line) in [(&json, "deep.json", 3), (&ndjson, "deep.ndjson", 2)] {
-        let err = fails_cleanly(wort().arg("inspect").arg(file));
+        let err = inspect_fails(file, &[]);
         assert!(
             err.contains(&format!(
                 "{name} line {line}: the JSON nests arrays or objects deeper than 64"
@@ -210,7 +193,7 @@ fn json_nested_deeper_than_64_is_refused_with_file_and_line() {
     // 1,000 levels (a 6 KB file) took 27 s and 13 GB: now refused at once.
     let thousand = format!("[{{\"a\": {}1{}}}]", "[".repeat(1_000), "]".repeat(1_000));
     let f = write(dir.path(), "k.json", thousand);
-    fails_cleanly(wort().arg("inspect").arg(&f));
+    inspect_fails(&f, &[]);
     // Nesting inside strings does not count, and 60 levels still read.
     let fine = format!(
         "[{{\"a\": \"{}\", \"b\": {}1{}}}]",
@@ -273,4 +256,125 @@ fn a_bad_ndjson_line_is_named() {
         .assert()
         .failure()
         .stderr(contains("bad.ndjson line 3: not valid JSON").and(contains("column 9")));
+}
+
+#[test]
+fn an_unclosed_quote_names_the_line_in_run_profile_and_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "q.csv", "a,b\n1,2\n3,\"never closed\n5,6\n");
+    let recipe = write(dir.path(), "r.json", r#"{"wort_recipe": 1, "steps": []}"#);
+    let rules = write(dir.path(), "r.dqdl", "Rules = [ RowCount > 0 ]");
+    let out = dir.path().join("out.csv");
+    let mut run = wort();
+    run.arg("run").arg(&recipe).arg(&data).arg("-o").arg(&out);
+    let mut profile = wort();
+    profile.arg("profile").arg(&data);
+    let mut check = wort();
+    check.args(["check", "--rules"]).arg(&rules).arg(&data);
+    for cmd in [&mut run, &mut profile, &mut check] {
+        let err = fails_cleanly(cmd);
+        assert!(err.contains("q.csv line 3: unclosed quote"), "{err}");
+    }
+    assert!(!out.exists());
+}
+
+#[test]
+fn the_same_character_as_delimiter_and_quote_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "d.csv", "a,b\n1,2\n");
+    let err = inspect_fails(&data, &["--delimiter", ",", "--quote", ","]);
+    assert!(
+        err.contains("--delimiter and --quote are both ','") && err.contains("d.csv"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_csv_read_as_parquet_is_called_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "d.csv", "a,b\n1,2\n");
+    let err = inspect_fails(&data, &["--format", "parquet"]);
+    assert!(
+        err.contains("d.csv") && err.contains("is not Parquet") && err.contains("looks like CSV"),
+        "{err}"
+    );
+}
+
+#[test]
+fn subqueries_in_expressions_are_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "d.csv", "a\n1\n2\n");
+    for w in [
+        "a IN (SELECT a FROM data)",
+        "a > (SELECT max(a) FROM data)",
+        "EXISTS (SELECT 1)",
+    ] {
+        let step = serde_json::json!({"op": "derive", "column": "x", "expr": "a", "where": w});
+        let err = run_step(dir.path(), &data, step).unwrap_err();
+        assert!(
+            err.contains("an expression may not hold a query"),
+            "{w}: {err}"
+        );
+        assert!(!err.contains("_POLARS_TMP"), "{err}");
+    }
+}
+
+// ---- 5. Cost ---------------------------------------------------------------------------
+
+/// `in [...]` with thousands of values was an OR of one comparison per value: 2,000
+/// values on 50,000 rows took 150 s and 9 GB in a debug build; one `is_in` takes
+/// well under a second. The counts are what the list says.
+#[test]
+fn in_lists_of_thousands_of_values_give_the_right_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("v,t,d\n");
+    for i in 0..50_000u32 {
+        let v = i % 5_000;
+        // t: text with a null every 10th row; d: a date
+        let t = if i % 10 == 9 {
+            String::new()
+        } else {
+            format!("k{v}")
+        };
+        csv.push_str(&format!("{v},{t},2024-01-{:02}\n", 1 + i % 28));
+    }
+    let data = write(dir.path(), "big.csv", csv);
+    let nums: Vec<String> = (0..2_000).map(|k| format!("\"{k}\"")).collect();
+    let texts: Vec<String> = (0..2_000).map(|k| format!("\"k{k}\"")).collect();
+    let rules = format!(
+        "Rules = [\n  ColumnValues \"v\" in [{n}],\n  ColumnValues \"v\" not in [{n}],\n  \
+         ColumnValues \"t\" in [{t}],\n  ColumnValues \"t\" not in [{t}, NULL],\n  \
+         ColumnValues \"d\" in [\"2024-01-01\", \"2024-01-02\", \"2023-05-05\"]\n]\n",
+        n = nums.join(", "),
+        t = texts.join(", ")
+    );
+    let rules = write(dir.path(), "r.dqdl", rules);
+    let out = wort()
+        .args(["check", "--format", "json", "--rules"])
+        .arg(&rules)
+        .arg(&data)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
+    let failing: Vec<u64> = report["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["failing_rows"].as_u64().unwrap_or(0))
+        .collect();
+    // v in 0..2000: 2,000 of every 5,000 rows pass.
+    // t in k0..k1999: 40 % of the 45,000 non-null rows pass; nulls fail `in`.
+    // t not in [..., NULL]: the 27,000 others pass; nulls fail because NULL is listed.
+    // d: days 1 and 2 of every 28.
+    let d_pass = (0..50_000u32).filter(|i| i % 28 < 2).count() as u64;
+    assert_eq!(
+        failing,
+        vec![
+            30_000,
+            20_000,
+            50_000 - 18_000,
+            18_000 + 5_000,
+            50_000 - d_pass
+        ]
+    );
 }
