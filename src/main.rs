@@ -2,6 +2,9 @@
 
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOC: wort::oom::Reporting = wort::oom::Reporting;
+
 fn main() -> ExitCode {
     // Ctrl-C (or SIGTERM, SIGHUP): remove the half-written output, give the terminal
     // back if the workbench holds it, then leave with the conventional code.

@@ -5,6 +5,7 @@ use super::*;
 
 /// Open one or more inputs (paths or glob patterns) as one dataset.
 pub fn open(inputs: &[String], opts: &ReadOptions) -> Result<Source, SourceError> {
+    crate::oom::reading(inputs);
     let paths = expand(inputs)?;
     let sample = opts.sample.unwrap_or(Sample::Full);
     let null_tokens: Vec<String> = match &opts.null_values {

@@ -419,3 +419,37 @@ fn a_recipe_of_thousands_of_steps_plans_in_linear_time() {
     want.push('\n');
     assert_eq!(std::fs::read_to_string(&out).unwrap(), want);
 }
+
+// ---- 6. Out of memory ------------------------------------------------------------------
+
+/// Under an address-space limit a failed allocation printed "memory allocation of N
+/// bytes failed" and aborted (SIGABRT); now it is one sentence and exit code 2.
+#[cfg(target_os = "linux")]
+#[test]
+fn running_out_of_memory_is_a_message_not_an_abort() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    let row = vec!["abcdefghijklmnopqrstuvwxyz0123456789"; 20].join(",") + "\n";
+    let header: Vec<String> = (0..20).map(|i| format!("c{i}")).collect();
+    let csv = header.join(",") + "\n" + &row.repeat(50_000);
+    let data = write(dir.path(), "big.csv", csv);
+    let bin = assert_cmd::cargo::cargo_bin("wort");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 500000 && exec \"$0\" profile \"$1\"")
+        .arg(&bin)
+        .arg(&data)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.signal(), None, "killed by a signal: {err}");
+    if !out.status.success() {
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("wort ran out of memory reading") && err.contains("big.csv")
+                || err.contains("Cannot allocate memory"),
+            "{err}"
+        );
+    }
+}
