@@ -4,10 +4,10 @@
 //!
 //! Stable Rust has no allocation-error hook (`std::alloc::set_alloc_error_hook` is
 //! unstable), so the binary installs [`Reporting`] as its global allocator: the system
-//! allocator, which on a failed allocation gives the terminal back, prints the message
-//! naming what wort was reading ([`reading`]) and exits. Nothing on that path
-//! allocates except the terminal restore, and a failure inside it is not reported
-//! twice.
+//! allocator, which on a failed allocation runs [`before_exit`] (the binary gives the
+//! terminal back there), prints the message naming what wort was reading
+//! ([`reading`]) and exits. Nothing on that path allocates except the terminal
+//! restore, and a failure inside it is not reported twice.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::Write;
@@ -19,6 +19,13 @@ pub struct Reporting;
 
 static READING: OnceLock<String> = OnceLock::new();
 static REPORTING: AtomicBool = AtomicBool::new(false);
+static BEFORE_EXIT: OnceLock<fn()> = OnceLock::new();
+
+/// What to run before the message (the binary gives the terminal back): set once at
+/// start, so this module depends on no other.
+pub fn before_exit(f: fn()) {
+    let _ = BEFORE_EXIT.set(f);
+}
 
 /// Name the inputs the command reads, for the out-of-memory message (first call wins).
 pub fn reading(inputs: &[String]) {
@@ -62,12 +69,26 @@ unsafe impl GlobalAlloc for Reporting {
 }
 
 /// Give the terminal back, say what ran out, and exit with code 2. Returns (so the
-/// caller's null reaches Rust's handler) only when already reporting.
+/// caller's null reaches Rust's handler) only on a failure inside the report itself.
 fn report(size: usize) {
-    if REPORTING.swap(true, Ordering::SeqCst) {
+    thread_local! {
+        static HERE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    // A failure inside this report (the terminal restore allocates): let Rust's
+    // handler abort rather than recurse.
+    if HERE.with(|h| h.replace(true)) {
         return;
     }
-    crate::tui::restore_if_active();
+    // Another thread is reporting and will exit the process: wait for it, so its
+    // message is the one printed.
+    if REPORTING.swap(true, Ordering::SeqCst) {
+        loop {
+            std::thread::park();
+        }
+    }
+    if let Some(f) = BEFORE_EXIT.get() {
+        f();
+    }
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     let mut n = size;
@@ -80,7 +101,9 @@ fn report(size: usize) {
         }
     }
     let what = READING.get().map_or("its input", String::as_str);
-    let mut err = std::io::stderr().lock();
+    // One write of a buffer on the stack, so no other thread's output splits it.
+    let mut buf = [0u8; 1024];
+    let mut len = 0;
     for piece in [
         b"error: wort ran out of memory reading ".as_slice(),
         what.as_bytes(),
@@ -89,7 +112,10 @@ fn report(size: usize) {
         b" bytes failed); read a sample (--sample first:N or random:N), give the process \
           more memory, or split the input\n",
     ] {
-        let _ = err.write_all(piece);
+        let n = piece.len().min(buf.len() - len);
+        buf[len..len + n].copy_from_slice(&piece[..n]);
+        len += n;
     }
+    let _ = std::io::stderr().write_all(&buf[..len]);
     std::process::exit(2);
 }

@@ -141,6 +141,12 @@ pub fn apply_with(
         schema = lf
             .schema_with_arenas(&mut lp_arena, &mut expr_arena)
             .map_err(|e| err(clean_polars_error(&e)))?;
+        // The plan now points into our arenas; a LazyFrame that came with arenas of
+        // its own (from a SQL context, or a step's own `collect_schema`) would look
+        // the node up in those. A fresh LazyFrame over the same plan has none, and any
+        // other conversion sees the arena version differ and converts the plan anew.
+        let flags = lf.get_current_optimizations();
+        lf = LazyFrame::from_logical_plan(lf.logical_plan, flags);
     }
     Ok(lf)
 }
