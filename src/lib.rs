@@ -14,6 +14,7 @@
 pub mod cli;
 pub mod export;
 pub mod guard;
+pub mod oom;
 pub mod profile;
 pub mod quality;
 pub mod recipe;

@@ -2,9 +2,13 @@
 
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOC: wort::oom::Reporting = wort::oom::Reporting;
+
 fn main() -> ExitCode {
     // Ctrl-C (or SIGTERM, SIGHUP): remove the half-written output, give the terminal
     // back if the workbench holds it, then leave with the conventional code.
+    wort::oom::before_exit(wort::tui::restore_if_active);
     let _ = ctrlc::set_handler(|| {
         wort::source::write::remove_in_progress();
         wort::tui::restore_if_active();

@@ -14,6 +14,13 @@
 //! - every function is a scalar, aggregate or window function from the list below.
 //!
 //! An expression (`where`, `derive`) may read no table at all.
+//!
+//! Every text is also measured before any parser sees it ([`check_depth`]): sqlparser
+//! builds a chain `a + b + c …` as a tree as deep as it is long, and polars (and the
+//! guard's own visitor) recurse over that tree, so a 5,000-term expression overflowed
+//! the stack. Parentheses are limited by the parser's recursion limit
+//! ([`MAX_PARENS`], the same one polars' parser applies), operator chains by
+//! [`MAX_DEPTH`].
 
 use std::collections::BTreeSet;
 use std::ops::ControlFlow;
@@ -25,7 +32,15 @@ use sqlparser::ast::{
 use sqlparser::dialect::GenericDialect;
 use sqlparser::keywords;
 use sqlparser::parser::{Parser, ParserOptions};
-use sqlparser::tokenizer::Token;
+use sqlparser::tokenizer::{Token, Tokenizer};
+
+/// How deep parentheses may nest: sqlparser's default recursion limit, which polars'
+/// own parse of the same text applies too.
+pub const MAX_PARENS: usize = 50;
+
+/// How deep the parsed tree of one SQL text may grow: each operator in a chain
+/// (`a + b + c`, `x = 1 OR x = 2 OR …`) and each parenthesis counts one level.
+pub const MAX_DEPTH: usize = 200;
 
 /// The functions SQL from a user file may call: polars' scalar, aggregate and window
 /// functions, none of which reads anything but its arguments.
@@ -185,6 +200,7 @@ pub struct Refused(pub String);
 /// check, before the command line's references are known; the evaluation checks again
 /// with the real names).
 pub fn check_query(sql: &str, tables: Option<&[&str]>) -> Result<(), Refused> {
+    check_depth(sql)?;
     // SQL that does not parse is left for polars to explain: it cannot run, so it reads
     // nothing (polars parses with this same parser, version and dialect).
     let Some(mut parser) = parser(sql) else {
@@ -219,6 +235,7 @@ pub fn check_query(sql: &str, tables: Option<&[&str]>) -> Result<(), Refused> {
 /// Check a SQL expression from a user file (`where`, `derive`, a rule's `where`): it
 /// may call the listed functions and read no table.
 pub fn check_expr(sql: &str) -> Result<(), Refused> {
+    check_depth(sql)?;
     // Parsed as polars' `sql_expr` parses it: one select item. A text that does not
     // parse is left for polars to explain (it reads nothing either way).
     let Some(mut parser) = parser(sql) else {
@@ -249,12 +266,98 @@ pub fn check_expr(sql: &str) -> Result<(), Refused> {
 
 fn parser(sql: &str) -> Option<Parser<'static>> {
     Parser::new(&GenericDialect)
+        .with_recursion_limit(MAX_PARENS)
         .with_options(ParserOptions {
             trailing_commas: true,
             ..Default::default()
         })
         .try_with_sql(sql)
         .ok()
+}
+
+/// Refuse a SQL text whose parsed tree would be too deep to parse or evaluate safely,
+/// measured on its tokens alone (no tree is built, nothing recurses): the depth of
+/// parentheses, and an upper bound of the tree's depth where each binary operator in a
+/// chain adds one level (a comma, `WHEN`, `THEN`, `ELSE` or a clause keyword starts a
+/// sibling, not a deeper node). A text that does not tokenize is left for polars to
+/// explain, as in the checks above.
+pub fn check_depth(sql: &str) -> Result<(), Refused> {
+    let Ok(tokens) = Tokenizer::new(&GenericDialect, sql).tokenize() else {
+        return Ok(());
+    };
+    // Operators seen so far at each open parenthesis level (innermost last).
+    let mut levels: Vec<usize> = vec![0];
+    let mut total = 0usize;
+    for t in &tokens {
+        match t {
+            Token::LParen | Token::LBracket => {
+                levels.push(0);
+                if levels.len() > MAX_PARENS {
+                    return Err(Refused(format!(
+                        "the SQL nests parentheses deeper than {MAX_PARENS} levels; remove \
+                         redundant parentheses or split the computation into several steps"
+                    )));
+                }
+            }
+            Token::RParen | Token::RBracket => {
+                if levels.len() > 1 {
+                    total -= levels.pop().unwrap_or(0);
+                }
+            }
+            Token::Comma => total -= std::mem::take(levels.last_mut().expect("one level")),
+            Token::Word(w) => {
+                use keywords::Keyword as K;
+                match w.keyword {
+                    K::WHEN
+                    | K::THEN
+                    | K::ELSE
+                    | K::END
+                    | K::SELECT
+                    | K::FROM
+                    | K::WHERE
+                    | K::HAVING
+                    | K::ON
+                    | K::BY => total -= std::mem::take(levels.last_mut().expect("one level")),
+                    K::AND
+                    | K::OR
+                    | K::NOT
+                    | K::IS
+                    | K::LIKE
+                    | K::ILIKE
+                    | K::IN
+                    | K::BETWEEN
+                    | K::UNION
+                    | K::INTERSECT
+                    | K::EXCEPT
+                    | K::JOIN => {
+                        *levels.last_mut().expect("one level") += 1;
+                        total += 1;
+                    }
+                    _ => {}
+                }
+            }
+            Token::Whitespace(_)
+            | Token::Number(..)
+            | Token::Char(_)
+            | Token::SingleQuotedString(_)
+            | Token::DoubleQuotedString(_)
+            | Token::Period
+            | Token::SemiColon
+            | Token::EOF => {}
+            _ => {
+                *levels.last_mut().expect("one level") += 1;
+                total += 1;
+            }
+        }
+        if total + levels.len() > MAX_DEPTH {
+            return Err(Refused(format!(
+                "the SQL is too deeply nested: a chain of more than {MAX_DEPTH} operators (or \
+                 operators inside parentheses) builds a tree too deep to evaluate; split the \
+                 computation into several steps, or use `IN (…)` instead of a chain of `OR`s"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Names a query defines for itself: CTEs and aliased subqueries, at any depth.

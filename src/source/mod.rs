@@ -12,6 +12,7 @@
 
 pub mod decode;
 pub mod infer;
+pub mod nesting;
 mod open;
 mod report;
 mod retry;
@@ -267,7 +268,13 @@ impl Source {
             .unwrap_or_default()
     }
 
+    /// A polars read error, or, when the background row check found a malformed row
+    /// (an unclosed quote, a wrong field count), that row: it explains the failure with
+    /// the file and line, where polars' message names neither.
     fn polars_error(&self, e: &PolarsError) -> SourceError {
+        if let Err(bad) = self.verify() {
+            return bad;
+        }
         SourceError::Polars {
             path: self.first_path(),
             message: crate::util::clean_polars_error(e),

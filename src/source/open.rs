@@ -5,6 +5,7 @@ use super::*;
 
 /// Open one or more inputs (paths or glob patterns) as one dataset.
 pub fn open(inputs: &[String], opts: &ReadOptions) -> Result<Source, SourceError> {
+    crate::oom::reading(inputs);
     let paths = expand(inputs)?;
     let sample = opts.sample.unwrap_or(Sample::Full);
     let null_tokens: Vec<String> = match &opts.null_values {
@@ -434,10 +435,7 @@ pub(super) fn open_file(
             })
             .map_err(|e| SourceError::Polars {
                 path: shown.clone(),
-                message: format!(
-                    "{} (is it really Parquet? pass --format to override)",
-                    crate::util::clean_polars_error(&e)
-                ),
+                message: not_parquet(path, &e),
             })?;
             report.rows = lf;
             Ok((
@@ -454,13 +452,21 @@ pub(super) fn open_file(
             } else {
                 path.to_path_buf()
             };
+            let file = std::fs::File::open(&path).map_err(io_err)?;
+            if let Some(line) = super::nesting::too_deep(file).map_err(io_err)? {
+                return Err(SourceError::BadRow {
+                    path: shown,
+                    message: super::nesting::too_deep_message(line),
+                });
+            }
             if format == Format::Ndjson {
                 let mut lf =
                     LazyJsonLineReader::new(PlRefPath::new(path.to_string_lossy().as_ref()))
                         .with_infer_schema_length(std::num::NonZeroUsize::new(FULL_INFER_ROWS))
                         .finish()
-                        .map_err(|e| json_error(&shown, &e))?;
-                lf.collect_schema().map_err(|e| json_error(&shown, &e))?;
+                        .map_err(|e| ndjson_error(&shown, &path, &e))?;
+                lf.collect_schema()
+                    .map_err(|e| ndjson_error(&shown, &path, &e))?;
                 return Ok((Input::Ndjson { path }, report, None));
             }
             let file = std::fs::File::open(&path).map_err(io_err)?;
@@ -475,6 +481,26 @@ pub(super) fn open_file(
     }
 }
 
+/// Why a file did not read as Parquet: when it does not even start like Parquet, say
+/// what it looks like instead (the `--format` given was wrong, or the extension lies).
+fn not_parquet(path: &Path, e: &PolarsError) -> String {
+    let looks = content_format(path, false)
+        .ok()
+        .filter(|f| *f != Format::Parquet);
+    match looks {
+        Some(f) => format!(
+            "the file is not Parquet (it does not start with PAR1); it looks like {0}: read \
+             it as {0} (the format option set to {1}, or left out to detect the format)",
+            f.name(),
+            f.name().to_ascii_lowercase()
+        ),
+        None => format!(
+            "{} (is it really Parquet? pass --format to override)",
+            crate::util::clean_polars_error(e)
+        ),
+    }
+}
+
 pub(super) fn json_error(path: &str, e: &PolarsError) -> SourceError {
     SourceError::Polars {
         path: path.to_string(),
@@ -482,6 +508,23 @@ pub(super) fn json_error(path: &str, e: &PolarsError) -> SourceError {
             "not valid JSON: {} (JSON must be an array of objects, NDJSON one object per line)",
             crate::util::clean_polars_error(e)
         ),
+    }
+}
+
+/// polars' NDJSON error names a character, not a line: find the line that does not
+/// parse and name it (falling back to polars' message when every line parses).
+fn ndjson_error(shown: &str, path: &Path, e: &PolarsError) -> SourceError {
+    let bad = std::fs::File::open(path)
+        .ok()
+        .and_then(super::nesting::first_bad_ndjson_line);
+    match bad {
+        Some((line, why)) => SourceError::BadRow {
+            path: shown.to_string(),
+            message: format!(
+                "line {line}: not valid JSON ({why}); NDJSON needs one JSON object per line"
+            ),
+        },
+        None => json_error(shown, e),
     }
 }
 
@@ -510,6 +553,11 @@ pub(super) fn detect_format(path: &Path, gzip: bool) -> std::io::Result<Format> 
     {
         return Ok(f);
     }
+    content_format(path, gzip)
+}
+
+/// The format from the first bytes alone.
+fn content_format(path: &Path, gzip: bool) -> std::io::Result<Format> {
     let mut r = decode::open_utf8(path, gzip, Encoding::Utf8)?;
     let (head, _) = decode::read_prefix(&mut r, 4096)?;
     if head.starts_with(b"PAR1") {
@@ -556,6 +604,18 @@ pub(super) fn open_delimited(
     let mut overrides = opts.dialect.clone();
     if format == Format::Tsv && overrides.delimiter.is_none() {
         overrides.delimiter = Some(b'\t');
+    }
+    if let (Some(d), Some(Some(q))) = (overrides.delimiter, overrides.quote)
+        && d == q
+    {
+        return Err(SourceError::Dialect {
+            path: shown,
+            message: format!(
+                "--delimiter and --quote are both {:?}: one character cannot both separate \
+                 fields and quote them; pass the file's real quote character, or --quote none",
+                char::from(d)
+            ),
+        });
     }
     let sniffed = sniff::sniff(text, truncated, &overrides).map_err(|e| SourceError::Dialect {
         path: shown.clone(),

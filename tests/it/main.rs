@@ -4,6 +4,7 @@ mod check;
 mod cli;
 mod export;
 mod families;
+mod hardening;
 mod profile;
 mod recipe_format;
 mod safety;

@@ -29,6 +29,11 @@ const MAX_LABELS: usize = 10;
 const MAX_LABEL_KEY: usize = 128;
 const MAX_LABEL_VALUE: usize = 256;
 
+/// How deep a rule may nest: parentheses, composites and arithmetic operators each
+/// count one level. The parser, the printer and the evaluator recurse over the rule,
+/// so without a limit a rule nested a few thousand deep overflows the stack.
+pub const MAX_DEPTH: u32 = 100;
+
 /// Words that cannot be bare parameters (the reference lexer makes them keywords).
 const RESERVED: &[&str] = &[
     "and",
@@ -184,6 +189,8 @@ struct Parser<'s> {
     default_label_keys: Vec<String>,
     /// Byte offset where the current rule started, for "after `…`" in messages.
     ctx_start: usize,
+    /// Current nesting (parentheses, composites, arithmetic), checked against [`MAX_DEPTH`].
+    depth: u32,
 }
 
 impl<'s> Parser<'s> {
@@ -198,7 +205,25 @@ impl<'s> Parser<'s> {
             var_uses: Vec::new(),
             default_label_keys: Vec::new(),
             ctx_start: 0,
+            depth: 0,
         })
+    }
+
+    /// One level deeper at token `t`, or an error naming its line once past [`MAX_DEPTH`].
+    /// Each successful call is paired with a later `self.depth -= 1`.
+    fn deeper(&mut self, t: &Token) -> Result<(), ParseError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.error_at(
+                t,
+                format!(
+                    "rule nested deeper than {MAX_DEPTH} levels (parentheses, and/or, and \
+                     arithmetic operators each count one); split it into several rules or \
+                     remove redundant parentheses"
+                ),
+            ));
+        }
+        self.depth += 1;
+        Ok(())
     }
 
     // ---- token helpers ---------------------------------------------------------------

@@ -286,7 +286,11 @@ pub fn parse_conjunction(sql: &str) -> Result<Vec<Atom>, String> {
         .into_iter()
         .filter(|t| !matches!(t, Tok::Space(_)))
         .collect();
-    let mut p = Parser { toks, i: 0 };
+    let mut p = Parser {
+        toks,
+        i: 0,
+        depth: 0,
+    };
     let atoms = p.conjunction()?;
     if p.i != p.toks.len() {
         return Err(too_complex(sql));
@@ -300,9 +304,14 @@ fn too_complex(sql: &str) -> String {
     )
 }
 
+/// How deep parentheses may nest in a condition: the parser recurses once per `(`,
+/// so a condition nested thousands deep would otherwise overflow the stack.
+const MAX_DEPTH: usize = 100;
+
 struct Parser {
     toks: Vec<Tok>,
     i: usize,
+    depth: usize,
 }
 
 impl Parser {
@@ -339,8 +348,16 @@ impl Parser {
 
     fn atom(&mut self) -> Result<Vec<Atom>, String> {
         if self.sym("(") {
+            if self.depth >= MAX_DEPTH {
+                return Err(format!(
+                    "the condition nests parentheses deeper than {MAX_DEPTH} levels; remove \
+                     redundant parentheses (a conjunction needs none)"
+                ));
+            }
             self.i += 1;
+            self.depth += 1;
             let inner = self.conjunction()?;
+            self.depth -= 1;
             if !self.sym(")") {
                 return Err(self.err());
             }
@@ -854,5 +871,19 @@ impl BrewIn<'_> {
             .map(|c| condition_sql(c, dtype(&c.target_column)))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Some(parts.join(" AND ")))
+    }
+}
+
+#[cfg(test)]
+mod depth_tests {
+    use super::*;
+
+    #[test]
+    fn conditions_nested_past_the_limit_are_refused_not_overflowed() {
+        let ok = format!("{}a < 1{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+        assert_eq!(parse_conjunction(&ok).expect("at the limit").len(), 1);
+        let deep = format!("{}a < 1{}", "(".repeat(5_000), ")".repeat(5_000));
+        let e = parse_conjunction(&deep).expect_err("too deep");
+        assert!(e.contains("deeper than 100 levels"), "{e}");
     }
 }

@@ -102,15 +102,22 @@ impl Parser<'_> {
     }
 
     /// `term { (+|-) term }`.
+    /// Each operator makes the (left-leaning) tree one level deeper, so a chain of
+    /// operators counts against [`MAX_DEPTH`](super::MAX_DEPTH) like parentheses do.
     pub(super) fn num_expr(&mut self) -> Result<NumExpr, ParseError> {
+        let base = self.depth;
         let mut left = self.num_term()?;
         loop {
             let op = match self.peek().tok {
                 Tok::P(Punct::Plus) => ArithOp::Add,
                 Tok::P(Punct::Minus) => ArithOp::Sub,
-                _ => return Ok(left),
+                _ => {
+                    self.depth = base;
+                    return Ok(left);
+                }
             };
-            self.bump();
+            let t = self.bump();
+            self.deeper(&t)?;
             let right = self.num_term()?;
             left = NumExpr::binary(op, left, right);
         }
@@ -118,14 +125,19 @@ impl Parser<'_> {
 
     /// `unary { (*|/) unary }`.
     pub(super) fn num_term(&mut self) -> Result<NumExpr, ParseError> {
+        let base = self.depth;
         let mut left = self.num_unary()?;
         loop {
             let op = match self.peek().tok {
                 Tok::P(Punct::Star) => ArithOp::Mul,
                 Tok::P(Punct::Slash) => ArithOp::Div,
-                _ => return Ok(left),
+                _ => {
+                    self.depth = base;
+                    return Ok(left);
+                }
             };
-            self.bump();
+            let t = self.bump();
+            self.deeper(&t)?;
             let right = self.num_unary()?;
             left = NumExpr::binary(op, left, right);
         }
@@ -157,7 +169,9 @@ impl Parser<'_> {
             }
             Tok::P(Punct::LParen) => {
                 let open = self.bump();
+                self.deeper(&open)?;
                 let e = self.num_expr()?;
+                self.depth -= 1;
                 if !self.is_punct(Punct::RParen) {
                     return Err(self.expected(&format!(
                         "`)` to close the `(` on line {}, column {}",
@@ -170,7 +184,8 @@ impl Parser<'_> {
             Tok::Word(w) if self.peek_n(1).tok == Tok::P(Punct::LParen) && is_bare_word(w) => {
                 let name = w.clone();
                 self.bump();
-                self.bump();
+                let open = self.bump();
+                self.deeper(&open)?;
                 let mut args = Vec::new();
                 if !self.eat(Punct::RParen) {
                     loop {
@@ -182,6 +197,7 @@ impl Parser<'_> {
                         break;
                     }
                 }
+                self.depth -= 1;
                 Ok(NumExpr::Call { name, args })
             }
             Tok::Word(w) if w == "null" || w == "NULL" => Err(self.error_at(

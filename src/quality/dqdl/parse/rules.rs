@@ -93,7 +93,9 @@ impl Parser<'_> {
             return self.leaf();
         }
         let open = self.bump();
+        self.deeper(&open)?;
         let (e, labels) = self.or_expr()?;
+        self.depth -= 1;
         if !self.is_punct(Punct::RParen) {
             let mut err = self.expected(&format!(
                 "`)` to close the `(` on line {}, column {}",
