@@ -9,6 +9,7 @@ fn main() -> ExitCode {
     // Ctrl-C (or SIGTERM, SIGHUP): remove the half-written output, give the terminal
     // back if the workbench holds it, then leave with the conventional code.
     wort::oom::before_exit(wort::tui::restore_if_active);
+    wort::oom::report_resource_panics();
     let _ = ctrlc::set_handler(|| {
         wort::source::write::remove_in_progress();
         wort::tui::restore_if_active();

@@ -119,3 +119,39 @@ fn report(size: usize) {
     let _ = std::io::stderr().write_all(&buf[..len]);
     std::process::exit(2);
 }
+
+/// A panic because the system would not give a thread or its stack (a rayon or polars
+/// pool starting under an address-space limit): the same kind of message and exit code
+/// as a failed allocation. Other panics keep Rust's own report.
+pub fn report_resource_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        let starved = text.contains("Resource temporarily unavailable")
+            || text.contains("ThreadPoolBuildError")
+            || text.contains("failed to spawn thread");
+        if !starved {
+            return default(info);
+        }
+        if REPORTING.swap(true, Ordering::SeqCst) {
+            loop {
+                std::thread::park();
+            }
+        }
+        if let Some(f) = BEFORE_EXIT.get() {
+            f();
+        }
+        let what = READING.get().map_or("its input", String::as_str);
+        eprintln!(
+            "error: wort could not start a thread while reading {what} (the system refused \
+             memory for its stack: {text}); give the process more memory, or read a sample \
+             (--sample first:N or random:N)"
+        );
+        std::process::exit(2);
+    }));
+}
