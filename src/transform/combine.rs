@@ -512,7 +512,8 @@ impl StepImpl for Union {
 }
 
 /// Replace the rows with the result of a SQL query over them (the table `data`).
-/// Rows come in the order of the query's ORDER BY; a query without one keeps the
+/// Rows come in the order of the query's ORDER BY (missing values last unless it says
+/// NULLS FIRST); a query without one keeps the
 /// order wort gives, which Spark keeps for filters and projections but not for
 /// GROUP BY, DISTINCT or joins.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -526,9 +527,42 @@ impl Sql {
     fn run(&self, lf: LazyFrame) -> PolarsResult<LazyFrame> {
         crate::guard::sql::check_query(&self.query, Some(&["data"]))
             .map_err(|r| polars_err!(SQLSyntax: "{r}"))?;
+        let query = nulls_last(&self.query).map_err(|e| polars_err!(SQLSyntax: "{e}"))?;
         let mut ctx = polars::sql::SQLContext::new();
         ctx.register("data", lf);
-        ctx.execute(&self.query)
+        ctx.execute(&query)
+    }
+}
+
+/// The query with every ORDER BY item that does not say NULLS FIRST or NULLS LAST
+/// putting missing values last, as the `sort` step does: engines differ here (Spark
+/// puts them first when ascending), so wort and the exported job both say it.
+fn nulls_last(query: &str) -> Result<String, String> {
+    use sqlparser::ast::{OrderByKind, Query, VisitMut, VisitorMut};
+    use sqlparser::dialect::GenericDialect;
+    use sqlparser::parser::Parser;
+    struct Explicit;
+    impl VisitorMut for Explicit {
+        type Break = ();
+        fn pre_visit_query(&mut self, q: &mut Query) -> std::ops::ControlFlow<()> {
+            if let Some(ob) = &mut q.order_by
+                && let OrderByKind::Expressions(items) = &mut ob.kind
+            {
+                for item in items {
+                    item.options.nulls_first.get_or_insert(false);
+                }
+            }
+            std::ops::ControlFlow::Continue(())
+        }
+    }
+    let Ok(mut statements) = Parser::parse_sql(&GenericDialect {}, query) else {
+        // polars explains what does not parse.
+        return Ok(query.to_string());
+    };
+    let _ = statements.visit(&mut Explicit);
+    match statements.as_slice() {
+        [one] => Ok(one.to_string()),
+        _ => Ok(query.to_string()),
     }
 }
 
@@ -579,7 +613,8 @@ fn spark_query(query: &str, from: &str) -> Result<String, String> {
     use sqlparser::dialect::GenericDialect;
     use sqlparser::parser::Parser;
     crate::guard::sql::check_query(query, Some(&["data"])).map_err(|r| r.to_string())?;
-    let mut statements = Parser::parse_sql(&GenericDialect {}, query)
+    let query = nulls_last(query)?;
+    let mut statements = Parser::parse_sql(&GenericDialect {}, &query)
         .map_err(|e| format!("the query does not parse: {e}"))?;
     let [Statement::Query(_)] = statements.as_slice() else {
         return Err("the query must be one SELECT".into());

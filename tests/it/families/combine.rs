@@ -14,6 +14,10 @@ pub const CASES: &[(&str, &str)] = &[
         r#"[{"op": "sql", "query": "SELECT id, upper(city) AS town, amount * 2 AS double_amount FROM data WHERE amount > 10"}]"#,
     ),
     (
+        "sql_order_nulls_last",
+        r#"[{"op": "sql", "query": "SELECT id, city, amount FROM data ORDER BY city, amount DESC, id"}]"#,
+    ),
+    (
         "sql_group_ordered",
         r#"[{"op": "sql", "query": "SELECT city, COUNT(*) AS n, SUM(qty) AS total FROM data GROUP BY city ORDER BY n DESC, city"}]"#,
     ),
@@ -335,7 +339,7 @@ want = duckdb.sql(f"""
   FROM read_csv('{flights}', nullstr='NA') f
   LEFT JOIN read_csv('{planes}', nullstr='NA') p ON f.tailnum = p.tailnum
   JOIN read_csv('{airports}', nullstr='NA') a ON f.dest = a.faa
-  GROUP BY a.name, p.manufacturer ORDER BY a.name, p.manufacturer NULLS FIRST""").fetchall()
+  GROUP BY a.name, p.manufacturer ORDER BY a.name, p.manufacturer NULLS LAST""").fetchall()
 got = list(csv.reader(open(out)))[1:]
 assert len(got) == len(want), (len(got), len(want))
 def num(x):
