@@ -64,6 +64,14 @@ impl Files {
         self
     }
 
+    /// The directory relative names resolve against.
+    pub fn dir(&self) -> PathBuf {
+        match &self.base {
+            Some(b) if !b.as_os_str().is_empty() => b.clone(),
+            _ => PathBuf::from("."),
+        }
+    }
+
     /// The file a recipe's `name` reads.
     pub fn path(&self, name: &str) -> PathBuf {
         let stem = table_stem(name);

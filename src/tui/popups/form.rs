@@ -307,6 +307,30 @@ impl FormPopup {
         self
     }
 
+    /// The first file whose name starts as the path being typed (the last of a
+    /// comma-separated list), relative to where the recipe's other files are.
+    fn path_completion(&self, text: &str) -> Option<String> {
+        let typed = text.rsplit(',').next().unwrap_or("").trim_start();
+        let (dir_part, prefix) = match typed.rfind('/') {
+            Some(p) => (&typed[..=p], &typed[p + 1..]),
+            None => ("", typed),
+        };
+        let dir = if std::path::Path::new(dir_part).is_absolute() {
+            std::path::PathBuf::from(dir_part)
+        } else {
+            self.files.dir().join(dir_part)
+        };
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .ok()?
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_dir()))
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| n.starts_with(prefix) && n != prefix && !n.starts_with('.'))
+            .collect();
+        names.sort();
+        names.first().map(|n| format!("{dir_part}{n}"))
+    }
+
     /// Rebuild and revalidate. Returns whether the step (or its problems) changed.
     pub fn recheck(&mut self) -> bool {
         let (step, problems) = match self.build() {
@@ -337,6 +361,9 @@ impl FormPopup {
     /// The column a column field would complete to.
     pub fn completion(&self, i: usize) -> Option<String> {
         let f = self.fields.get(i)?;
+        if is_path_field(&f.spec.name) {
+            return self.path_completion(f.input.text());
+        }
         if !matches!(f.spec.kind, FieldKind::Column | FieldKind::Columns) {
             return None;
         }
@@ -360,8 +387,9 @@ impl FormPopup {
         };
         let f = &mut self.fields[i];
         let text = f.input.text().to_string();
-        let new = match f.spec.kind {
-            FieldKind::Columns => match text.rfind(',') {
+        let list = f.spec.kind == FieldKind::Columns || f.spec.name == "paths";
+        let new = match list {
+            true => match text.rfind(',') {
                 Some(p) => format!("{}, {c}", text[..p].trim_end()),
                 None => c,
             },
@@ -370,6 +398,11 @@ impl FormPopup {
         f.input.set(&new);
         true
     }
+}
+
+/// Fields that name files: `join`'s `right`, `union`'s `paths`.
+fn is_path_field(name: &str) -> bool {
+    matches!(name, "right" | "paths")
 }
 
 /// Plain text is a string; `12`, `true`, `null`, `"x"` are JSON.

@@ -520,3 +520,38 @@ fn a_join_preview_counts_the_rows_with_and_without_a_match_on_each_side() {
     );
     drop(dir);
 }
+
+#[test]
+fn the_join_form_completes_the_file_name_beside_the_recipe() {
+    use polars::prelude::*;
+    let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), "planes.csv", "tailnum,seats\nN1,10\n");
+    write(dir.path(), "places.csv", "faa,name\nJFK,x\n");
+    std::fs::create_dir(dir.path().join("lookup")).expect("mkdir");
+    write(
+        &dir.path().join("lookup"),
+        "airports.csv",
+        "faa,name\nJFK,x\n",
+    );
+    let files = wort::recipe::Files::beside(&dir.path().join("data.recipe.json"));
+    let schema = Schema::from_iter([Field::new("tailnum".into(), DataType::String)]);
+    let spec = wort::tui::steps::spec("join").expect("join form");
+    let mut form =
+        wort::tui::popups::form::FormPopup::new(spec, schema, None, 1, None).with_files(files);
+    let right = form
+        .fields
+        .iter()
+        .position(|f| f.spec.name == "right")
+        .expect("right field");
+    let mut typed = |text: &str| {
+        form.fields[right].input.set(text);
+        form.completion(right)
+    };
+    // The first (by name) of the files starting so, beside where the recipe is saved.
+    assert_eq!(typed("pla").as_deref(), Some("places.csv"));
+    assert_eq!(typed("plan").as_deref(), Some("planes.csv"));
+    assert_eq!(typed("lookup/a").as_deref(), Some("lookup/airports.csv"));
+    assert_eq!(typed("nothing"), None);
+    // A name typed in full needs no completion.
+    assert_eq!(typed("planes.csv"), None);
+}
