@@ -135,9 +135,14 @@ impl Recipe {
 
     /// A recipe of one step that reads other files from where this one does.
     pub fn with_step(&self, step: &Step) -> Recipe {
+        Recipe::of_step_in(step, &self.files)
+    }
+
+    /// A recipe of one step that reads other files from `files`.
+    pub fn of_step_in(step: &Step, files: &Files) -> Recipe {
         Recipe {
             steps: vec![step.clone()],
-            files: self.files.clone(),
+            files: files.clone(),
             ..Recipe::default()
         }
     }

@@ -137,12 +137,7 @@ impl StepImpl for Select {
         if cols.is_empty() {
             cx.problem("\"columns\" is empty");
         }
-        let mut seen = std::collections::HashSet::new();
-        for c in &cols {
-            if !seen.insert(c) {
-                cx.problem(format!("column \"{c}\" is listed twice"));
-            }
-        }
+        cx.distinct("", &cols);
         cx.columns(&cols);
     }
     fn apply(&self, lf: LazyFrame, _cx: &ApplyCx) -> PolarsResult<LazyFrame> {
@@ -564,14 +559,46 @@ pub enum BoolOrMany {
     Many(Vec<bool>),
 }
 
+/// One `descending` flag per key of `n`: absent is ascending, one flag applies to all.
+pub(crate) fn descending_flags(descending: Option<&BoolOrMany>, n: usize) -> Vec<bool> {
+    match descending {
+        None => vec![false; n],
+        Some(BoolOrMany::One(b)) => vec![*b; n],
+        Some(BoolOrMany::Many(v)) => v.clone(),
+    }
+}
+
+/// Each key with its direction (a key without a flag is ascending).
+fn keyed<'a>(cols: &'a [String], flags: &[bool]) -> impl Iterator<Item = (&'a String, bool)> {
+    cols.iter()
+        .zip(flags.iter().copied().chain(std::iter::repeat(false)))
+}
+
+/// The keys as the PySpark runtime takes them: `("a", True), ("b", False)`.
+pub(crate) fn py_sort_keys(cols: &[String], flags: &[bool]) -> String {
+    keyed(cols, flags)
+        .map(|(c, d)| format!("({}, {})", py_str(c), if d { "True" } else { "False" }))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The keys as a Spark SQL ORDER BY list, missing values last (as `sort`).
+pub(crate) fn sql_sort_keys(cols: &[String], flags: &[bool]) -> String {
+    keyed(cols, flags)
+        .map(|(c, d)| {
+            format!(
+                "{} {} NULLS LAST",
+                sql_ident(c),
+                if d { "DESC" } else { "ASC" }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl Sort {
     fn flags(&self) -> Vec<bool> {
-        let n = self.by.to_vec().len();
-        match &self.descending {
-            None => vec![false; n],
-            Some(BoolOrMany::One(b)) => vec![*b; n],
-            Some(BoolOrMany::Many(v)) => v.clone(),
-        }
+        descending_flags(self.descending.as_ref(), self.by.to_vec().len())
     }
 }
 
@@ -620,14 +647,10 @@ impl StepImpl for Sort {
         Ok(lf.sort(by, opts))
     }
     fn pyspark(&self, _cx: &PyCx) -> Result<String, String> {
-        let keys: Vec<String> = self
-            .by
-            .to_vec()
-            .iter()
-            .zip(self.flags().into_iter().chain(std::iter::repeat(false)))
-            .map(|(c, d)| format!("({}, {})", py_str(c), if d { "True" } else { "False" }))
-            .collect();
-        Ok(format!("df = sort_rows(df, [{}])", keys.join(", ")))
+        Ok(format!(
+            "df = sort_rows(df, [{}])",
+            py_sort_keys(&self.by.to_vec(), &self.flags())
+        ))
     }
     fn sql(&self, cx: &SqlCx) -> Result<String, String> {
         if !cx.last {
@@ -636,20 +659,10 @@ impl StepImpl for Sort {
                     .into(),
             );
         }
-        let keys: Vec<String> = self
-            .by
-            .to_vec()
-            .iter()
-            .zip(self.flags().into_iter().chain(std::iter::repeat(false)))
-            .map(|(c, d)| {
-                format!(
-                    "{} {} NULLS LAST",
-                    sql_ident(c),
-                    if d { "DESC" } else { "ASC" }
-                )
-            })
-            .collect();
-        Ok(format!("ORDER BY {}", keys.join(", ")))
+        Ok(format!(
+            "ORDER BY {}",
+            sql_sort_keys(&self.by.to_vec(), &self.flags())
+        ))
     }
     fn databrew(&self, _cx: &BrewCx) -> Result<Vec<BrewStep>, String> {
         let exprs: Vec<serde_json::Value> = self

@@ -350,6 +350,16 @@ impl<'a> CheckCx<'a> {
         }
     }
 
+    /// No column may be listed twice in `names` (`what` starts the problem: `"columns": `).
+    pub fn distinct(&mut self, what: &str, names: &[String]) {
+        let mut seen = std::collections::HashSet::new();
+        for c in names {
+            if !seen.insert(c) {
+                self.problem(format!("{what}column \"{c}\" is listed twice"));
+            }
+        }
+    }
+
     pub fn columns(&mut self, names: &[String]) {
         for n in names {
             self.column(n);

@@ -227,11 +227,8 @@ fn check_outputs(cx: &mut CheckCx, kept: &[String], outputs: &[(&str, &str)]) {
 
 /// Key columns must exist, be listed once and hold plain values.
 fn check_keys(cx: &mut CheckCx, field: &str, keys: &[String]) {
-    let mut seen = std::collections::HashSet::new();
+    cx.distinct(&format!("\"{field}\": "), keys);
     for k in keys {
-        if !seen.insert(k) {
-            cx.problem(format!("\"{field}\": column \"{k}\" is listed twice"));
-        }
         if let Some(dt) = cx.column(k)
             && dt.is_nested()
         {
@@ -598,12 +595,7 @@ impl StepImpl for Unpivot {
         if cols.is_empty() {
             cx.problem("\"columns\" is empty; name the columns to turn into rows");
         }
-        let mut seen = std::collections::HashSet::new();
-        for c in &cols {
-            if !seen.insert(c) {
-                cx.problem(format!("\"columns\": column \"{c}\" is listed twice"));
-            }
-        }
+        cx.distinct("\"columns\": ", &cols);
         cx.columns(&cols);
         let index = self.index(cx.schema);
         cx.columns(&index);

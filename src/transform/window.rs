@@ -10,7 +10,7 @@ use polars::prelude::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::columns::BoolOrMany;
+use super::columns::{BoolOrMany, descending_flags, py_sort_keys, sql_sort_keys};
 use super::privacy::sha256_hex;
 use super::{ApplyCx, CheckCx, Kind, OneOrMany, StepImpl, type_name};
 use crate::transform::target::databrew::{BrewCx, BrewStep};
@@ -110,12 +110,7 @@ const IDX: &str = "__wort_idx";
 
 impl Window {
     fn flags(&self) -> Vec<bool> {
-        let n = self.order_by.to_vec().len();
-        match &self.descending {
-            None => vec![false; n],
-            Some(BoolOrMany::One(b)) => vec![*b; n],
-            Some(BoolOrMany::Many(v)) => v.clone(),
-        }
+        descending_flags(self.descending.as_ref(), self.order_by.to_vec().len())
     }
     fn partition(&self) -> Vec<String> {
         self.partition_by
@@ -303,19 +298,13 @@ impl StepImpl for Window {
             .drop(by_name([IDX], true, false)))
     }
     fn pyspark(&self, _cx: &PyCx) -> Result<String, String> {
-        let order: Vec<String> = self
-            .order_by
-            .to_vec()
-            .iter()
-            .zip(self.flags().into_iter().chain(std::iter::repeat(false)))
-            .map(|(c, d)| format!("({}, {})", py_str(c), if d { "True" } else { "False" }))
-            .collect();
+        let order = py_sort_keys(&self.order_by.to_vec(), &self.flags());
         Ok(format!(
             "df = window_column(df, {}, {}, {}, [{}], {}, {}, {})",
             py_str(self.func.name()),
             self.column.as_deref().map_or("None".into(), py_str),
             py_list(&self.partition()),
-            order.join(", "),
+            order,
             self.offset(),
             self.size(),
             py_str(&self.to)
@@ -332,28 +321,12 @@ impl StepImpl for Window {
                 ));
             }
         };
-        let order: Vec<String> = self
-            .order_by
-            .to_vec()
-            .iter()
-            .zip(self.flags().into_iter().chain(std::iter::repeat(false)))
-            .map(|(c, d)| {
-                format!(
-                    "{} {} NULLS LAST",
-                    sql_ident(c),
-                    if d { "DESC" } else { "ASC" }
-                )
-            })
-            .collect();
+        let order = sql_sort_keys(&self.order_by.to_vec(), &self.flags());
         let part: Vec<String> = self.partition().iter().map(|c| sql_ident(c)).collect();
         let over = if part.is_empty() {
-            format!("ORDER BY {}", order.join(", "))
+            format!("ORDER BY {}", order)
         } else {
-            format!(
-                "PARTITION BY {} ORDER BY {}",
-                part.join(", "),
-                order.join(", ")
-            )
+            format!("PARTITION BY {} ORDER BY {}", part.join(", "), order)
         };
         Ok(cx.with_columns(&[(self.to.clone(), format!("{f} OVER ({over})"))]))
     }

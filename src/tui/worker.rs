@@ -442,13 +442,11 @@ pub fn apply_one(
     from: &FrameInfo,
     files: &recipe::Files,
 ) -> Result<FrameInfo, String> {
-    let one = recipe::Recipe {
-        steps: vec![step.clone()],
-        files: files.clone(),
-        ..recipe::Recipe::default()
-    };
-    let lf = recipe::apply(&one, from.df.clone().lazy())
-        .map_err(|e| format!("step {number} ({}): {}", e.op, e.message))?;
+    let lf = recipe::apply(
+        &recipe::Recipe::of_step_in(step, files),
+        from.df.clone().lazy(),
+    )
+    .map_err(|e| format!("step {number} ({}): {}", e.op, e.message))?;
     let df = lf.collect().map_err(|e| {
         format!(
             "step {number} ({}): {}",

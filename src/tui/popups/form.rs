@@ -335,11 +335,7 @@ impl FormPopup {
     pub fn recheck(&mut self) -> bool {
         let (step, problems) = match self.build() {
             Ok(step) => match recipe::validate(
-                &recipe::Recipe {
-                    steps: vec![step.clone()],
-                    files: self.files.clone(),
-                    ..recipe::Recipe::default()
-                },
+                &recipe::Recipe::of_step_in(&step, &self.files),
                 &self.schema,
             ) {
                 Ok(_) => (Some(step), Vec::new()),

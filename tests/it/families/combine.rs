@@ -104,20 +104,25 @@ fn refused(recipe: &Path, data: &Path, want: &str) {
         .stderr(contains(want));
 }
 
+/// `wort run RECIPE DATA -o OUT -q ARGS` succeeds.
+fn run_ok(recipe: &Path, data: &Path, out: &Path, args: &[&str]) {
+    wort()
+        .arg("run")
+        .arg(recipe)
+        .arg(data)
+        .arg("-o")
+        .arg(out)
+        .arg("-q")
+        .args(args)
+        .assert()
+        .success();
+}
+
 /// `wort run` of the fixture; the output CSV.
 fn run_fixture(steps: &str, extra: &[&str]) -> String {
     let (dir, left, recipe) = fixture(steps);
     let out = dir.path().join("out.csv");
-    wort()
-        .arg("run")
-        .arg(&recipe)
-        .arg(&left)
-        .arg("-o")
-        .arg(&out)
-        .arg("-q")
-        .args(extra)
-        .assert()
-        .success();
+    run_ok(&recipe, &left, &out, extra);
     std::fs::read_to_string(out).expect("output")
 }
 
@@ -188,17 +193,12 @@ fn input_name_path_rebinds_a_joined_file_and_outputs_never_replace_it() {
     let other = write(dir.path(), "other.csv", "k,v\nz,1\n");
     let out = dir.path().join("o.csv");
     for name in ["right", "right.csv"] {
-        wort()
-            .arg("run")
-            .arg(&recipe)
-            .arg(&left)
-            .arg("-o")
-            .arg(&out)
-            .arg("-q")
-            .arg("--input")
-            .arg(format!("{name}={}", other.display()))
-            .assert()
-            .success();
+        run_ok(
+            &recipe,
+            &left,
+            &out,
+            &["--input", &format!("{name}={}", other.display())],
+        );
         assert_eq!(
             std::fs::read_to_string(&out).expect("out"),
             "id,name,k\n5,e,z\n"
@@ -243,15 +243,7 @@ fn union_appends_by_name_widens_numbers_and_refuses_text_with_numbers() {
         ),
     );
     let out = dir.path().join("u.csv");
-    wort()
-        .arg("run")
-        .arg(&recipe)
-        .arg(&left)
-        .arg("-o")
-        .arg(&out)
-        .arg("-q")
-        .assert()
-        .success();
+    run_ok(&recipe, &left, &out, &[]);
     assert_eq!(
         std::fs::read_to_string(&out).expect("out"),
         "id,name,k,score,score2\n1,a,x,,\n2,b,y,,\n3,c,,,\n4,d,x,,\n5,e,z,,\n6,f,,1.5,3.0\n7,g,,,\n"
@@ -322,15 +314,7 @@ fn flights_joined_with_planes_and_airports_agree_with_duckdb() {
         )),
     );
     let out = dir.path().join("out.csv");
-    wort()
-        .arg("run")
-        .arg(&recipe)
-        .arg(&flights)
-        .arg("-o")
-        .arg(&out)
-        .arg("-q")
-        .assert()
-        .success();
+    run_ok(&recipe, &flights, &out, &[]);
     let script = r#"
 import csv, sys, duckdb
 flights, planes, airports, out = sys.argv[1:5]
@@ -434,17 +418,12 @@ fn databrew_join_and_union_import_and_run_on_local_copies() {
         "LocationID,Borough,Zone\n1,EWR,Newark Airport\n2,Queens,Jamaica Bay\n",
     );
     let out = d.join("out.csv");
-    wort()
-        .arg("run")
-        .arg(&recipe)
-        .arg(&trips)
-        .arg("-o")
-        .arg(&out)
-        .arg("-q")
-        .arg("--input")
-        .arg(format!("taxi_zone_lookup={}", zones.display()))
-        .assert()
-        .success();
+    run_ok(
+        &recipe,
+        &trips,
+        &out,
+        &["--input", &format!("taxi_zone_lookup={}", zones.display())],
+    );
     // DataBrew keeps the columns each JOIN lists: the reference's second join does not
     // list pickup_zone, so it is gone, as in DataBrew; the extra column went at the first.
     assert_eq!(
@@ -470,17 +449,12 @@ fn databrew_join_and_union_import_and_run_on_local_copies() {
         .success();
     let base = write(d, "base.csv", "id,name,z\n1,a,q\n");
     let more = write(d, "more_local.csv", "id,w\n2,9\n");
-    wort()
-        .arg("run")
-        .arg(&recipe)
-        .arg(&base)
-        .arg("-o")
-        .arg(&out)
-        .arg("-q")
-        .arg("--input")
-        .arg(format!("more={}", more.display()))
-        .assert()
-        .success();
+    run_ok(
+        &recipe,
+        &base,
+        &out,
+        &["--input", &format!("more={}", more.display())],
+    );
     assert_eq!(
         std::fs::read_to_string(&out).expect("out"),
         "id,name\n1,a\n2,\n"
