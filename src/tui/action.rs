@@ -28,6 +28,10 @@ macro_rules! actions {
             /// Open the form of a recipe step (from the palette or the menu).
             #[serde(skip)]
             OpenStep(String),
+            /// Open a step's form filled with this step, to insert at the view
+            /// position (the cluster view's merge).
+            #[serde(skip)]
+            OpenFilledStep(Box<crate::recipe::Step>),
             /// The terminal was resized.
             #[serde(skip)]
             Resize(u16, u16),
@@ -84,6 +88,7 @@ macro_rules! actions {
                     $(Action::$variant => $name,)*
                     Action::Input(_) => "input",
                     Action::OpenStep(_) => "open_step",
+                    Action::OpenFilledStep(_) => "open_filled_step",
                     Action::Resize(..) => "resize",
                     Action::JumpToColumn(_) => "jump_to_column",
                     Action::ApplyForm => "apply_form",
@@ -105,6 +110,7 @@ macro_rules! actions {
                     $(Action::$variant => $doc,)*
                     Action::Input(_) => "type into the field",
                     Action::OpenStep(_) => "open a step's form",
+                    Action::OpenFilledStep(_) => "open a step's form, filled in",
                     Action::Resize(..) => "the terminal was resized",
                     Action::JumpToColumn(_) => "put the cursor on a column",
                     Action::ApplyForm => "apply the open step form",
@@ -155,6 +161,7 @@ actions! {
     ToggleFreeze = "toggle_freeze": "freeze the first column while scrolling sideways",
     CellDetail = "cell_detail": "show the whole cell and its row",
     TransformMenu = "transform_menu": "menu of every recipe step, by category",
+    ClusterColumn = "cluster_column": "cluster the focused text column: merge spellings of one thing into one value",
     ToggleProfile = "toggle_profile": "profile panel: the focused column",
     ToggleDataset = "toggle_dataset": "dataset panel: counts, duplicates, correlations",
     ToggleRecipe = "toggle_recipe": "recipe panel: the steps; the grid shows the selected step",

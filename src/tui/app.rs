@@ -335,6 +335,8 @@ impl App {
                 self.popup = Some(Popup::Menu(popups::menu::MenuPopup::default()));
             }
             Action::OpenStep(name) => self.open_form(&name, None),
+            Action::ClusterColumn => self.open_cluster(),
+            Action::OpenFilledStep(step) => self.open_filled_form(*step),
             Action::ToggleProfile => self.toggle_panel(Panel::Profile),
             Action::ToggleDataset => self.toggle_panel(Panel::Dataset),
             Action::ToggleRecipe => self.toggle_panel(Panel::Recipe),

@@ -295,6 +295,7 @@ pub const DEFAULTS: &[(Context, &str, Action)] = &[
     (Context::Global, "c", Action::JumpColumn),
     (Context::Global, "F", Action::ToggleFreeze),
     (Context::Global, "t", Action::TransformMenu),
+    (Context::Global, "C", Action::ClusterColumn),
     (Context::Global, "p", Action::ToggleProfile),
     (Context::Global, "D", Action::ToggleDataset),
     (Context::Global, "r", Action::ToggleRecipe),

@@ -515,6 +515,39 @@ fn sql_export_lists_the_steps_without_a_sql_form() {
 // DataBrew
 
 /// Apply `r` to the messy data.
+/// Step `i` of a case on its own (`one`), with the steps before it and the schema it sees.
+struct StepAlone {
+    i: usize,
+    step: wort::recipe::Step,
+    before: Recipe,
+    one: Recipe,
+    schema: Schema,
+}
+
+/// Each step of the recipe `steps` over `schema`, on its own.
+fn steps_alone(steps: &str, schema: &Schema) -> Vec<StepAlone> {
+    let original = recipe(steps);
+    (0..original.steps.len())
+        .map(|i| {
+            let before = Recipe {
+                steps: original.steps[..i].to_vec(),
+                ..Recipe::default()
+            };
+            let step = original.steps[i].clone();
+            StepAlone {
+                i,
+                schema: wort::recipe::validate(&before, schema).expect("case validates"),
+                one: Recipe {
+                    steps: vec![step.clone()],
+                    ..Recipe::default()
+                },
+                step,
+                before,
+            }
+        })
+        .collect()
+}
+
 fn run_on_messy(r: &Recipe, df: &DataFrame) -> DataFrame {
     wort::recipe::apply(r, df.clone().lazy())
         .expect("plans")
@@ -569,18 +602,14 @@ fn databrew_round_trip_of_every_mapped_step() {
         ),
     ];
     for (name, steps) in all_cases().into_iter().chain(EXTRA.iter().copied()) {
-        let original = recipe(steps);
-        for (i, step) in original.steps.iter().enumerate() {
-            // Each step on its own, against the schema it sees in the case.
-            let before = Recipe {
-                steps: original.steps[..i].to_vec(),
-                ..Recipe::default()
-            };
-            let step_schema = wort::recipe::validate(&before, &schema).expect("case validates");
-            let one = Recipe {
-                steps: vec![step.clone()],
-                ..Recipe::default()
-            };
+        for StepAlone {
+            i,
+            step,
+            before,
+            one,
+            schema: step_schema,
+        } in steps_alone(steps, &schema)
+        {
             let (json, left_out) = match databrew::export(&one, Some(&step_schema), false) {
                 Ok(x) => x,
                 Err(_) => {
@@ -1704,43 +1733,4 @@ fn a_comment_in_recipe_sql_reaches_neither_the_job_nor_the_query() {
     }
 }
 
-/// How many DataBrew operations wort imports: every upper-case name the step families
-/// mention, imported with no parameters, is claimed by a family when the answer is not
-/// "no wort equivalent" (a claimed one then asks for its parameters). README gives the
-/// number; the round trips above run the ones wort also exports.
-#[test]
-fn at_least_80_databrew_operations_import() {
-    let mut names = BTreeSet::new();
-    let dirs = [
-        root().join("src/transform"),
-        root().join("src/transform/target"),
-    ];
-    for dir in dirs {
-        for entry in std::fs::read_dir(dir).expect("dir") {
-            let path = entry.expect("entry").path();
-            if path.extension().is_some_and(|e| e == "rs") {
-                let text = std::fs::read_to_string(&path).expect("read");
-                for piece in text.split('"').skip(1).step_by(2) {
-                    if piece.len() > 1 && piece.chars().all(|c| c.is_ascii_uppercase() || c == '_')
-                    {
-                        names.insert(piece.to_string());
-                    }
-                }
-            }
-        }
-    }
-    let steps: Vec<String> = names
-        .iter()
-        .map(|n| format!(r#"{{"Action": {{"Operation": "{n}", "Parameters": {{}}}}}}"#))
-        .collect();
-    let parsed = databrew::parse_steps(&format!("[{}]", steps.join(","))).expect("parses");
-    let imported = databrew::import(&parsed, None);
-    let unclaimed = imported
-        .unmapped
-        .iter()
-        .filter(|u| u.reason == "no wort equivalent")
-        .count();
-    let claimed = names.len() - unclaimed;
-    eprintln!("DataBrew operations wort imports: {claimed}");
-    assert!(claimed >= 80, "only {claimed} DataBrew operations import");
-}
+mod databrew_all;

@@ -1195,3 +1195,5 @@ fn bench_workbench() {
     let (med, p99, max) = percentiles(key_to_frame(&mut app, &refs));
     println!("with the profile panel: median {med:.2} ms, p99 {p99:.2} ms, max {max:.2} ms");
 }
+
+mod cluster;

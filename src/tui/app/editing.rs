@@ -70,11 +70,31 @@ impl App {
 
     /// Open a step's form: a new step at the view position, or step `i` to edit.
     pub(in crate::tui) fn open_form(&mut self, op: &str, edit: Option<(usize, recipe::Step)>) {
+        let position = edit.as_ref().map_or(self.state.view_pos(), |(i, _)| *i);
+        let editing = edit.is_some();
+        self.open_form_at(op, position, edit.map(|(_, s)| s), editing);
+    }
+
+    /// Open the form of `step`, filled in, to insert at the view position.
+    pub(in crate::tui) fn open_filled_form(&mut self, step: recipe::Step) {
+        let position = self.state.view_pos();
+        self.open_form_at(step.op.name(), position, Some(step), false);
+    }
+
+    /// Open `op`'s form at `position`, filled with `fill` when given; `editing`: the
+    /// form replaces step `position` instead of inserting before it.
+    fn open_form_at(
+        &mut self,
+        op: &str,
+        position: usize,
+        fill: Option<recipe::Step>,
+        editing: bool,
+    ) {
         let Some(spec) = crate::tui::steps::spec(op) else {
             self.state.message = Some(error(&format!("unknown step {op}")));
             return;
         };
-        let position = edit.as_ref().map_or(self.state.view_pos(), |(i, _)| *i);
+        let edit = fill.map(|s| (position, s));
         let prefix = Recipe {
             steps: self.recipe().steps[..position].to_vec(),
             ..Recipe::default()
@@ -91,8 +111,11 @@ impl App {
             }
         };
         let focus = self.state.focused_column().filter(|c| schema.contains(c));
-        let form = popups::form::FormPopup::new(spec, schema, focus, position, edit)
+        let mut form = popups::form::FormPopup::new(spec, schema, focus, position, edit)
             .with_files(self.state.recipe().files.clone());
+        if !editing {
+            form.editing = None;
+        }
         self.popup = Some(Popup::Form(Box::new(form)));
         self.refresh_form();
     }
@@ -263,5 +286,58 @@ impl App {
                 self.state.message = Some(error(&format!("not done: {}", ps[0])));
             }
         }
+    }
+
+    /// The cluster view of the focused column, over the data in view.
+    pub(in crate::tui) fn open_cluster(&mut self) {
+        let s = &self.state;
+        let Some(column) = s.focused_column() else {
+            return;
+        };
+        let Some((frame, at)) = s.view_frame() else {
+            self.state.message = Some(info("the data is still loading"));
+            return;
+        };
+        let pos = s.view_pos();
+        if at < pos {
+            self.state.message = Some(info(&format!(
+                "step {pos} is not computed yet: cluster once the grid shows it"
+            )));
+            return;
+        }
+        let dtype = frame.df.column(&column).map(|c| c.dtype().clone());
+        if !matches!(dtype, Ok(polars::prelude::DataType::String)) {
+            let shown =
+                dtype.map_or_else(|_| "missing".to_string(), |d| crate::util::type_name(&d));
+            self.state.message = Some(error(&format!(
+                "cluster merges spellings in text columns; \"{column}\" is {shown}"
+            )));
+            return;
+        }
+        let counts = match crate::profile::cluster::value_counts(
+            polars::prelude::IntoLazy::lazy(frame.df.clone()),
+            &column,
+        ) {
+            Ok(c) => c,
+            Err(e) => {
+                self.state.message = Some(error(&format!(
+                    "could not count the values of \"{column}\": {}",
+                    crate::transform::clean_polars_error(&e)
+                )));
+                return;
+            }
+        };
+        let rows = crate::util::thousands(frame.df.height() as u64);
+        let data = match &s.sample {
+            Some(sample) => format!("{rows} rows (sample: {})", sample.description),
+            None => format!("{rows} rows"),
+        };
+        let source = match pos {
+            0 => data,
+            n => format!("{data} as of step {n}"),
+        };
+        self.popup = Some(Popup::Cluster(Box::new(
+            popups::cluster::ClusterPopup::new(column, counts, source),
+        )));
     }
 }

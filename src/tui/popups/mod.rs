@@ -6,6 +6,7 @@
 //! [`Outcome`], which `App::update` carries out. The open popup is `App::popup`, not
 //! part of `State`, and nothing here can reach `App` or change `State`.
 
+pub mod cluster;
 pub mod detail;
 pub mod form;
 pub mod help;
@@ -36,6 +37,7 @@ pub enum Popup {
     Form(Box<form::FormPopup>),
     Jump(jump::JumpPopup),
     Detail(detail::DetailPopup),
+    Cluster(Box<cluster::ClusterPopup>),
     /// "Quit without saving?"
     Quit,
     Save(save::SavePopup),
@@ -83,6 +85,7 @@ pub fn handle(popup: &mut Popup, state: &State, action: Action) -> Outcome {
         Popup::Form(p) => form::handle(p, action),
         Popup::Jump(p) => jump::handle(p, action),
         Popup::Detail(p) => detail::handle(p, &action),
+        Popup::Cluster(p) => cluster::handle(p, action),
         Popup::Quit => prompts::quit(&action),
         Popup::Save(p) => save::handle(p, state, action),
         Popup::Restore(s) => prompts::restore(s, &action),
@@ -105,6 +108,7 @@ pub fn render(frame: &mut Frame, popup: Option<&Popup>, state: &State) {
         Popup::Form(p) => form::render(frame, area, p),
         Popup::Jump(p) => jump::render(frame, area, p),
         Popup::Detail(p) => detail::render(frame, area, p, state),
+        Popup::Cluster(p) => cluster::render(frame, area, p),
         Popup::Quit => prompts::render_quit(frame, area, state),
         Popup::Save(p) => save::render(frame, area, p),
         Popup::Restore(s) => prompts::render_restore(frame, area, s),
