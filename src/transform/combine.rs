@@ -91,6 +91,25 @@ struct JoinPlan {
     right_cols: Vec<(String, String)>,
 }
 
+impl JoinPlan {
+    /// Each key pair, cast to the type both sides meet at: this table's key (`None`
+    /// when it has that type already) and the other file's, named as this table's.
+    fn key_exprs(&self, left: &Schema, right: &Schema) -> Vec<(Option<Expr>, Expr)> {
+        self.left_keys
+            .iter()
+            .zip(&self.right_keys)
+            .map(|(l, r)| {
+                let lt = left.get(l).cloned().unwrap_or(DataType::Null);
+                let rt = right.get(r).cloned().unwrap_or(DataType::Null);
+                let common = widen(&lt, &rt).unwrap_or(lt.clone());
+                let right_key = col(r.as_str()).cast(common.clone()).alias(l.as_str());
+                let left_key = (common != lt).then(|| col(l.as_str()).cast(common));
+                (left_key, right_key)
+            })
+            .collect()
+    }
+}
+
 impl Join {
     fn right_keys(&self) -> Vec<String> {
         self.right_on.as_ref().unwrap_or(&self.on).to_vec()
@@ -188,15 +207,12 @@ impl Join {
             .plan(cx.schema, &right_schema)
             .map_err(|p| polars_err!(ComputeError: "{}", p.join("; ")))?;
         // Both sides' keys under this table's names, cast to the type they meet at.
-        let mut lk = Vec::new();
-        let mut rk = Vec::new();
-        for (l, r) in plan.left_keys.iter().zip(&plan.right_keys) {
-            let lt = cx.schema.get(l).cloned().unwrap_or(DataType::Null);
-            let rt = right_schema.get(r).cloned().unwrap_or(DataType::Null);
-            let common = widen(&lt, &rt).unwrap_or(lt);
-            lk.push(col(l.as_str()).cast(common.clone()));
-            rk.push(col(r.as_str()).cast(common).alias(l.as_str()));
-        }
+        let (lk, rk): (Vec<Expr>, Vec<Expr>) = plan
+            .key_exprs(cx.schema, &right_schema)
+            .into_iter()
+            .zip(&plan.left_keys)
+            .map(|((l, r), name)| (l.unwrap_or_else(|| col(name.as_str())), r))
+            .unzip();
         let names: Vec<Expr> = plan.left_keys.iter().map(|k| col(k.as_str())).collect();
         let left = left.select(lk);
         let right = right.select(rk);
@@ -275,14 +291,9 @@ impl StepImpl for Join {
         // (and typed) as this table's.
         let mut right_exprs: Vec<Expr> = Vec::new();
         let mut left_exprs: Vec<Expr> = Vec::new();
-        for (l, r) in plan.left_keys.iter().zip(&plan.right_keys) {
-            let lt = cx.schema.get(l).cloned().unwrap_or(DataType::Null);
-            let rt = right_schema.get(r).cloned().unwrap_or(DataType::Null);
-            let common = widen(&lt, &rt).unwrap_or(lt.clone());
-            right_exprs.push(col(r.as_str()).cast(common.clone()).alias(l.as_str()));
-            if common != lt {
-                left_exprs.push(col(l.as_str()).cast(common));
-            }
+        for (l, r) in plan.key_exprs(cx.schema, &right_schema) {
+            right_exprs.push(r);
+            left_exprs.extend(l);
         }
         for (r, out) in &plan.right_cols {
             right_exprs.push(col(r.as_str()).alias(out.as_str()));
