@@ -180,6 +180,7 @@ actions! {
     EditRules = "edit_rules": "edit all the rules as DQDL text",
     DeleteRule = "delete_rule": "delete the selected rule",
     FilterFailing = "filter_failing": "show only the rows failing the selected rule",
+    FixRule = "fix_rule": "propose recipe steps that fix the selected failing rule",
     SuggestRules = "suggest_rules": "suggest rules from the data as of the current step",
     Confirm = "confirm": "confirm (apply the step, run the command, save)",
     Close = "close": "close the popup",

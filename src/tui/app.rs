@@ -366,6 +366,7 @@ impl App {
             }
             Action::DeleteRule => self.delete_rule(),
             Action::FilterFailing => self.filter_failing(),
+            Action::FixRule => self.fix_rule(),
             Action::SuggestRules => self.suggest_rules(),
             // What popups ask for (`popups::Outcome`).
             Action::JumpToColumn(i) => self.jump_to_column(i),

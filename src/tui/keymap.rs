@@ -318,6 +318,7 @@ pub const DEFAULTS: &[(Context, &str, Action)] = &[
     (Context::Rules, "d", Action::DeleteRule),
     (Context::Rules, "delete", Action::DeleteRule),
     (Context::Rules, "f", Action::FilterFailing),
+    (Context::Rules, "m", Action::FixRule),
     (Context::Rules, "s", Action::SuggestRules),
     (Context::Popup, "enter", Action::Confirm),
     (Context::Popup, "esc", Action::Close),

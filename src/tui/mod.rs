@@ -27,6 +27,7 @@
 
 pub mod action;
 pub mod app;
+pub mod fixes;
 pub mod frames;
 mod fuzzy;
 pub mod history;

@@ -1197,3 +1197,5 @@ fn bench_workbench() {
 }
 
 mod cluster;
+
+mod fixes;

@@ -173,14 +173,26 @@ impl App {
         );
     }
 
-    pub(in crate::tui) fn filter_failing(&mut self) {
+    /// The data in view, the selected rule and its result there; says why not when
+    /// the rules are still being checked.
+    fn selected_result(&mut self) -> Option<(FrameKey, usize, crate::quality::RuleResult)> {
         let key = self.state.view_key();
         let r = &self.state.rules;
         let i = r.selected;
-        let Some(result) = r.result(key, i) else {
-            self.state.message = Some(info("the rules are still being checked"));
+        match r.result(key, i) {
+            Some(result) => Some((key, i, result.clone())),
+            None => {
+                self.state.message = Some(info("the rules are still being checked"));
+                None
+            }
+        }
+    }
+
+    pub(in crate::tui) fn filter_failing(&mut self) {
+        let Some((key, i, result)) = self.selected_result() else {
             return;
         };
+        let r = &self.state.rules;
         if result.failing_rows.unwrap_or(0) == 0 {
             let why = if result.failing_rows.is_none() {
                 "it is not a row-level rule"
@@ -206,5 +218,43 @@ impl App {
             },
             key,
         );
+    }
+
+    /// Propose fix steps for the selected rule, when it fails on the data in view.
+    pub(in crate::tui) fn fix_rule(&mut self) {
+        let Some((_, i, result)) = self.selected_result() else {
+            return;
+        };
+        let r = &self.state.rules;
+        if result.outcome == crate::quality::Outcome::Passed {
+            self.state.message = Some(info("the rule passes: nothing to fix"));
+            return;
+        }
+        let status = match (&result.message, result.failing_rows) {
+            (Some(m), _) => m.clone(),
+            (None, Some(n)) => format!("{n} failing rows"),
+            (None, None) => "fails".into(),
+        };
+        let rule_text = format!("{} {}", result.name, result.rule);
+        let rs = r.combined();
+        let Some(entry) = rs.rules.items.get(i) else {
+            return;
+        };
+        let Some((f, _)) = self.state.view_frame() else {
+            return;
+        };
+        let fixes = crate::tui::fixes::propose(&rs, &entry.rule, &f.df);
+        if fixes.is_empty() {
+            self.state.message = Some(info(
+                "no fix step is known for this rule: f shows its failing rows, e edits it",
+            ));
+            return;
+        }
+        self.popup = Some(Popup::Fixes(popups::fixes::FixesPopup {
+            rule: rule_text,
+            status,
+            fixes,
+            selected: 0,
+        }));
     }
 }

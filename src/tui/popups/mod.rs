@@ -8,6 +8,7 @@
 
 pub mod cluster;
 pub mod detail;
+pub mod fixes;
 pub mod form;
 pub mod help;
 pub mod jump;
@@ -38,6 +39,7 @@ pub enum Popup {
     Jump(jump::JumpPopup),
     Detail(detail::DetailPopup),
     Cluster(Box<cluster::ClusterPopup>),
+    Fixes(fixes::FixesPopup),
     /// "Quit without saving?"
     Quit,
     Save(save::SavePopup),
@@ -86,6 +88,7 @@ pub fn handle(popup: &mut Popup, state: &State, action: Action) -> Outcome {
         Popup::Jump(p) => jump::handle(p, action),
         Popup::Detail(p) => detail::handle(p, &action),
         Popup::Cluster(p) => cluster::handle(p, action),
+        Popup::Fixes(p) => fixes::handle(p, action),
         Popup::Quit => prompts::quit(&action),
         Popup::Save(p) => save::handle(p, state, action),
         Popup::Restore(s) => prompts::restore(s, &action),
@@ -109,6 +112,7 @@ pub fn render(frame: &mut Frame, popup: Option<&Popup>, state: &State) {
         Popup::Jump(p) => jump::render(frame, area, p),
         Popup::Detail(p) => detail::render(frame, area, p, state),
         Popup::Cluster(p) => cluster::render(frame, area, p),
+        Popup::Fixes(p) => fixes::render(frame, area, p),
         Popup::Quit => prompts::render_quit(frame, area, state),
         Popup::Save(p) => save::render(frame, area, p),
         Popup::Restore(s) => prompts::render_restore(frame, area, s),

@@ -322,6 +322,6 @@ fn rules(frame: &mut Frame, area: Rect, state: &State) {
     footer(
         frame,
         area,
-        "s suggest · a/x accept/reject · A accept all · e edit · E DQDL · f failing rows",
+        "s suggest · a/x accept/reject · A accept all · e edit · E DQDL · f failing rows · m fix",
     );
 }

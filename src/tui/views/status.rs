@@ -163,6 +163,7 @@ fn hints(state: &State, width: usize) -> Line<'static> {
             (Action::EditRule, "edit"),
             (Action::EditRules, "DQDL"),
             (Action::FilterFailing, "failing rows"),
+            (Action::FixRule, "fix"),
         ]),
         _ => items.extend([
             (Action::ToggleProfile, "profile"),
