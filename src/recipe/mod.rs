@@ -9,6 +9,7 @@
 //! accept `where`, a SQL boolean expression.
 
 mod apply;
+pub mod loss;
 mod replay;
 mod tables;
 mod validate;

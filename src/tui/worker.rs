@@ -146,6 +146,16 @@ pub struct Preview {
     pub cols_after: usize,
     /// What the step itself says before it is applied (a join's match counts).
     pub notes: Vec<String>,
+    /// Present values made missing and rows removed.
+    pub losses: Vec<crate::recipe::loss::Loss>,
+}
+
+impl Preview {
+    /// Whether the step loses more than the thresholds allow (the form then asks for a
+    /// second Enter).
+    pub fn large_loss(&self) -> bool {
+        self.losses.iter().any(|l| l.is_large())
+    }
 }
 
 /// Cells of one column that a step changes.
@@ -502,6 +512,7 @@ fn preview(
         cols_before: b.width(),
         cols_after: a.width(),
         notes,
+        losses: crate::recipe::loss::between(b, a),
         ..Preview::default()
     };
     let before_names: Vec<String> = b.get_column_names().iter().map(|n| n.to_string()).collect();

@@ -1199,3 +1199,5 @@ fn bench_workbench() {
 mod cluster;
 
 mod fixes;
+
+mod trust;

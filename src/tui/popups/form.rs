@@ -79,6 +79,8 @@ pub struct FormPopup {
     last: Option<String>,
     pub generation: u64,
     pub preview: PreviewState,
+    /// Enter was pressed once on a preview showing a large loss: the next applies.
+    pub loss_confirmed: bool,
 }
 
 const WHERE: &str = "where";
@@ -163,6 +165,7 @@ impl FormPopup {
             last: None,
             generation: 0,
             preview: PreviewState::None,
+            loss_confirmed: false,
         }
     }
 
@@ -466,9 +469,21 @@ fn prefill(op: &str, f: &FieldSpec, col: &str, numeric: bool) -> Option<Value> {
 /// which closes the form, or leaves it open with the problems.
 pub fn handle(form: &mut FormPopup, action: Action) -> Outcome {
     let n = form.fields.len();
+    if action != Action::Confirm {
+        form.loss_confirmed = false;
+    }
     match action {
         Action::Close => return Outcome::Close,
-        Action::Confirm => return Outcome::apply(Action::ApplyForm),
+        Action::Confirm => {
+            if let PreviewState::Ready(p, _) = &form.preview
+                && p.large_loss()
+                && !form.loss_confirmed
+            {
+                form.loss_confirmed = true;
+                return Outcome::Keep;
+            }
+            return Outcome::apply(Action::ApplyForm);
+        }
         Action::NextField | Action::Down => form.focus = (form.focus + 1) % n,
         Action::PrevField | Action::Up => form.focus = (form.focus + n - 1) % n,
         Action::Left | Action::Right => {
@@ -634,6 +649,28 @@ fn preview_lines(form: &FormPopup, width: usize) -> Vec<Line<'static>> {
         }
         PreviewState::Ready(p, _) => {
             lines.push(Line::styled("Preview", head));
+            let red = Style::default().fg(Color::Red).add_modifier(Modifier::BOLD);
+            for l in p.losses.iter().filter(|l| l.is_large()) {
+                lines.push(Line::styled(
+                    cut(&format!("  ⚠ {}", l.describe()), width),
+                    red,
+                ));
+            }
+            if p.large_loss() {
+                let ask = if form.loss_confirmed {
+                    "  press Enter again to apply anyway (Esc cancels)"
+                } else {
+                    "  this step loses data: Enter asks once more before applying"
+                };
+                lines.push(Line::styled(ask, red));
+            }
+            for l in p
+                .losses
+                .iter()
+                .filter(|l| !l.is_large() && l.column.is_some())
+            {
+                lines.push(Line::raw(cut(&format!("  {}", l.describe()), width)));
+            }
             let rows = if p.rows_after < p.rows_before {
                 format!(
                     "  rows: {} → {} ({} removed)",

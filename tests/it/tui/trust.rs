@@ -1,0 +1,69 @@
+//! Counts that agree and warnings before data is lost.
+
+use super::*;
+
+const PENGUINS: &str = "samples/penguins.csv";
+
+fn penguins() -> (tempfile::TempDir, App) {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = open_with(&[PENGUINS], tmp.path(), None, None);
+    (tmp, app)
+}
+
+#[test]
+fn a_step_that_loses_most_values_asks_for_a_second_enter() {
+    let (_tmp, mut app) = penguins();
+    focus(&mut app, "studyName");
+    // cast's form: column, to (a choice: int is the first).
+    palette_step(&mut app, "cast");
+    let s = shows(
+        &app,
+        &[
+            "⚠ 344 of 344 present values of studyName become missing (100%)",
+            "this step loses data: Enter asks once more before applying",
+        ],
+    );
+    insta::assert_snapshot!("loss_warning", s);
+    press(&mut app, "enter");
+    shows(
+        &app,
+        &[
+            "cast · new step 1",
+            "press Enter again to apply anyway (Esc cancels)",
+        ],
+    );
+    assert!(app.recipe().steps.is_empty());
+    press(&mut app, "enter");
+    shows(&app, &["step 1 of 1"]);
+    assert_eq!(app.recipe().steps.len(), 1);
+}
+
+#[test]
+fn moving_or_editing_after_the_first_enter_asks_again_and_small_losses_only_show() {
+    let (_tmp, mut app) = penguins();
+    // Removing most rows asks twice.
+    palette_step(&mut app, "filter");
+    type_text(&mut app, "\"Sample Number\" <= 10");
+    shows(&app, &["⚠ 314 of 344 rows removed (91%)"]);
+    press(&mut app, "enter");
+    shows(&app, &["press Enter again to apply anyway"]);
+    // Any other key takes the confirmation back.
+    press(&mut app, "down up");
+    shows(
+        &app,
+        &["this step loses data: Enter asks once more before applying"],
+    );
+    press(&mut app, "esc");
+    // A loss under the threshold is shown, and one Enter applies.
+    focus(&mut app, "Individual ID");
+    palette_step(&mut app, "map_values");
+    press(&mut app, "down");
+    type_text(&mut app, "{\"N1A1\": null}");
+    press(&mut app, "down down ctrl-u");
+    shows(
+        &app,
+        &["2 of 344 present values of Individual ID become missing (<1%)"],
+    );
+    press(&mut app, "enter");
+    shows(&app, &["step 1 of 1"]);
+}
