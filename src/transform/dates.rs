@@ -62,8 +62,9 @@ pub fn parse_text(e: Expr, format: Option<&str>, datetime: bool) -> Expr {
 #[serde(deny_unknown_fields)]
 pub struct ParseDate {
     pub column: String,
-    /// strftime format such as "%d/%m/%Y", or a list tried in order (for columns with
-    /// dates written several ways); inferred from the values when absent.
+    /// strftime format such as "%d/%m/%Y", or several tried in order (for columns with
+    /// dates written several ways): a JSON list in a recipe; in the workbench form,
+    /// separated by | or ; ("%d/%m/%Y | %Y-%m-%d"). Inferred from the values when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<OneOrMany>,
 }

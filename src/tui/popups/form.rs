@@ -239,6 +239,8 @@ impl FormPopup {
                                 .map(|s| s.trim().to_string())
                                 .collect::<Vec<_>>(),
                         ))
+                    } else if let Some(formats) = format_list(&text) {
+                        Some(Value::from(formats))
                     } else {
                         Some(Value::from(text))
                     }
@@ -429,9 +431,34 @@ fn set_value(f: &mut FormField, v: &Value) {
                 .collect();
             f.input.set(&parts.join(", "));
         }
+        (FieldKind::List { array_only: false }, Value::Array(items))
+            if items.len() > 1
+                && items.iter().all(|x| {
+                    x.as_str()
+                        .is_some_and(|s| s.contains('%') && !s.contains(['|', ';']))
+                }) =>
+        {
+            let parts: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
+            f.input.set(&parts.join(" | "));
+        }
         (_, Value::Null) => {}
         (_, other) => f.input.set(&other.to_string()),
     }
+}
+
+/// Several date formats typed in one field, separated by `|` or `;` (strftime formats
+/// hold neither, while commas and spaces are common in them): each part must hold a
+/// `%` directive, so other text (a regular expression with `|`) stays one string.
+fn format_list(text: &str) -> Option<Vec<String>> {
+    if !text.contains(['|', ';']) {
+        return None;
+    }
+    let parts: Vec<String> = text
+        .split(['|', ';'])
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    (parts.len() > 1 && parts.iter().all(|p| p.contains('%'))).then_some(parts)
 }
 
 /// What a new step's field starts with, from the focused column.

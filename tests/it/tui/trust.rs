@@ -67,3 +67,31 @@ fn moving_or_editing_after_the_first_enter_asks_again_and_small_losses_only_show
     press(&mut app, "enter");
     shows(&app, &["step 1 of 1"]);
 }
+
+#[test]
+fn date_formats_typed_with_bars_are_a_list_and_commas_show_the_loss() {
+    let (_tmp, mut app) = orders_app();
+    focus(&mut app, "order_date");
+    palette_step(&mut app, "parse_date");
+    press(&mut app, "down");
+    // Commas are part of formats ("%b %d, %Y"): two formats joined by a comma are one
+    // format that fits nothing, and the preview says so.
+    type_text(&mut app, "%Y-%m-%d, %d/%m/%Y");
+    shows(
+        &app,
+        &["present values of order_date become missing (100%)"],
+    );
+    press(&mut app, "ctrl-u");
+    type_text(&mut app, "%Y-%m-%d | %d/%m/%Y; %d %b %Y");
+    let s = shows(&app, &["✓ valid"]);
+    assert!(!s.contains('⚠'), "{s}");
+    press(&mut app, "enter");
+    let step = serde_json::to_value(&app.recipe().steps[0]).unwrap();
+    assert_eq!(
+        step["format"],
+        serde_json::json!(["%Y-%m-%d", "%d/%m/%Y", "%d %b %Y"])
+    );
+    // Editing shows the list as typed.
+    press(&mut app, "r enter");
+    shows(&app, &["format   %Y-%m-%d | %d/%m/%Y | %d %b %Y"]);
+}
