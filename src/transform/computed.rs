@@ -14,11 +14,15 @@ use crate::transform::target::pyspark::{PyCx, py_sql};
 use crate::transform::target::sql::SqlCx;
 use crate::transform::target::text::{Tok, spark_sql, tokenize};
 
-/// A new column (or a replaced one) from a SQL expression: `"distance / air_time * 60"`.
+/// A new column (or a replaced one) from a SQL expression, such as
+/// distance / air_time * 60 or "Body Mass (g)" / 1000. Column names with spaces or
+/// symbols go in double quotes, text values in single quotes ('yes').
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Derive {
     pub column: String,
+    /// The SQL expression: distance / air_time * 60, "Body Mass (g)" / 1000,
+    /// CASE WHEN qty > 10 THEN 'bulk' ELSE 'single' END.
     pub expr: String,
 }
 

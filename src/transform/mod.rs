@@ -451,12 +451,48 @@ impl<'a> CheckCx<'a> {
 /// Parse a SQL expression and resolve it against a schema: syntax errors and unknown
 /// columns come out as one readable sentence.
 pub fn check_sql(sql: &str, schema: &Schema) -> Result<Expr, String> {
-    let expr = parse_sql(sql)?;
+    let expr = parse_sql(sql).map_err(|e| e + &quoting_hint(sql, schema))?;
     let empty = DataFrame::empty_with_schema(schema);
     let mut lf = empty.lazy().select([expr.clone().alias("__wort_check")]);
     match lf.collect_schema() {
         Ok(_) => Ok(expr),
-        Err(e) => Err(sql_error_text(&e, schema)),
+        Err(e) => Err(sql_error_text(&e, schema) + &quoting_hint(sql, schema)),
+    }
+}
+
+/// Advice on quoting when `sql` failed: a column name with spaces or symbols written
+/// bare, or the whole expression in double quotes (which SQL reads as one name).
+fn quoting_hint(sql: &str, schema: &Schema) -> String {
+    let t = sql.trim();
+    if t.len() > 2
+        && t.starts_with('"')
+        && t.ends_with('"')
+        && !t[1..t.len() - 1].contains('"')
+        && !schema.contains(&t[1..t.len() - 1])
+    {
+        return format!(
+            "; double quotes name a column: write the expression without the outer quotes ({}), and text values in single quotes ('like this')",
+            &t[1..t.len() - 1]
+        );
+    }
+    let bare: Vec<String> = schema
+        .iter_names()
+        .map(|n| n.as_str())
+        .filter(|n| !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|n| {
+            // The whole name, or its first two words (`Body Mass` of `Body Mass (g)`).
+            let head: Vec<&str> = n.split_whitespace().take(2).collect();
+            let written = sql.contains(n) || (head.len() == 2 && sql.contains(&head.join(" ")));
+            written && !sql.contains(&format!("\"{n}\""))
+        })
+        .map(|n| format!("\"{}\"", n.replace('"', "\"\"")))
+        .collect();
+    match bare.as_slice() {
+        [] => String::new(),
+        names => format!(
+            "; a column name with spaces or symbols goes in double quotes: {}",
+            names.join(", ")
+        ),
     }
 }
 

@@ -11,6 +11,7 @@ mod safety;
 mod source;
 mod steps;
 mod structure;
+mod trust;
 mod tui;
 
 use polars::prelude::*;

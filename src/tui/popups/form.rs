@@ -104,7 +104,7 @@ impl FormPopup {
             specs.push(FieldSpec {
                 name: WHERE.into(),
                 doc: Some(
-                    "SQL condition: the step changes (or removes) only matching rows, e.g. dep_delay > 15"
+                    "SQL condition: the step changes (or removes) only matching rows, e.g. dep_delay > 15 or \"Body Mass (g)\" IS NOT NULL (names with spaces in double quotes, text in single quotes)"
                         .into(),
                 ),
                 required: false,
