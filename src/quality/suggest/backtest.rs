@@ -1,0 +1,441 @@
+//! Backtesting: how each rule of a ruleset fares on a set of history files, and, for
+//! suggested rules, widening the ones that would flap (fail on some files) or dropping
+//! them when widening would take too much.
+//!
+//! Widening is reasonable when a range moves out by at most its own width in all
+//! (the widened range is at most twice as wide), and when a fraction (a completeness
+//! bound, a threshold) drops by at most [`MAX_FRACTION_DROP`]. Rules that cannot be
+//! widened (keys, value sets, lengths, shapes) are dropped with the reason.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::bounds::{ceil_to, floor_to};
+use super::{Spec, Suggestion, Threshold, fmt_dec};
+use crate::quality::dqdl::Ruleset;
+use crate::quality::{Outcome, Report};
+
+/// The most a completeness bound or threshold may be lowered.
+pub const MAX_FRACTION_DROP: f64 = 0.1;
+
+/// Rules × history files.
+#[derive(Debug, Clone, Serialize)]
+pub struct Backtest {
+    pub files: Vec<String>,
+    pub rules: Vec<RuleRow>,
+}
+
+/// One rule's record over the files.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleRow {
+    /// `Rule_1`, `Rule_2`… in ruleset order.
+    pub name: String,
+    pub rule: String,
+    pub passed: usize,
+    pub failed_files: Vec<String>,
+    /// Files where the rule could not be evaluated, with why.
+    pub error_files: Vec<FileError>,
+    /// The rule's metrics per file, in file order.
+    #[serde(skip)]
+    pub metrics: Vec<BTreeMap<String, f64>>,
+    /// The first failure's message.
+    #[serde(skip)]
+    pub first_message: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileError {
+    pub file: String,
+    pub message: String,
+}
+
+impl Backtest {
+    pub fn new(rules: &Ruleset) -> Self {
+        Backtest {
+            files: Vec::new(),
+            rules: rules
+                .rules
+                .items
+                .iter()
+                .enumerate()
+                .map(|(i, e)| RuleRow {
+                    name: format!("Rule_{}", i + 1),
+                    rule: e.rule.to_string(),
+                    passed: 0,
+                    failed_files: Vec::new(),
+                    error_files: Vec::new(),
+                    metrics: Vec::new(),
+                    first_message: None,
+                })
+                .collect(),
+        }
+    }
+
+    /// Record one file's report (from evaluating the same ruleset).
+    pub fn add(&mut self, file: &str, report: &Report) {
+        self.files.push(file.to_string());
+        for (row, r) in self.rules.iter_mut().zip(&report.rules) {
+            row.metrics.push(r.metrics.clone());
+            match r.outcome {
+                Outcome::Passed => row.passed += 1,
+                Outcome::Failed => {
+                    row.failed_files.push(file.to_string());
+                    if row.first_message.is_none() {
+                        row.first_message = Some(format!(
+                            "{file}: {}",
+                            r.message.clone().unwrap_or_else(|| "failed".into())
+                        ));
+                    }
+                }
+                Outcome::Error => row.error_files.push(FileError {
+                    file: file.to_string(),
+                    message: r.message.clone().unwrap_or_default(),
+                }),
+            }
+        }
+    }
+
+    /// Whether every rule passed on every file.
+    pub fn all_passed(&self) -> bool {
+        self.rules.iter().all(|r| r.passed == self.files.len())
+    }
+
+    /// The table: one line per rule with the files it failed on.
+    pub fn to_text(&self, what: &str) -> String {
+        let n = self.files.len();
+        let mut s = format!(
+            "{what}: {} rules on {n} history file{}\n",
+            self.rules.len(),
+            if n == 1 { "" } else { "s" }
+        );
+        s.push_str("rule     failed  errors  rule text\n");
+        for r in &self.rules {
+            s.push_str(&format!(
+                "{:<8} {:>6}  {:>6}  {}\n",
+                r.name,
+                r.failed_files.len(),
+                r.error_files.len(),
+                r.rule
+            ));
+            if !r.failed_files.is_empty() {
+                s.push_str(&format!(
+                    "{:<26}failed on {}\n",
+                    "",
+                    r.failed_files.join(", ")
+                ));
+            }
+            for e in &r.error_files {
+                s.push_str(&format!("{:<26}error on {}: {}\n", "", e.file, e.message));
+            }
+        }
+        let steady = self.rules.iter().filter(|r| r.passed == n).count();
+        s.push_str(&format!(
+            "{steady} of {} rules passed on every file; {} would have failed on some\n",
+            self.rules.len(),
+            self.rules.len() - steady
+        ));
+        s
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into())
+    }
+
+    /// The lowest value of `metric` over the files (all, or only those listed).
+    fn lowest(&self, metric: &str, only: Option<&[String]>) -> Option<f64> {
+        self.over(metric, only).reduce(f64::min)
+    }
+
+    fn highest(&self, metric: &str, only: Option<&[String]>) -> Option<f64> {
+        self.over(metric, only).reduce(f64::max)
+    }
+
+    /// Every value of `metric` reported by any rule, on the files listed (or all).
+    fn over<'a>(
+        &'a self,
+        metric: &'a str,
+        only: Option<&'a [String]>,
+    ) -> impl Iterator<Item = f64> + 'a {
+        self.files
+            .iter()
+            .enumerate()
+            .filter(move |(_, f)| only.is_none_or(|o| o.contains(f)))
+            .flat_map(move |(i, _)| {
+                self.rules
+                    .iter()
+                    .filter_map(move |r| r.metrics.get(i).and_then(|m| m.get(metric)).copied())
+            })
+            .filter(|x| x.is_finite())
+    }
+}
+
+/// A suggested rule dropped by the backtest, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dropped {
+    pub rule: String,
+    pub why: String,
+}
+
+/// Widen the suggestions that failed on some history files (`bt` is the backtest of
+/// exactly these suggestions, in order), drop the ones that cannot be widened, and
+/// note on each how it fared. Returns the dropped rules; the caller re-runs the
+/// backtest on the widened rules and passes it to [`confirm`].
+pub fn widen(suggestions: &mut Vec<Suggestion>, bt: &Backtest) -> Vec<Dropped> {
+    let n = bt.files.len();
+    let mut dropped = Vec::new();
+    let mut kept = Vec::new();
+    for (mut s, row) in std::mem::take(suggestions).into_iter().zip(&bt.rules) {
+        let fared = format!("passed {} of {n} history files", row.passed);
+        if let Some(e) = row.error_files.first() {
+            dropped.push(Dropped {
+                rule: s.rule(),
+                why: format!(
+                    "it could not be evaluated on {} of {n} history files ({}: {})",
+                    row.error_files.len(),
+                    e.file,
+                    e.message
+                ),
+            });
+            continue;
+        }
+        if row.failed_files.is_empty() {
+            s.history = Some(fared);
+            kept.push(s);
+            continue;
+        }
+        match widened(&s, bt, &row.failed_files) {
+            Ok((spec, how)) => {
+                s.spec = spec;
+                s.history = Some(format!("{fared}; {how}"));
+                kept.push(s);
+            }
+            Err(why) => dropped.push(Dropped {
+                rule: s.rule(),
+                why: format!(
+                    "it failed on {} of {n} history files ({}); {why}",
+                    row.failed_files.len(),
+                    row.first_message.clone().unwrap_or_default()
+                ),
+            }),
+        }
+    }
+    *suggestions = kept;
+    dropped
+}
+
+/// Drop the widened rules that still fail on some history file (`bt` is the backtest
+/// of exactly these suggestions, in order).
+pub fn confirm(suggestions: &mut Vec<Suggestion>, bt: &Backtest) -> Vec<Dropped> {
+    let mut dropped = Vec::new();
+    let mut kept = Vec::new();
+    for (s, row) in std::mem::take(suggestions).into_iter().zip(&bt.rules) {
+        if row.failed_files.is_empty() && row.error_files.is_empty() {
+            kept.push(s);
+        } else {
+            dropped.push(Dropped {
+                rule: s.rule(),
+                why: format!(
+                    "even widened it failed on {} of {} history files ({})",
+                    row.failed_files.len() + row.error_files.len(),
+                    bt.files.len(),
+                    row.first_message.clone().unwrap_or_default()
+                ),
+            });
+        }
+    }
+    *suggestions = kept;
+    dropped
+}
+
+/// The widened rule and how it was widened, or why it cannot be.
+fn widened(s: &Suggestion, bt: &Backtest, failed: &[String]) -> Result<(Spec, String), String> {
+    let col = s.column.clone().unwrap_or_default();
+    let completeness = format!("Column.{col}.Completeness");
+    let lowest_completeness = || bt.lowest(&completeness, None);
+    match &s.spec {
+        Spec::RowCount { lo, hi } => {
+            let least = bt
+                .lowest("Dataset.*.RowCount", Some(failed))
+                .ok_or("no row counts")?;
+            let most = bt
+                .highest("Dataset.*.RowCount", Some(failed))
+                .ok_or("no row counts")?;
+            let new_lo = (*lo as f64).min(least - 1.0).max(0.0) as u64;
+            let new_hi = (*hi as f64).max(most + 1.0) as u64;
+            let (down, up) = ((lo - new_lo) as f64, (new_hi - hi) as f64);
+            reasonable_range(down + up, (hi - lo) as f64)?;
+            Ok((
+                Spec::RowCount {
+                    lo: new_lo,
+                    hi: new_hi,
+                },
+                moved(down, up, 0),
+            ))
+        }
+        Spec::Range {
+            lo,
+            hi,
+            decimals,
+            threshold,
+        } => {
+            let d = *decimals;
+            let step = 10f64.powi(-(d as i32));
+            let mut new_lo = *lo;
+            let mut new_hi = *hi;
+            if let Some(m) = bt.lowest(&format!("Column.{col}.Minimum"), Some(failed))
+                && m <= *lo
+            {
+                new_lo = floor_to(m, d);
+                if new_lo >= m {
+                    new_lo = floor_to(new_lo - step, d);
+                }
+            }
+            if let Some(m) = bt.highest(&format!("Column.{col}.Maximum"), Some(failed))
+                && m >= *hi
+            {
+                new_hi = ceil_to(m, d);
+                if new_hi <= m {
+                    new_hi = ceil_to(new_hi + step, d);
+                }
+            }
+            let (down, up) = (lo - new_lo, new_hi - hi);
+            if down + up > 0.0 {
+                reasonable_range(down + up, hi - lo).map_err(|e| {
+                    format!(
+                        "{e} (the history reaches {} to {})",
+                        fmt_dec(new_lo, d),
+                        fmt_dec(new_hi, d)
+                    )
+                })?;
+            }
+            let mut how = if down + up > 0.0 {
+                vec![moved(down, up, d)]
+            } else {
+                Vec::new()
+            };
+            let threshold = match threshold {
+                Some(t) => Some(lowered(*t, lowest_completeness(), &mut how)?),
+                None => None,
+            };
+            if how.is_empty() {
+                return Err("its values stayed in range, so widening would not help".into());
+            }
+            Ok((
+                Spec::Range {
+                    lo: new_lo,
+                    hi: new_hi,
+                    decimals: d,
+                    threshold,
+                },
+                how.join("; "),
+            ))
+        }
+        Spec::Completeness { min } => {
+            let m = lowest_completeness().ok_or("no completeness measured")?;
+            let new = floor_to(m, 4).min(*min);
+            reasonable_fraction(min - new)?;
+            Ok((
+                Spec::Completeness { min: new },
+                format!("lowered the bound by {}", fmt_dec(min - new, 4)),
+            ))
+        }
+        Spec::IsComplete => {
+            let m = lowest_completeness().ok_or("no completeness measured")?;
+            let new = floor_to(m, 4);
+            reasonable_fraction(1.0 - new)?;
+            Ok((
+                Spec::Completeness { min: new },
+                format!(
+                    "IsComplete became Completeness >= {} (nulls appear in the history)",
+                    fmt_dec(new, 4)
+                ),
+            ))
+        }
+        Spec::DataType {
+            threshold: Some(t), ..
+        }
+        | Spec::Matches {
+            threshold: Some(t), ..
+        } => {
+            let mut how = Vec::new();
+            let t = lowered(*t, lowest_completeness(), &mut how)?;
+            if how.is_empty() {
+                return Err(
+                    "present values broke it, so a lower threshold for nulls would not help".into(),
+                );
+            }
+            let mut spec = s.spec.clone();
+            if let Spec::DataType { threshold, .. } | Spec::Matches { threshold, .. } = &mut spec {
+                *threshold = Some(t);
+            }
+            Ok((spec, how.join("; ")))
+        }
+        Spec::PrimaryKey | Spec::Unique => Err("a key that repeats is not a key".into()),
+        Spec::Set { .. } => Err("the history holds values outside the set".into()),
+        Spec::Length(_) => Err("the history holds values of other lengths".into()),
+        Spec::DataType { .. } | Spec::Matches { .. } => {
+            Err("the history holds values of another shape".into())
+        }
+    }
+}
+
+/// A threshold lowered to the lowest completeness seen, if need be.
+fn lowered(t: Threshold, lowest: Option<f64>, how: &mut Vec<String>) -> Result<Threshold, String> {
+    let Some(m) = lowest else {
+        return Ok(t);
+    };
+    if m >= t.value {
+        return Ok(t);
+    }
+    let value = floor_to(m, t.decimals);
+    reasonable_fraction(t.value - value)?;
+    how.push(format!(
+        "lowered the threshold by {} for the history's nulls",
+        fmt_dec(t.value - value, t.decimals)
+    ));
+    Ok(Threshold {
+        value,
+        decimals: t.decimals,
+    })
+}
+
+fn reasonable_range(by: f64, width: f64) -> Result<(), String> {
+    if by <= width {
+        Ok(())
+    } else {
+        Err(format!(
+            "widening it by {} would more than double its width of {}",
+            short(by),
+            short(width)
+        ))
+    }
+}
+
+fn reasonable_fraction(by: f64) -> Result<(), String> {
+    if by <= MAX_FRACTION_DROP + 1e-12 {
+        Ok(())
+    } else {
+        Err(format!(
+            "lowering it by {} would be more than {MAX_FRACTION_DROP}",
+            fmt_dec(by, 4)
+        ))
+    }
+}
+
+fn short(x: f64) -> String {
+    fmt_dec(x, 6)
+}
+
+/// `widened lower bound by 2.5 and upper bound by 1`.
+fn moved(down: f64, up: f64, d: u32) -> String {
+    match (down > 0.0, up > 0.0) {
+        (true, true) => format!(
+            "widened lower bound by {} and upper bound by {}",
+            fmt_dec(down, d),
+            fmt_dec(up, d)
+        ),
+        (true, false) => format!("widened lower bound by {}", fmt_dec(down, d)),
+        _ => format!("widened upper bound by {}", fmt_dec(up, d)),
+    }
+}
