@@ -168,7 +168,11 @@ pub(super) fn backtest_files(
     input: &InputArgs,
 ) -> anyhow::Result<Backtest> {
     let mut bt = Backtest::new(rules);
-    let opts = EvalOptions::default();
+    // Enough failing rows to see which values fall outside a value set.
+    let opts = EvalOptions {
+        max_failing_rows: 100,
+        ..EvalOptions::default()
+    };
     for file in files {
         let inputs = std::slice::from_ref(file);
         let mut src = source::open(inputs, &input.options(Sample::Full))

@@ -103,25 +103,6 @@ pub fn run(args: SuggestArgs) -> anyhow::Result<ExitCode> {
         args.inputs.join(", "),
         describe_sample(sample, rows, total, partial)
     );
-    let flagged: Vec<&Suggestion> = suggestions
-        .iter()
-        .filter(|s| s.left_out.is_some())
-        .collect();
-    if !flagged.is_empty() {
-        let names: Vec<String> = flagged.iter().map(|s| s.rule()).collect();
-        header.push_str(&format!(
-            "# {} leave{} out extreme values and fail{} on them here: {}\n",
-            if flagged.len() == 1 {
-                "1 rule".to_string()
-            } else {
-                format!("{} rules", flagged.len())
-            },
-            if flagged.len() == 1 { "s" } else { "" },
-            if flagged.len() == 1 { "s" } else { "" },
-            names.join("; ")
-        ));
-    }
-
     if let Some(glob) = &args.backtest {
         let first =
             super::rules::backtest_files(&sg::to_ruleset(&suggestions), &history, &args.input)?;
@@ -144,6 +125,25 @@ pub fn run(args: SuggestArgs) -> anyhow::Result<ExitCode> {
             eprintln!("note   dropped {} : {}", d.rule, d.why);
         }
     }
+    let flagged: Vec<&Suggestion> = suggestions
+        .iter()
+        .filter(|s| s.left_out.is_some())
+        .collect();
+    if !flagged.is_empty() {
+        let names: Vec<String> = flagged.iter().map(|s| s.rule()).collect();
+        header.push_str(&format!(
+            "# {} leave{} out extreme values and fail{} on them here: {}\n",
+            if flagged.len() == 1 {
+                "1 rule".to_string()
+            } else {
+                format!("{} rules", flagged.len())
+            },
+            if flagged.len() == 1 { "s" } else { "" },
+            if flagged.len() == 1 { "s" } else { "" },
+            names.join("; ")
+        ));
+    }
+
     let mut text = header;
     text.push_str(&dqdl::print(&sg::to_ruleset(&suggestions)));
     match &args.output {

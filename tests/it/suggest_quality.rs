@@ -208,19 +208,21 @@ fn value_sets_need_a_random_sample_that_has_seen_every_value() {
 
 /// 200 rows today; 12 monthly history files of 150 rows. `temp` drifts up in the last
 /// three months (a small widening), `score` has one wild value in December (too far
-/// to widen), `status` gains a value in June (a set cannot widen).
+/// to widen), `status` gains a value in June (added to its set), `region` gains three
+/// in March (more than its two: too many to add).
 fn history(dir: &Path) {
     let row = |i: usize, temp_span: usize| {
         format!(
-            "{},{:.1},{:.1},{:.1},{}\n",
+            "{},{:.1},{:.1},{:.1},{},{}\n",
             i + 1,
             10.5 + (i % 90) as f64,
             20.0 + (i % temp_span) as f64 / 10.0,
             (i % 10) as f64 + 0.5,
-            ["new", "paid", "shipped"][i % 3]
+            ["new", "paid", "shipped"][i % 3],
+            ["east", "west"][i % 2]
         )
     };
-    let header = "id,amount,temp,score,status\n";
+    let header = "id,amount,temp,score,status,region\n";
     let mut base = header.to_string();
     for i in 0..200 {
         base.push_str(&row(i, 50));
@@ -236,6 +238,12 @@ fn history(dir: &Path) {
             }
             if m == 6 && i == 7 {
                 line = line.replace(",paid", ",refunded");
+            }
+            if m == 3 && (1..=3).contains(&i) {
+                line = line.replace(",east", ",north").replace(",west", ",south");
+                if i == 3 {
+                    line = line.replace(",south", ",central");
+                }
             }
             f.push_str(&line);
         }
@@ -262,21 +270,32 @@ fn suggest_backtest_widens_flapping_ranges_and_drops_what_cannot_widen() {
         c.contains(&"# passed 9 of 12 history files; widened upper bound by 0.6"),
         "{c:?}"
     );
+    // A value set gains the one new value the history holds.
+    let (c, rule) = rule_on(&text, "status", "in [").expect("status");
+    assert_eq!(
+        rule,
+        r#"ColumnValues "status" in ["new","paid","refunded","shipped"],"#
+    );
+    assert!(
+        c.contains(&r#"# passed 11 of 12 history files; added "refunded" to the set"#),
+        "{c:?}"
+    );
     // Dropped, and listed with why.
     assert!(rule_on(&text, "score", "between").is_none(), "{text}");
-    assert!(rule_on(&text, "status", "in [").is_none(), "{text}");
+    assert!(rule_on(&text, "region", "in [").is_none(), "{text}");
     assert!(
-        text.contains("12 history files (") && text.contains("2 dropped."),
+        text.contains("12 history files (") && text.contains("(2 widened), 3 dropped."),
         "{text}"
     );
     assert!(
         text.contains(r#"#   dropped ColumnValues "score" between 0 and 10.4: it failed on 1 of 12 history files"#)
+            && text.contains("failing values 500.5")
             && text.contains("widening it by 490.2 would more than double its width of 10.4"),
         "{text}"
     );
     assert!(
-        text.contains(r#"#   dropped ColumnValues "status" in ["new","paid","shipped"]: it failed on 1 of 12 history files"#)
-            && text.contains("the history holds values outside the set"),
+        text.contains(r#"#   dropped ColumnValues "region" in ["east","west"]: it failed on 1 of 12 history files"#)
+            && text.contains(r#"the history holds 3 values outside the set ("south", "north", "central"), too many to add"#),
         "{text}"
     );
     // What is left passes on every history file.

@@ -42,7 +42,13 @@ pub struct RuleRow {
     /// The first failure's message.
     #[serde(skip)]
     pub first_message: Option<String>,
+    /// Distinct values of the failing rows shown (for widening a value set).
+    #[serde(skip)]
+    pub outside: Vec<serde_json::Value>,
 }
+
+/// The most failing values kept per rule.
+const MAX_OUTSIDE: usize = 50;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FileError {
@@ -67,6 +73,7 @@ impl Backtest {
                     error_files: Vec::new(),
                     metrics: Vec::new(),
                     first_message: None,
+                    outside: Vec::new(),
                 })
                 .collect(),
         }
@@ -81,9 +88,25 @@ impl Backtest {
                 Outcome::Passed => row.passed += 1,
                 Outcome::Failed => {
                     row.failed_files.push(file.to_string());
+                    let before = row.outside.len();
+                    for v in r.failing_samples.iter().flat_map(|f| f.values.values()) {
+                        if row.outside.len() < MAX_OUTSIDE && !row.outside.contains(v) {
+                            row.outside.push(v.clone());
+                        }
+                    }
                     if row.first_message.is_none() {
+                        let shown: Vec<String> = row.outside[before..]
+                            .iter()
+                            .take(5)
+                            .map(|v| v.to_string())
+                            .collect();
+                        let values = if shown.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; failing values {}", shown.join(", "))
+                        };
                         row.first_message = Some(format!(
-                            "{file}: {}",
+                            "{file}: {}{values}",
                             r.message.clone().unwrap_or_else(|| "failed".into())
                         ));
                     }
@@ -204,9 +227,14 @@ pub fn widen(suggestions: &mut Vec<Suggestion>, bt: &Backtest) -> Vec<Dropped> {
             kept.push(s);
             continue;
         }
-        match widened(&s, bt, &row.failed_files) {
-            Ok((spec, how)) => {
+        match widened(&s, bt, row) {
+            Ok((spec, mut how)) => {
                 s.spec = spec;
+                if let Some(taken_in) = take_in_left_out(&mut s) {
+                    how.push_str(&format!(
+                        "; {taken_in} no longer left out, as the history holds such values"
+                    ));
+                }
                 s.history = Some(format!("{fared}; {how}"));
                 kept.push(s);
             }
@@ -222,6 +250,32 @@ pub fn widen(suggestions: &mut Vec<Suggestion>, bt: &Backtest) -> Vec<Dropped> {
     }
     *suggestions = kept;
     dropped
+}
+
+/// Values a widened range now holds are no longer left out; which, if any.
+fn take_in_left_out(s: &mut Suggestion) -> Option<String> {
+    let Spec::Range { lo, hi, .. } = s.spec else {
+        return None;
+    };
+    let l = s.left_out.as_mut()?;
+    let inside = |v: &f64| *v > lo && *v < hi;
+    let taken: Vec<String> = l
+        .low
+        .iter()
+        .chain(&l.high)
+        .filter(|v| inside(v))
+        .map(|v| format!("{v}"))
+        .collect();
+    if taken.is_empty() {
+        return None;
+    }
+    l.low.retain(|v| !inside(v));
+    l.high.retain(|v| !inside(v));
+    if l.low.is_empty() && l.high.is_empty() {
+        s.left_out = None;
+    }
+    s.left_out_rows = None;
+    Some(taken.join(", "))
 }
 
 /// Drop the widened rules that still fail on some history file (`bt` is the backtest
@@ -249,7 +303,8 @@ pub fn confirm(suggestions: &mut Vec<Suggestion>, bt: &Backtest) -> Vec<Dropped>
 }
 
 /// The widened rule and how it was widened, or why it cannot be.
-fn widened(s: &Suggestion, bt: &Backtest, failed: &[String]) -> Result<(Spec, String), String> {
+fn widened(s: &Suggestion, bt: &Backtest, row: &RuleRow) -> Result<(Spec, String), String> {
+    let failed = &row.failed_files[..];
     let col = s.column.clone().unwrap_or_default();
     let completeness = format!("Column.{col}.Completeness");
     let lowest_completeness = || bt.lowest(&completeness, None);
@@ -303,7 +358,7 @@ fn widened(s: &Suggestion, bt: &Backtest, failed: &[String]) -> Result<(Spec, St
             if down + up > 0.0 {
                 reasonable_range(down + up, hi - lo).map_err(|e| {
                     format!(
-                        "{e} (the history reaches {} to {})",
+                        "{e} (it would become between {} and {})",
                         fmt_dec(new_lo, d),
                         fmt_dec(new_hi, d)
                     )
@@ -372,7 +427,40 @@ fn widened(s: &Suggestion, bt: &Backtest, failed: &[String]) -> Result<(Spec, St
             Ok((spec, how.join("; ")))
         }
         Spec::PrimaryKey | Spec::Unique => Err("a key that repeats is not a key".into()),
-        Spec::Set { .. } => Err("the history holds values outside the set".into()),
+        Spec::Set { items } => {
+            let mut added: Vec<String> = Vec::new();
+            for v in &row.outside {
+                let item = match v {
+                    serde_json::Value::Null => "NULL".to_string(),
+                    serde_json::Value::String(t) => {
+                        format!("\"{}\"", crate::quality::dqdl::Str::escaped(t).raw())
+                    }
+                    other => format!("\"{other}\""),
+                };
+                if !items.contains(&item) && !added.contains(&item) {
+                    added.push(item);
+                }
+            }
+            if added.is_empty() {
+                return Err("the history holds values outside the set".into());
+            }
+            let real = items.iter().filter(|i| *i != "NULL").count();
+            if added.len() > real || items.len() + added.len() > super::MAX_SET as usize + 1 {
+                return Err(format!(
+                    "the history holds {} values outside the set ({}), too many to add",
+                    added.len(),
+                    added.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+                ));
+            }
+            let how = format!("added {} to the set", added.join(", "));
+            let mut all: Vec<String> = items.iter().filter(|i| *i != "NULL").cloned().collect();
+            all.extend(added.iter().filter(|i| *i != "NULL").cloned());
+            all.sort();
+            if items.iter().chain(&added).any(|i| i == "NULL") {
+                all.push("NULL".into());
+            }
+            Ok((Spec::Set { items: all }, how))
+        }
         Spec::Length(_) => Err("the history holds values of other lengths".into()),
         Spec::DataType { .. } | Spec::Matches { .. } => {
             Err("the history holds values of another shape".into())
