@@ -527,3 +527,171 @@ fn moved(down: f64, up: f64, d: u32) -> String {
         _ => format!("widened upper bound by {}", fmt_dec(up, d)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::bounds::LeftOut;
+    use super::*;
+
+    fn suggestion(column: &str, spec: Spec) -> Suggestion {
+        Suggestion {
+            column: Some(column.into()),
+            spec,
+            why: vec!["why".into()],
+            left_out: None,
+            left_out_rows: None,
+            history: None,
+        }
+    }
+
+    /// A backtest of `rules` over files whose results are (outcome, metrics) per rule.
+    fn backtest(files: &[&[(Outcome, &[(&str, f64)])]], rules: &[&Suggestion]) -> Backtest {
+        let mut bt = Backtest {
+            files: Vec::new(),
+            rules: rules
+                .iter()
+                .enumerate()
+                .map(|(i, s)| RuleRow {
+                    name: format!("Rule_{}", i + 1),
+                    rule: s.rule(),
+                    passed: 0,
+                    failed_files: Vec::new(),
+                    error_files: Vec::new(),
+                    metrics: Vec::new(),
+                    first_message: None,
+                    outside: Vec::new(),
+                })
+                .collect(),
+        };
+        for (f, results) in files.iter().enumerate() {
+            let report = Report {
+                wort_report: 1,
+                dataset: String::new(),
+                rows: 0,
+                score: 0.0,
+                passed: 0,
+                failed: 0,
+                errors: 0,
+                rules: results
+                    .iter()
+                    .map(|(outcome, metrics)| crate::quality::RuleResult {
+                        name: String::new(),
+                        rule: String::new(),
+                        outcome: *outcome,
+                        message: None,
+                        metrics: metrics.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+                        evaluated_rule: None,
+                        failing_rows: None,
+                        failing_samples: Vec::new(),
+                        labels: BTreeMap::new(),
+                    })
+                    .collect(),
+                analyzers: Vec::new(),
+            };
+            bt.add(&format!("m{f}.csv"), &report);
+        }
+        bt
+    }
+
+    #[test]
+    fn nulls_in_the_history_lower_completeness_and_thresholds_a_little() {
+        let complete = suggestion("x", Spec::IsComplete);
+        let range = suggestion(
+            "x",
+            Spec::Range {
+                lo: 0.0,
+                hi: 10.0,
+                decimals: 1,
+                threshold: Some(Threshold {
+                    value: 1.0,
+                    decimals: 3,
+                }),
+            },
+        );
+        use Outcome::{Failed as F, Passed as P};
+        let c = "Column.x.Completeness";
+        let bt = backtest(
+            &[
+                &[(P, &[(c, 1.0)]), (P, &[])],
+                &[(F, &[(c, 0.955)]), (F, &[("Column.x.Maximum", 9.0)])],
+            ],
+            &[&complete, &range],
+        );
+        let mut s = vec![complete, range];
+        assert!(widen(&mut s, &bt).is_empty());
+        assert_eq!(s[0].rule(), "Completeness \"x\" >= 0.955");
+        assert_eq!(
+            s[0].history.as_deref(),
+            Some(
+                "passed 1 of 2 history files; IsComplete became Completeness >= 0.955 (nulls appear in the history)"
+            )
+        );
+        assert_eq!(
+            s[1].rule(),
+            "ColumnValues \"x\" between 0 and 10 with threshold >= 0.955"
+        );
+        assert!(
+            s[1].history.as_deref().is_some_and(
+                |h| h.ends_with("lowered the threshold by 0.045 for the history's nulls")
+            ),
+            "{:?}",
+            s[1].history
+        );
+        // A file that is 20 % null is too far from complete to widen to.
+        let complete = suggestion("x", Spec::IsComplete);
+        let bt = backtest(&[&[(F, &[(c, 0.8)])]], &[&complete]);
+        let mut s = vec![complete];
+        let dropped = widen(&mut s, &bt);
+        assert!(s.is_empty());
+        assert!(
+            dropped[0]
+                .why
+                .contains("lowering it by 0.2 would be more than 0.1"),
+            "{dropped:?}"
+        );
+    }
+
+    #[test]
+    fn a_widened_range_takes_in_the_values_it_left_out_and_confirm_drops_what_still_fails() {
+        let mut range = suggestion(
+            "p",
+            Spec::Range {
+                lo: -0.1,
+                hi: 30.2,
+                decimals: 1,
+                threshold: None,
+            },
+        );
+        range.left_out = Some(LeftOut {
+            low: Vec::new(),
+            high: vec![54.1],
+            fence_low: 0.0,
+            fence_high: 48.2,
+        });
+        range.left_out_rows = Some(1);
+        use Outcome::{Failed as F, Passed as P};
+        let bt = backtest(
+            &[&[(F, &[("Column.p.Maximum", 55.9)])], &[(P, &[])]],
+            &[&range],
+        );
+        let mut s = vec![range];
+        assert!(widen(&mut s, &bt).is_empty());
+        assert_eq!(s[0].rule(), "ColumnValues \"p\" between -0.1 and 56");
+        assert!(s[0].left_out.is_none());
+        assert_eq!(
+            s[0].history.as_deref(),
+            Some(
+                "passed 1 of 2 history files; widened upper bound by 25.8; 54.1 no longer left out, as the history holds such values"
+            )
+        );
+        let still = backtest(&[&[(F, &[])], &[(P, &[])]], &[&s[0]]);
+        let dropped = confirm(&mut s, &still);
+        assert!(s.is_empty());
+        assert!(
+            dropped[0]
+                .why
+                .starts_with("even widened it failed on 1 of 2 history files"),
+            "{dropped:?}"
+        );
+    }
+}
