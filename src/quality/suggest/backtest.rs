@@ -47,6 +47,9 @@ pub struct RuleRow {
     pub outside: Vec<serde_json::Value>,
 }
 
+/// The most file names listed per rule in the text table (JSON lists all).
+const MAX_LISTED: usize = 4;
+
 /// The most failing values kept per rule.
 const MAX_OUTSIDE: usize = 50;
 
@@ -142,11 +145,12 @@ impl Backtest {
                 r.rule
             ));
             if !r.failed_files.is_empty() {
-                s.push_str(&format!(
-                    "{:<26}failed on {}\n",
-                    "",
-                    r.failed_files.join(", ")
-                ));
+                let shown = &r.failed_files[..r.failed_files.len().min(MAX_LISTED)];
+                let more = match r.failed_files.len() - shown.len() {
+                    0 => String::new(),
+                    k => format!(" and {k} more"),
+                };
+                s.push_str(&format!("{:<26}failed on {}{more}\n", "", shown.join(", ")));
             }
             for e in &r.error_files {
                 s.push_str(&format!("{:<26}error on {}: {}\n", "", e.file, e.message));
@@ -544,8 +548,11 @@ mod tests {
         }
     }
 
-    /// A backtest of `rules` over files whose results are (outcome, metrics) per rule.
-    fn backtest(files: &[&[(Outcome, &[(&str, f64)])]], rules: &[&Suggestion]) -> Backtest {
+    /// One rule's result on one file: its outcome and metrics.
+    type RuleOnFile<'a> = (Outcome, &'a [(&'a str, f64)]);
+
+    /// A backtest of `rules` over files whose results are given per rule.
+    fn backtest(files: &[&[RuleOnFile]], rules: &[&Suggestion]) -> Backtest {
         let mut bt = Backtest {
             files: Vec::new(),
             rules: rules
