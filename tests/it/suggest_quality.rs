@@ -379,3 +379,53 @@ fn rules_backtest_tables_rules_by_files_failed() {
         .assert()
         .code(2);
 }
+
+/// Nulls that appear in the history: `IsComplete` becomes a `Completeness` bound and
+/// the range gains a threshold; a history glob that matches nothing exits 2.
+#[test]
+fn suggest_backtest_makes_room_for_nulls_the_history_holds() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut today = String::from("id,v\n");
+    let mut past = String::from("id,v\n");
+    for i in 0..100 {
+        let v = format!("{:.1}", (i % 10) as f64 + 0.5);
+        let _ = writeln!(today, "{},{v}", i + 1);
+        let _ = writeln!(past, "{},{}", i + 1, if i < 3 { "" } else { &v });
+    }
+    let t = write(dir.path(), "today.csv", today);
+    write(dir.path(), "past.csv", past);
+    let text = suggest(&[
+        t.as_os_str(),
+        "--backtest".as_ref(),
+        dir.path().join("p*.csv").as_os_str(),
+    ]);
+    let (c, rule) = rule_on(&text, "v", ">=").expect("completeness");
+    assert_eq!(
+        rule.trim_end_matches(','),
+        r#"Completeness "v" >= 0.97"#,
+        "{text}"
+    );
+    assert!(
+        c.contains(&"# passed 0 of 1 history files; IsComplete became Completeness >= 0.97 (nulls appear in the history)"),
+        "{c:?}"
+    );
+    let (c, rule) = rule_on(&text, "v", "between").expect("range");
+    assert_eq!(
+        rule.trim_end_matches(','),
+        r#"ColumnValues "v" between 0 and 10.4 with threshold >= 0.97"#
+    );
+    assert!(
+        c.contains(
+            &"# passed 0 of 1 history files; added a threshold of 0.97 for the history's nulls"
+        ),
+        "{c:?}"
+    );
+    wort()
+        .arg("suggest")
+        .arg(&t)
+        .arg("--backtest")
+        .arg(dir.path().join("none/*.csv"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("matches no file"));
+}

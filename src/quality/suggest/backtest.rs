@@ -373,12 +373,27 @@ fn widened(s: &Suggestion, bt: &Backtest, row: &RuleRow) -> Result<(Spec, String
             } else {
                 Vec::new()
             };
-            let threshold = match threshold {
-                Some(t) => Some(lowered(*t, lowest_completeness(), &mut how)?),
-                None => None,
+            let threshold = match (threshold, lowest_completeness()) {
+                (Some(t), m) => Some(lowered(*t, m, &mut how)?),
+                // Nulls in the history fail a range that had none to allow for.
+                (None, Some(m)) if m < 1.0 => {
+                    let t = Threshold {
+                        value: 1.0,
+                        decimals: 4,
+                    };
+                    let t = lowered(t, Some(m), &mut how)?;
+                    if let Some(last) = how.last_mut() {
+                        *last = format!(
+                            "added a threshold of {} for the history's nulls",
+                            fmt_dec(t.value, t.decimals)
+                        );
+                    }
+                    Some(t)
+                }
+                (None, _) => None,
             };
             if how.is_empty() {
-                return Err("its values stayed in range, so widening would not help".into());
+                return Err("widening its range or threshold would not help".into());
             }
             Ok((
                 Spec::Range {
