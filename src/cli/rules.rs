@@ -120,7 +120,7 @@ pub fn run(args: RulesArgs) -> anyhow::Result<ExitCode> {
             input,
         } => {
             let (_, rules) = dqdl::load(&file).map_err(anyhow::Error::msg)?;
-            let files = history_of(&history)?;
+            let files = history_files(&history)?;
             let bt = backtest_files(&rules, &files, &input)?;
             let body = match report {
                 BacktestFormat::Text => bt.to_text(&file.display().to_string()),
@@ -132,12 +132,8 @@ pub fn run(args: RulesArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// The history files a glob (or several globs and paths) names, in order.
-pub(super) fn history_files(globs: &str) -> anyhow::Result<Vec<String>> {
-    history_of(std::slice::from_ref(&globs.to_string()))
-}
-
-fn history_of(globs: &[String]) -> anyhow::Result<Vec<String>> {
+/// The history files that globs and paths name, in order.
+pub(super) fn history_files(globs: &[String]) -> anyhow::Result<Vec<String>> {
     let mut out = Vec::new();
     for g in globs {
         if std::path::Path::new(g).is_file() {

@@ -22,18 +22,19 @@ pub struct SuggestArgs {
     /// Write the rules to this file (atomically) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// History files (a glob; quote it) to backtest every suggested rule on: a rule
-    /// that would have failed on some is widened, or dropped with the reason.
-    #[arg(long, value_name = "GLOB")]
-    pub backtest: Option<String>,
+    /// History files (a glob, quoted, or paths) to backtest every suggested rule on: a
+    /// rule that would have failed on some is widened, or dropped with the reason.
+    #[arg(long, value_name = "GLOB", num_args = 1..)]
+    pub backtest: Vec<String>,
     #[command(flatten)]
     pub input: InputArgs,
 }
 
 pub fn run(args: SuggestArgs) -> anyhow::Result<ExitCode> {
-    let history = match &args.backtest {
-        Some(glob) => super::rules::history_files(glob)?,
-        None => Vec::new(),
+    let history = if args.backtest.is_empty() {
+        Vec::new()
+    } else {
+        super::rules::history_files(&args.backtest)?
     };
     if let Some(out) = &args.output {
         crate::guard::Inputs::new()
@@ -103,7 +104,12 @@ pub fn run(args: SuggestArgs) -> anyhow::Result<ExitCode> {
         args.inputs.join(", "),
         describe_sample(sample, rows, total, partial)
     );
-    if let Some(glob) = &args.backtest {
+    if !args.backtest.is_empty() {
+        let glob = match args.backtest.as_slice() {
+            [one] => one.clone(),
+            [first, rest @ ..] => format!("{first} and {} more", rest.len()),
+            [] => String::new(),
+        };
         let first =
             super::rules::backtest_files(&sg::to_ruleset(&suggestions), &history, &args.input)?;
         let mut dropped = backtest::widen(&mut suggestions, &first);
