@@ -150,6 +150,15 @@ pub fn run(args: SuggestArgs) -> anyhow::Result<ExitCode> {
         ));
     }
 
+    if suggestions.is_empty() {
+        let why = if rows == 0 {
+            "the data has no rows"
+        } else {
+            "no rule held on the data"
+        };
+        eprintln!("note   nothing to suggest: {why}");
+        header.push_str(&format!("# Nothing to suggest: {why}.\n"));
+    }
     let mut text = header;
     text.push_str(&dqdl::print(&sg::to_ruleset(&suggestions)));
     match &args.output {
@@ -186,7 +195,7 @@ fn describe_sample(sample: Sample, rows: u64, total: Option<u64>, partial: bool)
         _ => String::new(),
     };
     match sample {
-        Sample::Full => format!("all {} rows", thousands(rows)),
+        Sample::Full => all_rows(rows),
         Sample::Random { seed, .. } if total != Some(rows) => format!(
             "a random sample of {}{of} rows, seed {seed}; --sample full reads every row",
             thousands(rows)
@@ -199,6 +208,13 @@ fn describe_sample(sample: Sample, rows: u64, total: Option<u64>, partial: bool)
             "the last {}{of} rows, not a random sample: no value sets; --sample random:N is better",
             thousands(rows)
         ),
-        _ => format!("all {} rows", thousands(rows)),
+        _ => all_rows(rows),
+    }
+}
+
+fn all_rows(rows: u64) -> String {
+    match rows {
+        1 => "its one row".into(),
+        n => format!("all {} rows", thousands(n)),
     }
 }

@@ -315,6 +315,7 @@ fn column_rules(c: &ColumnProfile, opts: &Options, out: &mut Vec<Suggestion>) {
     let mut has_set = false;
     if (is_text || c.logical_type == "int" || c.logical_type == "bool")
         && distinct > 0
+        && distinct < non_null
         && distinct <= MAX_SET
         && c.top.len() as u64 >= distinct
     {
