@@ -52,9 +52,9 @@ pub enum Command {
     Inspect(inspect::InspectArgs),
     /// Column and dataset statistics: a terminal report or JSON (sample by default).
     Profile(profile::ProfileArgs),
-    /// Suggest DQDL data-quality rules from the data's profile (full data by default).
+    /// Suggest DQDL data-quality rules from the data's profile (a random 10,000-row sample by default).
     Suggest(suggest::SuggestArgs),
-    /// Format (`fmt`) or lint (`lint`) a DQDL ruleset.
+    /// Format (`fmt`), lint (`lint`) or backtest (`backtest`) a DQDL ruleset.
     Rules(rules::RulesArgs),
     /// Evaluate DQDL data-quality rules: exit 0 when all pass, 1 when any fails.
     Check(check::CheckArgs),

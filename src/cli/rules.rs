@@ -1,14 +1,18 @@
-//! `wort rules fmt|lint`: canonical layout and static checks of a DQDL ruleset.
+//! `wort rules fmt|lint|backtest`: canonical layout, static checks of a DQDL ruleset,
+//! and how it would have fared on history files.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand};
+use anyhow::Context;
+use clap::{Args, Subcommand, ValueEnum};
 
 use super::InputArgs;
 use crate::quality::dqdl::catalog::ParamRole;
 use crate::quality::dqdl::{self, CompareOp, Condition, RuleType, Ruleset, Value};
-use crate::source::{self, Sample};
+use crate::quality::suggest::backtest::Backtest;
+use crate::quality::{self, EvalOptions};
+use crate::source::{self, LateTypeError, Sample};
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
@@ -39,6 +43,28 @@ pub enum RulesCommand {
         #[command(flatten)]
         input: InputArgs,
     },
+    /// Evaluate the ruleset on every history file: which rules would have failed where.
+    #[command(mut_arg("format", |a| a.long("input-format")))]
+    Backtest {
+        /// The ruleset (DQDL).
+        file: PathBuf,
+        /// History files: a glob (quote it) or paths.
+        #[arg(required = true, value_name = "GLOB")]
+        history: Vec<String>,
+        /// Report format.
+        #[arg(long = "format", value_enum, default_value_t = BacktestFormat::Text)]
+        report: BacktestFormat,
+        #[command(flatten)]
+        input: InputArgs,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BacktestFormat {
+    /// One line per rule with the files it failed on.
+    Text,
+    /// The table as JSON.
+    Json,
 }
 
 pub fn run(args: RulesArgs) -> anyhow::Result<ExitCode> {
@@ -87,7 +113,81 @@ pub fn run(args: RulesArgs) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::from(1))
             }
         }
+        RulesCommand::Backtest {
+            file,
+            history,
+            report,
+            input,
+        } => {
+            let (_, rules) = dqdl::load(&file).map_err(anyhow::Error::msg)?;
+            let files = history_files(&history)?;
+            let bt = backtest_files(&rules, &files, &input)?;
+            let body = match report {
+                BacktestFormat::Text => bt.to_text(&file.display().to_string()),
+                BacktestFormat::Json => bt.to_json(),
+            };
+            super::print_stdout(&body)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+/// The history files that globs and paths name, in order.
+pub(super) fn history_files(globs: &[String]) -> anyhow::Result<Vec<String>> {
+    let mut out = Vec::new();
+    for g in globs {
+        if std::path::Path::new(g).is_file() {
+            out.push(g.clone());
+            continue;
+        }
+        let mut matched: Vec<String> = glob::glob(g)
+            .map_err(|e| anyhow::anyhow!("history pattern {g:?} is not a valid glob ({e}); quote it, as in 'history/*.csv'"))?
+            .filter_map(Result::ok)
+            .filter(|p| p.is_file())
+            .map(|p| p.display().to_string())
+            .collect();
+        if matched.is_empty() {
+            anyhow::bail!(
+                "history pattern {g:?} matches no file; give a glob such as 'history/*.csv' (quoted, so the shell leaves it to wort)"
+            );
+        }
+        matched.sort();
+        out.extend(matched);
+    }
+    Ok(out)
+}
+
+/// Evaluate `rules` on each history file (read in full, one at a time).
+pub(super) fn backtest_files(
+    rules: &Ruleset,
+    files: &[String],
+    input: &InputArgs,
+) -> anyhow::Result<Backtest> {
+    let mut bt = Backtest::new(rules);
+    // Enough failing rows to see which values fall outside a value set.
+    let opts = EvalOptions {
+        max_failing_rows: 100,
+        ..EvalOptions::default()
+    };
+    for file in files {
+        let inputs = std::slice::from_ref(file);
+        let mut src = source::open(inputs, &input.options(Sample::Full))
+            .with_context(|| format!("reading history file {file}"))?;
+        let report = crate::recipe::replay(
+            &mut src,
+            None,
+            inputs,
+            Default::default,
+            |planned| {
+                quality::evaluate(rules, planned.lf, &opts)
+                    .map_err(|e| LateTypeError::Polars(e.to_string()))
+            },
+            |line| eprintln!("{line}"),
+        )
+        .map_err(|e| anyhow::anyhow!("evaluating the rules on history file {file} failed: {e}"))?;
+        bt.add(file, &report);
+    }
+    Ok(bt)
 }
 
 /// Findings, one line each, naming the rule by its number and line.

@@ -668,6 +668,16 @@ fn suggest_for(df: &DataFrame) -> (dqdl::Ruleset, quality::Report) {
     (reparsed, report)
 }
 
+/// Every suggested rule passes on its own data, except ranges that leave out
+/// isolated extreme values (their comment says so) and fail on exactly those.
+fn passed_but_left_out(rules: &dqdl::Ruleset, report: &quality::Report) -> bool {
+    rules.rules.items.iter().zip(&report.rules).all(|(e, r)| {
+        r.outcome == Outcome::Passed
+            || (r.outcome == Outcome::Failed
+                && e.comments.iter().any(|c| c.contains("outside left out")))
+    })
+}
+
 #[test]
 fn suggested_rules_say_why_and_bound_completeness_below_what_was_seen() {
     let df = df![
@@ -720,8 +730,8 @@ proptest::proptest! {
             "w" => words[..n].iter().map(|w| w.as_deref()).collect::<Vec<_>>(),
             "f" => ints[..n].iter().map(|v| v.map(|x| x as f64 / 3.0)).collect::<Vec<_>>(),
         ].expect("df");
-        let (_, report) = suggest_for(&df);
-        proptest::prop_assert!(report.all_passed(), "{}", report.to_text(false, 120));
+        let (rules, report) = suggest_for(&df);
+        proptest::prop_assert!(passed_but_left_out(&rules, &report), "{}", report.to_text(false, 120));
     }
 }
 

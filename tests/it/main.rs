@@ -11,6 +11,7 @@ mod safety;
 mod source;
 mod steps;
 mod structure;
+mod suggest_quality;
 mod trust;
 mod tui;
 
