@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Run many exported wort rule jobs in ONE local Spark session (the rules parity tests).
+
+    python rules_harness.py MANIFEST.json RESULTS.json
+
+MANIFEST: {"jobs": [{"name": "...", "job": "check_job.py", "inputs": ["data.csv"],
+    "report": "report.json", "output": null | "out_dir", "quarantine": null | "bad_dir",
+    "replay": false}]}
+Each job is imported as a module and its check(spark, ...) called, what its __main__
+block does (the session is the harness's: each check makes a session of its own inside
+it). Outputs are Parquet.
+
+RESULTS: {"name": {"ok": true, "code": 0|1|2, "log": [...], "seconds": 1.2} |
+          {"ok": false, "error": "...", "traceback": "..."}}.
+"""
+
+import json
+import os
+import sys
+import time
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import load  # noqa: E402 - the recipe harness's module loader
+
+
+def main():
+    manifest_path, results_path = sys.argv[1], sys.argv[2]
+    with open(manifest_path, encoding="utf-8") as f:
+        manifest = json.load(f)
+
+    from pyspark.sql import SparkSession
+
+    started = time.time()
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .appName("wort rules parity")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.default.parallelism", "2")
+        .config("spark.driver.memory", "1g")
+        .config("spark.sql.adaptive.enabled", "true")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    results = {"__startup_seconds": time.time() - started, "__spark_version": spark.version}
+
+    def run_one(i, job):
+        t0 = time.time()
+        spark._jvm.org.apache.spark.sql.SparkSession.setActiveSession(spark._jsparkSession)
+        lines = []
+        try:
+            module = load(job["job"], "wort_rules_job_%d" % i)
+            try:
+                code = module.check(
+                    spark, job["inputs"], job.get("report"), job.get("format"),
+                    job.get("output"), "parquet", job.get("quarantine"),
+                    10, job.get("dataset"), job.get("replay", False), lines.append,
+                )
+            except module.InputError as e:
+                lines.append("error: %s" % e)
+                code = 2
+            result = {"ok": True, "code": code, "log": lines, "seconds": time.time() - t0}
+        except Exception as e:  # noqa: BLE001 - every failure is reported, not raised
+            text = "".join(traceback.format_exception_only(type(e), e)).strip()
+            result = {
+                "ok": False,
+                "error": text[:4000],
+                "traceback": traceback.format_exc()[-4000:],
+                "seconds": time.time() - t0,
+            }
+        print("%-40s %s %.1fs" % (job["name"], "ok" if result["ok"] else "FAILED", result["seconds"]),
+              file=sys.stderr, flush=True)
+        return job["name"], result
+
+    workers = int(os.environ.get("WORT_SPARK_THREADS", "3"))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for name, result in pool.map(lambda ij: run_one(*ij), enumerate(manifest["jobs"])):
+            results[name] = result
+    spark.stop()
+    results["__total_seconds"] = time.time() - started
+    tmp = results_path + ".part"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(results, f, indent=1)
+    os.replace(tmp, results_path)
+
+
+if __name__ == "__main__":
+    main()
