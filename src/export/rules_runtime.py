@@ -723,7 +723,7 @@ class Checker:
 
     def failing_samples(self, data, checks):
         """Up to max_failing_rows failing rows per check, with 1-based row numbers."""
-        numbered = _numbered(data)
+        numbered = _numbered(data).persist()
         out = []
         for passed, cols in checks:
             rows = (
@@ -735,6 +735,7 @@ class Checker:
                 .collect()
             )
             out.append([{"row": r["__wort_n"], "values": {c: _json_value(r[c]) for c in sorted(cols)}} for r in rows])
+        numbered.unpersist()
         return out
 
     def with_failed_rules(self):
@@ -936,3 +937,142 @@ def _did_you_mean(name, names):
         if s >= 0.8 and s >= score:
             best, score = n, s
     return best
+
+
+# --- the job ------------------------------------------------------------------------------
+
+
+class InputError(Exception):
+    """The input cannot be read (exit 2)."""
+
+
+def read_checked_input(spark, inputs, input_format=None):
+    """Read the inputs the way wort reads them (READ, COLUMNS); `input_format` other than
+    READ's reads that format with Spark's types (CSV: every column as text)."""
+    if not inputs:
+        raise InputError("no input given: pass --input PATH")
+    read, columns = READ, COLUMNS
+    if input_format is not None and input_format != READ["format"]:
+        read = dict(READ_DEFAULTS, format=input_format)
+        columns = None
+    for path in inputs:
+        if "://" not in path and not any(ch in path for ch in "*?[") and not _os.path.exists(path):
+            raise InputError("%s does not exist: check the path given to --input" % path)
+    try:
+        df = read_input(spark, inputs, read, columns)
+        df.schema  # noqa: B018 - resolves the files now, so a bad path is an input error
+    except Exception as e:  # noqa: BLE001 - any reader failure is the input's
+        raise InputError("reading %s failed: %s" % (", ".join(inputs), _first_line(e)))
+    return df
+
+
+READ_DEFAULTS = {
+    "format": "csv", "delimiter": ",", "quote": '"', "escape": '"', "header": True,
+    "skip_records": 0, "encoding": "utf-8", "multiline": True, "skip_bad_rows": False,
+    "null_values": [],
+}
+
+
+def _now():
+    return _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
+
+
+def write_report(report, path):
+    """The JSON report (as `wort check --format json`), written whole or not at all."""
+    text = _json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    if path is None or path == "-":
+        sys.stdout.write(text)
+        return
+    tmp = _os.path.join(_os.path.dirname(_os.path.abspath(path)), "." + _os.path.basename(path) + ".part")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    _os.replace(tmp, path)
+
+
+def check(spark, inputs, report=None, input_format=None, output=None, output_format="parquet",
+          quarantine=None, failing_rows=10, dataset=None, replay=False, log=None):
+    """Read `inputs` (and replay the recipe when `replay`), evaluate RULES, write the
+    report; with `output`, publish the rows only when every rule passes (with
+    `quarantine`, the rows failing a row-level rule go there instead, and the other rules
+    are judged on the rest). Returns the exit code: 0 passed, 1 a rule failed (2 with
+    errors when only checking)."""
+    log = log or (lambda line: print(line, file=sys.stderr))
+    # A session of its own: the `primary` view CustomSql reads, and the settings.
+    spark = spark.newSession()
+    configure(spark)
+    if replay:
+        inputs, bound = bind_inputs(inputs)
+        _SESSION["spark"] = spark
+        _SESSION["paths"] = dict(bound)
+    df = read_checked_input(spark, inputs, input_format)
+    if replay:
+        df = transform(df)
+    if output is not None:
+        df = df.persist()
+    now = _now()
+    name = dataset or (output if replay and output else _os.path.basename(inputs[0].rstrip("/")) or inputs[0])
+    good, bad = df, None
+    if quarantine is not None:
+        marked = Checker(spark, df, ruleset(), now, failing_rows).with_failed_rules().persist()
+        good = marked.where(F.col(FAILED_RULES) == "").drop(FAILED_RULES)
+        bad = marked.where(F.col(FAILED_RULES) != "")
+    good.drop(ROW).createOrReplaceTempView("primary")
+    result = Checker(spark, good, ruleset(), now, failing_rows).evaluate(name)
+    if report is not None:
+        write_report(result, report)
+    if output is None:
+        return 2 if result["errors"] else (1 if result["failed"] else 0)
+    if result["failed"] or result["errors"]:
+        for r in result["rules"]:
+            if r["outcome"] != "Passed":
+                log("%s %s: %s%s" % (r["name"], r["outcome"].upper(), r["rule"],
+                                     ": " + r["message"].replace("\n", "; ") if r.get("message") else ""))
+        log("not published: the %s does not pass the rules; %s is unchanged"
+            % ("output" if replay else "input", output))
+        return 1
+    if bad is not None:
+        n_good, n_bad = good.count(), bad.count()
+        write_output(good, output, output_format)
+        write_output(bad, quarantine, output_format)
+        log("rows   %d good rows to %s, %d quarantined rows to %s" % (n_good, output, n_bad, quarantine))
+    else:
+        write_output(good, output, output_format)
+    log("rules  %d rules passed" % len(result["rules"]))
+    return 0
+
+
+def main(argv=None):
+    argv = sys.argv if argv is None else argv
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--input", nargs="+", required=True, help=INPUT_HELP)
+    parser.add_argument("--format", dest="input_format", choices=["csv", "parquet", "json", "ndjson"],
+                        help="the input's format (default: the sample's, %s)" % READ["format"])
+    parser.add_argument("--report", help="write the JSON report here (default: standard output)")
+    parser.add_argument("--output", required=REPLAY, help=OUTPUT_HELP)
+    parser.add_argument("--output-format", default="parquet", choices=["parquet", "csv", "json"])
+    parser.add_argument("--quarantine", help="rows failing a row-level rule go here, with the column %s" % FAILED_RULES)
+    parser.add_argument("--failing-rows", type=int, default=10, help="failing rows shown per row-level rule")
+    parser.add_argument("--dataset", help="the dataset's name in the report (default: the first input's file name)")
+    args = parser.parse_args(argv[1:])
+    if args.quarantine is not None and args.output is None:
+        parser.error("--quarantine needs --output (the rows that pass go there)")
+    if args.failing_rows < 0:
+        parser.error("--failing-rows must be 0 or more")
+    spark = SparkSession.builder.appName(APP_NAME).getOrCreate()
+    try:
+        code = check(spark, args.input, args.report if args.report else ("-" if args.output is None else None),
+                     args.input_format, args.output, args.output_format, args.quarantine,
+                     args.failing_rows, args.dataset, REPLAY)
+    except InputError as e:
+        print("error: %s" % e, file=sys.stderr)
+        code = 2
+    except Exception as e:  # noqa: BLE001 - exit 2, not Python's 1 (which means "failed")
+        print("error: the job failed: %s" % _first_line(e), file=sys.stderr)
+        code = 2
+    finally:
+        spark.stop()
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()
