@@ -646,3 +646,39 @@ fn spark_query(sql: &str) -> Result<String, String> {
     }
     Ok(out.trim().to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn custom_sql_becomes_spark_sql() {
+        assert_eq!(
+            spark_query("select avg(\"qty\") from primary where city = 'it''s'").unwrap(),
+            "select avg(`qty`) from primary where city = 'it\\'s'"
+        );
+        assert!(spark_query("select 1; select 2").is_err());
+    }
+
+    #[test]
+    fn text_literals_carry_what_wort_reads_from_them() {
+        assert_eq!(text_lit("12"), r#"S("12", num=12.0)"#);
+        assert_eq!(
+            text_lit("2024-01-31"),
+            r#"S("2024-01-31", date="2024-01-31T00:00:00.000000")"#
+        );
+        assert_eq!(text_lit("boston"), r#"S("boston")"#);
+        assert_eq!(num_lit(0.5), r#"N(0.5, "0.5")"#);
+    }
+
+    #[test]
+    fn refusals_name_the_line_and_why() {
+        let rules = crate::quality::dqdl::parse(
+            "Rules = [\n  RowCount > 0,\n  Mean \"x\" > avg(last(3))\n]\n",
+        )
+        .unwrap();
+        let err = ruleset_block(&rules).unwrap_err().to_string();
+        assert!(err.contains("1 rule(s) do not run on Spark"), "{err}");
+        assert!(err.contains("line 3: Mean \"x\" > avg(last(3)): last(k)"), "{err}");
+    }
+}

@@ -18,11 +18,9 @@ import json
 import os
 import sys
 import time
-import traceback
-from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import load  # noqa: E402 - the recipe harness's module loader
+from harness import failure, finish, load, said, start_session  # noqa: E402 - the recipe harness's machinery
 
 
 def main():
@@ -30,21 +28,8 @@ def main():
     with open(manifest_path, encoding="utf-8") as f:
         manifest = json.load(f)
 
-    from pyspark.sql import SparkSession
-
     started = time.time()
-    spark = (
-        SparkSession.builder.master("local[2]")
-        .appName("wort rules parity")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.default.parallelism", "2")
-        .config("spark.driver.memory", "1g")
-        .config("spark.sql.adaptive.enabled", "true")
-        .getOrCreate()
-    )
-    spark.sparkContext.setLogLevel("ERROR")
+    spark = start_session("wort rules parity")
     results = {"__startup_seconds": time.time() - started, "__spark_version": spark.version}
 
     def run_one(i, job):
@@ -64,27 +49,10 @@ def main():
                 code = 2
             result = {"ok": True, "code": code, "log": lines, "seconds": time.time() - t0}
         except Exception as e:  # noqa: BLE001 - every failure is reported, not raised
-            text = "".join(traceback.format_exception_only(type(e), e)).strip()
-            result = {
-                "ok": False,
-                "error": text[:4000],
-                "traceback": traceback.format_exc()[-4000:],
-                "seconds": time.time() - t0,
-            }
-        print("%-40s %s %.1fs" % (job["name"], "ok" if result["ok"] else "FAILED", result["seconds"]),
-              file=sys.stderr, flush=True)
-        return job["name"], result
+            result = failure(e, t0)
+        return job["name"], said(job["name"], result)
 
-    workers = int(os.environ.get("WORT_SPARK_THREADS", "3"))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for name, result in pool.map(lambda ij: run_one(*ij), enumerate(manifest["jobs"])):
-            results[name] = result
-    spark.stop()
-    results["__total_seconds"] = time.time() - started
-    tmp = results_path + ".part"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(results, f, indent=1)
-    os.replace(tmp, results_path)
+    finish(spark, manifest["jobs"], run_one, results, started, results_path)
 
 
 if __name__ == "__main__":
