@@ -679,6 +679,9 @@ mod tests {
         .unwrap();
         let err = ruleset_block(&rules).unwrap_err().to_string();
         assert!(err.contains("1 rule(s) do not run on Spark"), "{err}");
-        assert!(err.contains("line 3: Mean \"x\" > avg(last(3)): last(k)"), "{err}");
+        assert!(
+            err.contains("line 3: Mean \"x\" > avg(last(3)): last(k)"),
+            "{err}"
+        );
     }
 }

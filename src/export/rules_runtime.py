@@ -722,72 +722,83 @@ class Checker:
         return ok if mask is None else ok | ~mask
 
     def failing_samples(self, data, checks):
-        """Up to max_failing_rows failing rows per check, with 1-based row numbers."""
-        numbered = _numbered(data).persist()
-        out = []
+        """Up to max_failing_rows failing rows per check, with 1-based row numbers (the
+        row's position in the data, as wort numbers it)."""
+        firsts = []
         for passed, cols in checks:
             rows = (
-                numbered.withColumn("__wort_ok", passed)
+                data.withColumn("__wort_ok", passed)
                 .where(~F.col("__wort_ok"))
-                .orderBy("__wort_n")
-                .select("__wort_n", *[col(c) for c in cols])
+                .orderBy(col(ROW))
+                .select(col(ROW).alias("__wort_r"), *[col(c) for c in cols])
                 .limit(self.max_failing_rows)
                 .collect()
             )
-            out.append([{"row": r["__wort_n"], "values": {c: _json_value(r[c]) for c in sorted(cols)}} for r in rows])
-        numbered.unpersist()
-        return out
+            firsts.append((rows, cols))
+        number = self.row_numbers(list(dict.fromkeys(r["__wort_r"] for rows, _ in firsts for r in rows)))
+        return [
+            [{"row": number[r["__wort_r"]], "values": {c: _json_value(r[c]) for c in sorted(cols)}}
+             for r in rows]
+            for rows, cols in firsts
+        ]
+
+    def row_numbers(self, keys):
+        """Row order keys -> 1-based row numbers: the rows before each, plus one. One
+        aggregate pass when the order is a number (one input file); otherwise the rows
+        are numbered in order (zipWithIndex)."""
+        if not keys:
+            return {}
+        if isinstance(self.df.schema[ROW].dataType, T.LongType):
+            counts = self.df.agg(
+                *[F.sum((col(ROW) < F.lit(k)).cast("long")).alias("c%d" % i) for i, k in enumerate(keys)]
+            ).collect()[0]
+            return {k: (counts[i] or 0) + 1 for i, k in enumerate(keys)}
+        wanted = set(keys)
+        numbered = self.df.select(ROW).orderBy(col(ROW)).rdd.zipWithIndex()
+        return dict(numbered.filter(lambda ri: ri[0][0] in wanted).map(lambda ri: (ri[0][0], ri[1] + 1)).collect())
 
     def with_failed_rules(self):
-        """The data with FAILED_RULES: the texts of the row-level rules each row fails,
-        in ruleset order, joined with "; " (empty when it fails none). A rule is
-        row-level when wort's evaluator decides it per row (IsComplete, IsUnique,
-        IsPrimaryKey, ColumnValues, ColumnLength, ColumnDataType, DataFreshness), and a
-        composite when all its parts are; a composite row passes by its and/or."""
+        """The data with FAILED_RULES: the texts of the rules each row fails, in ruleset
+        order, joined with "; " (empty when it fails none). As wort's evaluator decides
+        a row's failures (`failing_rows_frame`): a rule is row-level when it is decided
+        per row (IsComplete, IsUnique, IsPrimaryKey, ColumnValues, ColumnLength,
+        ColumnDataType, DataFreshness), and a row fails an entry (a rule or a composite)
+        when it fails one of the entry's row-level rules; a row outside a rule's `where`
+        passes it. The good rows then pass every row-level rule, so a composite judged
+        on them is decided by its other parts."""
         b = Batch()
         flags = []
         for entry in self.rules:
-            ok = self.row_pass(entry.rule, b)
-            if ok is not None:
-                flags.append(F.when(~ok, F.lit(entry.text)))
+            fail = None
+            for leaf in leaves(entry.rule):
+                ok = self.row_pass(leaf, b)
+                if ok is not None:
+                    fail = ~ok if fail is None else fail | ~ok
+            if fail is not None:
+                flags.append(F.when(fail, F.lit(entry.text)))
         data = self.df.select("*", *b.helpers) if b.helpers else self.df
         failed = F.concat_ws("; ", *flags) if flags else F.lit("")
         out = data.withColumn(FAILED_RULES, failed)
         return out.drop(*[h for h in out.columns if h.startswith("__wort_h")])
 
-    def row_pass(self, rule, b):
-        """Whether a row passes `rule` (a Column), or None when it is not row-level."""
-        if isinstance(rule, Leaf):
-            if rule.kind not in ROW_LEVEL:
-                return None
-            try:
-                plan = self._plan(rule, b)
-            except (RuleFail, RuleError):
-                return None
-            if plan[0] == "rows":
-                return self.full_pass(rule, plan[5])
-            if plan[0] == "exact":
-                return self.full_pass(rule, plan[3])
+    def row_pass(self, leaf, b):
+        """Whether a row passes a row-level leaf (a Column), or None for other rules."""
+        if leaf.kind not in ROW_LEVEL:
             return None
-        parts = [self.row_pass(p, b) for p in rule.parts]
-        if any(p is None for p in parts):
+        try:
+            plan = self._plan(leaf, b)
+        except (RuleFail, RuleError):
             return None
-        if isinstance(rule, All):
-            return reduce(lambda a, x: a & x, parts)
-        return reduce(lambda a, x: a | x, parts)
+        if plan[0] == "rows":
+            return self.full_pass(leaf, plan[5])
+        if plan[0] == "exact":
+            return self.full_pass(leaf, plan[3])
+        return None
 
 
 ROW_LEVEL = ("IsComplete", "IsUnique", "IsPrimaryKey", "ColumnValues", "ColumnLength",
              "ColumnDataType", "DataFreshness")
 FAILED_RULES = "wort_failed_rules"
-
-
-def _numbered(df):
-    """The rows in input order with their 1-based number in __wort_n."""
-    fields = df.schema.fields
-    rdd = df.orderBy(col(ROW)).rdd.zipWithIndex().map(lambda ri: tuple(ri[0]) + (ri[1] + 1,))
-    schema = T.StructType(fields + [T.StructField("__wort_n", T.LongType())])
-    return df.sparkSession.createDataFrame(rdd, schema)
 
 
 def combine(expr, leaf_results, samples):
