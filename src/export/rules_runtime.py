@@ -1071,7 +1071,7 @@ def main(argv=None):
         parser.error("--failing-rows must be 0 or more")
     spark = SparkSession.builder.appName(APP_NAME).getOrCreate()
     try:
-        code = check(spark, args.input, args.report if args.report else ("-" if args.output is None else None),
+        code = check(spark, args.input, args.report or "-",
                      args.input_format, args.output, args.output_format, args.quarantine,
                      args.failing_rows, args.dataset, REPLAY)
     except InputError as e:

