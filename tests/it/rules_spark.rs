@@ -205,6 +205,8 @@ enum Check {
         output: PathBuf,
         wort_rows: Option<usize>,
     },
+    /// Exit 1 and neither the output nor the quarantine written.
+    Blocked { output: PathBuf, bad: PathBuf },
     /// An exit code and a line the job prints (an input error).
     Exit { code: i32, says: &'static str },
     /// The quarantine split: rows per `wort_failed_rules` text, from DuckDB.
@@ -519,6 +521,53 @@ fn rules_spark_parity() {
         });
     }
 
+    // The recipe job with --quarantine: rows failing a row-level rule go aside, the rest
+    // is published; a dataset-level rule failing on the good rows publishes neither.
+    for (name, rules, good) in [
+        (
+            "recipe_quarantine",
+            r#"Rules = [ IsComplete "city", ColumnValues "amount" < 100, RowCount > 5 ]"#,
+            Some(17),
+        ),
+        (
+            "recipe_quarantine_blocked",
+            r#"Rules = [ ColumnValues "amount" < 100, RowCount > 100 ]"#,
+            None,
+        ),
+    ] {
+        let rules_path = write(d, &format!("{name}.dqdl"), rules);
+        let job = d.join(format!("{name}.py"));
+        wort()
+            .arg("export")
+            .arg(&recipe)
+            .args(["--to", "pyspark", "--rules"])
+            .arg(&rules_path)
+            .arg("-o")
+            .arg(&job)
+            .arg("--input")
+            .arg(&messy)
+            .assert()
+            .success();
+        let (output, bad) = (d.join(format!("{name}_out")), d.join(format!("{name}_bad")));
+        jobs.push(Job {
+            name: name.into(),
+            spec: serde_json::json!({
+                "name": name, "job": job, "inputs": [&messy], "output": output,
+                "quarantine": bad, "replay": true, "report": d.join(format!("{name}.json")),
+            }),
+            check: match good {
+                // Row 4's amount is 1000; rows 2 and 19 have none and the recipe drops them.
+                Some(good) => Check::Quarantine {
+                    output,
+                    bad,
+                    expected: vec![(r#"ColumnValues "amount" < 100"#.into(), 1)],
+                    good,
+                },
+                None => Check::Blocked { output, bad },
+            },
+        });
+    }
+
     // Quarantine: the check job with --output and --quarantine over flights (or MESSY),
     // the split checked against DuckDB.
     let (q_input, q_rules) = match &flights {
@@ -640,6 +689,16 @@ fn rules_spark_parity() {
                     None => {}
                 }
             }
+            Check::Blocked { output, bad } => {
+                if code != 1 || output.exists() || bad.exists() {
+                    failures.push(format!(
+                        "{}: exit {code} (want 1), output written: {}, quarantine written: {}; {log}",
+                        job.name,
+                        output.exists(),
+                        bad.exists()
+                    ));
+                }
+            }
             Check::Exit { code: want, says } => {
                 if code != *want || !log.contains(says) {
                     failures.push(format!(
@@ -660,15 +719,14 @@ fn rules_spark_parity() {
                 expected,
                 good,
             } => {
+                let q = &job.name;
                 if code != 0 {
-                    failures.push(format!("quarantine: exit {code}: {log}"));
+                    failures.push(format!("{q}: exit {code}: {log}"));
                     continue;
                 }
                 let got_good = parquet_rows(&python, output, "select count(*) from DATA");
                 if got_good.trim() != format!("[({good},)]") {
-                    failures.push(format!(
-                        "quarantine: {got_good} good rows, DuckDB says {good}"
-                    ));
+                    failures.push(format!("{q}: {got_good} good rows, want {good}"));
                 }
                 let got = parquet_rows(
                     &python,
@@ -684,9 +742,7 @@ fn rules_spark_parity() {
                         .join(", ")
                 );
                 if got.trim() != want {
-                    failures.push(format!(
-                        "quarantine: split\n  spark  {got}\n  duckdb {want}"
-                    ));
+                    failures.push(format!("{q}: split\n  spark {got}\n  want  {want}"));
                 }
                 let names = parquet_rows(
                     &python,
@@ -695,11 +751,11 @@ fn rules_spark_parity() {
                 );
                 if !names.trim().ends_with("('wort_failed_rules',)]") {
                     failures.push(format!(
-                        "quarantine: wort_failed_rules is not the last column: {names}"
+                        "{q}: wort_failed_rules is not the last column: {names}"
                     ));
                 }
                 if !log.contains("quarantined rows") {
-                    failures.push(format!("quarantine: no counts printed: {log}"));
+                    failures.push(format!("{q}: no counts printed: {log}"));
                 }
             }
         }
