@@ -253,6 +253,31 @@ fn export_check(dir: &Path, name: &str, rules: &Path, inputs: &[&Path]) -> PathB
     job
 }
 
+/// `wort export RECIPE --rules RULES --to pyspark` with `sample`: the rules file and
+/// the job.
+fn export_recipe_job(
+    dir: &Path,
+    name: &str,
+    recipe: &Path,
+    rules: &str,
+    sample: &Path,
+) -> (PathBuf, PathBuf) {
+    let rules_path = write(dir, &format!("{name}.dqdl"), rules);
+    let job = dir.join(format!("{name}.py"));
+    wort()
+        .arg("export")
+        .arg(recipe)
+        .args(["--to", "pyspark", "--rules"])
+        .arg(&rules_path)
+        .arg("-o")
+        .arg(&job)
+        .arg("--input")
+        .arg(sample)
+        .assert()
+        .success();
+    (rules_path, job)
+}
+
 /// `wort check --format json`: the report and the exit code.
 fn wort_check(rules: &Path, inputs: &[&Path]) -> (Value, i32) {
     let o = wort()
@@ -472,19 +497,7 @@ fn rules_spark_parity() {
             1,
         ),
     ] {
-        let rules_path = write(d, &format!("{name}.dqdl"), rules);
-        let job = d.join(format!("{name}.py"));
-        wort()
-            .arg("export")
-            .arg(&recipe)
-            .args(["--to", "pyspark", "--rules"])
-            .arg(&rules_path)
-            .arg("-o")
-            .arg(&job)
-            .arg("--input")
-            .arg(&messy)
-            .assert()
-            .success();
+        let (rules_path, job) = export_recipe_job(d, name, &recipe, rules, &messy);
         let output = d.join(format!("{name}_out"));
         // What `wort run --rules` does with the same recipe and rules.
         let wort_out = d.join(format!("{name}_wort.parquet"));
@@ -535,19 +548,7 @@ fn rules_spark_parity() {
             None,
         ),
     ] {
-        let rules_path = write(d, &format!("{name}.dqdl"), rules);
-        let job = d.join(format!("{name}.py"));
-        wort()
-            .arg("export")
-            .arg(&recipe)
-            .args(["--to", "pyspark", "--rules"])
-            .arg(&rules_path)
-            .arg("-o")
-            .arg(&job)
-            .arg("--input")
-            .arg(&messy)
-            .assert()
-            .success();
+        let (_, job) = export_recipe_job(d, name, &recipe, rules, &messy);
         let (output, bad) = (d.join(format!("{name}_out")), d.join(format!("{name}_bad")));
         jobs.push(Job {
             name: name.into(),
