@@ -113,8 +113,9 @@ const MESSY_RULES: &[(&str, &str)] = &[
         "composite_sql_constants",
         r#"place = "boston"
 cities = ["boston", "chicago", NULL]
+DefaultLabels = ["team"="data", "tier"="gold"]
 Rules = [
-    (IsComplete "city") and (ColumnValues "amount" > 0),
+    ((IsComplete "city") and (ColumnValues "amount" > 0)) labels=["tier"="silver"],
     (RowCount > 100) or (Mean "amount" > 5),
     (RowCount > 100) or (IsComplete "name"),
     ((IsComplete "id") and (ColumnValues "qty" < 50)) or (RowCount = 0),
