@@ -1,4 +1,5 @@
-//! `wort export`: a recipe as a PySpark job, a Spark SQL query or DataBrew recipe JSON.
+//! `wort export`: a recipe as a PySpark job, a Spark SQL query or DataBrew recipe JSON;
+//! a DQDL ruleset as a PySpark check job (`--rules`), alone or after the recipe.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,14 +10,21 @@ use clap::{Args, ValueEnum};
 use super::InputArgs;
 use crate::export::pyspark::{self, JobInfo, TableRead};
 use crate::export::read::ReadSpec;
-use crate::export::{databrew, sql};
+use crate::export::{self, databrew, sql};
+use crate::quality::dqdl;
 use crate::recipe::{self, Recipe};
 use crate::source::{self, ReadOptions, Sample};
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// The recipe (JSON).
-    pub recipe: PathBuf,
+    /// The recipe (JSON). Optional with --rules: the job then checks the input itself.
+    #[arg(required_unless_present = "rules")]
+    pub recipe: Option<PathBuf>,
+    /// A DQDL ruleset the PySpark job evaluates (--to pyspark): alone, a check job that
+    /// writes the JSON report of `wort check`; with a recipe, the job publishes the
+    /// recipe's output only when the rules pass on it (as `wort run --rules`).
+    #[arg(long, value_name = "RULES.dqdl")]
+    pub rules: Option<PathBuf>,
     /// What to write.
     #[arg(long, value_enum)]
     pub to: Target,
@@ -51,12 +59,31 @@ pub enum Target {
 
 pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
     if let Some(out) = &args.output {
-        crate::guard::Inputs::new()
-            .file("recipe", &args.recipe)
-            .data(&args.input_files)
-            .check("-o", out)?;
+        let mut inputs = crate::guard::Inputs::new().data(&args.input_files);
+        if let Some(r) = &args.recipe {
+            inputs = inputs.file("recipe", r);
+        }
+        if let Some(r) = &args.rules {
+            inputs = inputs.file("rules", r);
+        }
+        inputs.check("-o", out)?;
     }
-    let mut recipe = Recipe::load(&args.recipe)?;
+    let rules = match &args.rules {
+        Some(path) => {
+            if args.to != Target::Pyspark {
+                bail!(
+                    "--rules exports to a PySpark job only: use --to pyspark (SQL and DataBrew recipes have no place for DQDL rules)"
+                );
+            }
+            Some(dqdl::load(path).map_err(anyhow::Error::msg)?.1)
+        }
+        None => None,
+    };
+    let Some(recipe_path) = &args.recipe else {
+        let rules = rules.as_ref().expect("clap requires a recipe or --rules");
+        return export_check_job(&args, rules);
+    };
+    let mut recipe = Recipe::load(recipe_path)?;
     // `--input NAME=PATH` rebinds a file the recipe joins or appends; the rest is the
     // sample of the data.
     let (input_files, bound) = recipe::split_bindings(&recipe.tables(), &args.input_files);
@@ -74,7 +101,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let schema = match &source {
         Some(src) => {
             let input = src.schema()?;
-            recipe::fits(&recipe, &input, &args.recipe, &input_files)?;
+            recipe::fits(&recipe, &input, recipe_path, &input_files)?;
             Some(input)
         }
         None => None,
@@ -83,16 +110,24 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
         Some(src) => ReadSpec::from_source(src, &options).map_err(|e| anyhow::anyhow!(e))?,
         None => ReadSpec::from_options(&options),
     };
-    let recipe_path = args.recipe.display().to_string();
+    let shown = recipe_path.display().to_string();
     let text = match args.to {
-        Target::Pyspark => pyspark::job(
-            &recipe,
-            &JobInfo {
-                recipe_path: &recipe_path,
-                read: &read,
-                tables: &table_reads(&recipe)?,
-            },
-        )?,
+        Target::Pyspark => {
+            let job = pyspark::job(
+                &recipe,
+                &JobInfo {
+                    recipe_path: &shown,
+                    read: &read,
+                    tables: &table_reads(&recipe)?,
+                },
+            )?;
+            match (&rules, &args.rules) {
+                (Some(rules), Some(path)) => {
+                    export::rules::with_rules(&job, rules, &path.display().to_string())?
+                }
+                _ => job,
+            }
+        }
         Target::Sql => {
             let Some(schema) = &schema else {
                 bail!(
@@ -115,11 +150,43 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
             text
         }
     };
+    write_out(&args, &text)
+}
+
+fn write_out(args: &ExportArgs, text: &str) -> anyhow::Result<ExitCode> {
     match &args.output {
-        None => super::print_stdout(&text)?,
-        Some(path) => source::write::write_text_atomic(path, &text)?,
+        None => super::print_stdout(text)?,
+        Some(path) => source::write::write_text_atomic(path, text)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `wort export --rules R --to pyspark`: the check job, reading the input the way wort
+/// reads the sample given with --input.
+fn export_check_job(args: &ExportArgs, rules: &dqdl::Ruleset) -> anyhow::Result<ExitCode> {
+    let options = args.input.options(Sample::Full);
+    let read = if args.input_files.is_empty() {
+        eprintln!(
+            "note: no sample given (--input SAMPLE): the job reads every CSV column as text, so rules that need numbers or dates (Mean, Sum, between on a date...) compare text or report an error; give a sample so the job reads the types wort infers"
+        );
+        ReadSpec::from_options(&options)
+    } else {
+        let src = source::open(&args.input_files, &options)?;
+        ReadSpec::from_source(&src, &options).map_err(|e| anyhow::anyhow!(e))?
+    };
+    let rules_path = args
+        .rules
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let text = export::rules::check_job(
+        rules,
+        &export::rules::RulesInfo {
+            rules_path: &rules_path,
+            read: &read,
+        },
+    )?;
+    write_out(args, &text)
 }
 
 /// How the job reads each file the recipe joins or appends: the way wort reads it now,

@@ -17,6 +17,7 @@
 pub mod databrew;
 pub mod pyspark;
 pub mod read;
+pub mod rules;
 pub mod sql;
 
 // The translation vocabulary lives below the steps (transform::target); its old paths
@@ -48,11 +49,13 @@ pub enum ExportError {
         target: &'static str,
         steps: Vec<Untranslated>,
     },
+    #[error("{} rule(s) do not run on Spark:\n{}\nRemove them from the ruleset you export (keep them for `wort check`), or rewrite them as described.", rules.len(), list(rules))]
+    Rules { rules: Vec<rules::UntranslatedRule> },
     #[error("{0}")]
     Other(String),
 }
 
-fn list(steps: &[Untranslated]) -> String {
+fn list<T: fmt::Display>(steps: &[T]) -> String {
     steps
         .iter()
         .map(|s| format!("  {s}"))

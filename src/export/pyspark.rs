@@ -178,6 +178,10 @@ fn tables_block(tables: &[TableRead]) -> String {
 }
 
 /// The runtime helpers, with the tables of date formats polars infers.
+pub(crate) fn runtime_text() -> String {
+    runtime()
+}
+
 fn runtime() -> String {
     include_str!("runtime.py")
         .replace("@DATE_GROUPS@", &groups(&[DATE_D_M_Y, DATE_Y_M_D]))

@@ -7,6 +7,7 @@ mod families;
 mod hardening;
 mod profile;
 mod recipe_format;
+mod rules_spark;
 mod safety;
 mod source;
 mod steps;

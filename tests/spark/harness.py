@@ -37,21 +37,8 @@ def main():
     with open(manifest_path, encoding="utf-8") as f:
         manifest = json.load(f)
 
-    from pyspark.sql import SparkSession
-
     started = time.time()
-    spark = (
-        SparkSession.builder.master("local[2]")
-        .appName("wort parity")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.default.parallelism", "2")
-        .config("spark.driver.memory", "1g")
-        .config("spark.sql.adaptive.enabled", "true")
-        .getOrCreate()
-    )
-    spark.sparkContext.setLogLevel("ERROR")
+    spark = start_session("wort parity")
     results = {"__startup_seconds": time.time() - started, "__spark_version": spark.version}
 
     def run_one(i, job):
@@ -75,21 +62,55 @@ def main():
                 module.run(spark, job["inputs"], job["output"], "parquet")
             result = {"ok": True, "seconds": time.time() - t0}
         except Exception as e:  # noqa: BLE001 - every failure is reported, not raised
-            text = "".join(traceback.format_exception_only(type(e), e)).strip()
-            result = {
-                "ok": False,
-                "error": text[:4000],
-                "traceback": traceback.format_exc()[-4000:],
-                "seconds": time.time() - t0,
-            }
-        print("%-40s %s %.1fs" % (job["name"], "ok" if result["ok"] else "FAILED", result["seconds"]),
-              file=sys.stderr, flush=True)
-        return job["name"], result
+            result = failure(e, t0)
+        return job["name"], said(job["name"], result)
 
+    finish(spark, manifest["jobs"], run_one, results, started, results_path)
+
+
+def failure(e, t0):
+    """The result of a job that raised."""
+    text = "".join(traceback.format_exception_only(type(e), e)).strip()
+    return {
+        "ok": False,
+        "error": text[:4000],
+        "traceback": traceback.format_exc()[-4000:],
+        "seconds": time.time() - t0,
+    }
+
+
+def said(name, result):
+    """Print a job's line of progress; the result, unchanged."""
+    print("%-40s %s %.1fs" % (name, "ok" if result["ok"] else "FAILED", result["seconds"]),
+          file=sys.stderr, flush=True)
+    return result
+
+
+def start_session(app_name):
+    """The one local Spark session every job of a run shares."""
+    from pyspark.sql import SparkSession
+
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .appName(app_name)
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.default.parallelism", "2")
+        .config("spark.driver.memory", "1g")
+        .config("spark.sql.adaptive.enabled", "true")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def finish(spark, jobs, run_one, results, started, results_path):
+    """Run `run_one(i, job)` -> (name, result) over the jobs, then write RESULTS."""
     # Jobs are independent: a few at a time keep both cores busy while the driver plans.
     workers = int(os.environ.get("WORT_SPARK_THREADS", "3"))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for name, result in pool.map(lambda ij: run_one(*ij), enumerate(manifest["jobs"])):
+        for name, result in pool.map(lambda ij: run_one(*ij), enumerate(jobs)):
             results[name] = result
     spark.stop()
     results["__total_seconds"] = time.time() - started
