@@ -1074,7 +1074,11 @@ def write_output(df, output, output_format="parquet", keep_order=True):
     df = df.drop(ROW)
     writer = df.write.mode("overwrite")
     if output_format == "csv":
-        writer.option("header", True).csv(output)
+        # Spark's CSV writer trims spaces around values by default; wort keeps them.
+        (writer.option("header", True)
+            .option("ignoreLeadingWhiteSpace", False)
+            .option("ignoreTrailingWhiteSpace", False)
+            .csv(output))
     elif output_format == "json":
         writer.json(output)
     elif output_format == "parquet":
