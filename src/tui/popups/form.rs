@@ -512,6 +512,8 @@ pub fn handle(form: &mut FormPopup, action: Action) -> Outcome {
             return Outcome::apply(Action::ApplyForm);
         }
         Action::NextField | Action::Down => form.focus = (form.focus + 1) % n,
+        Action::PageDown => form.focus = n.saturating_sub(1),
+        Action::PageUp => form.focus = 0,
         Action::PrevField | Action::Up => form.focus = (form.focus + n - 1) % n,
         Action::Left | Action::Right => {
             let forward = action == Action::Right;

@@ -35,7 +35,11 @@ pub fn handle(p: &mut MenuPopup, action: Action) -> Outcome {
     let up = action == Action::Up || typed(&action, 'k');
     let left = action == Action::Left || action == Action::PrevField || typed(&action, 'h');
     let right = action == Action::Right || action == Action::NextField || typed(&action, 'l');
-    if down {
+    if action == Action::PageDown {
+        p.item = (p.item + super::LIST_PAGE).min(n_items(p.category).saturating_sub(1));
+    } else if action == Action::PageUp {
+        p.item = p.item.saturating_sub(super::LIST_PAGE);
+    } else if down {
         p.item = (p.item + 1).min(n_items(p.category).saturating_sub(1));
     } else if up {
         p.item = p.item.saturating_sub(1);

@@ -208,6 +208,9 @@ pub fn scroll(offset: &mut u16, action: &Action, page: u16) -> bool {
     true
 }
 
+/// How far PgUp and PgDn move in a list.
+pub const LIST_PAGE: usize = 10;
+
 /// The movement keys of the fuzzy-filtered lists (palette, column jump): ↑↓ (and
 /// Tab) move the selection among `len` matches, ←→ move the cursor in the filter.
 /// Whether `action` was one of them.
@@ -215,6 +218,8 @@ pub fn list_nav(action: &Action, selected: &mut usize, len: usize, input: &mut L
     match action {
         Action::Up | Action::PrevField => *selected = selected.saturating_sub(1),
         Action::Down | Action::NextField => *selected = (*selected + 1).min(len.saturating_sub(1)),
+        Action::PageUp => *selected = selected.saturating_sub(LIST_PAGE),
+        Action::PageDown => *selected = (*selected + LIST_PAGE).min(len.saturating_sub(1)),
         Action::Left => input.left(),
         Action::Right => input.right(),
         _ => return false,

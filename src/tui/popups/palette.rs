@@ -73,12 +73,19 @@ impl PalettePopup {
 
     fn refilter(&mut self) {
         let needle = self.input.text();
-        // Names first: an exact or prefix match of a name beats a match in a doc line.
+        // Names first, fuzzy; then entries whose description holds every word typed
+        // (a fuzzy match over long descriptions finds letters anywhere: "pivot" in
+        // "mask the text with a private key").
         let names: Vec<&str> = self.entries.iter().map(|e| e.name.as_str()).collect();
         let mut order = fuzzy::rank(needle, &names);
-        let hay: Vec<&str> = self.entries.iter().map(|e| e.haystack.as_str()).collect();
-        for i in fuzzy::rank(needle, &hay) {
-            if !order.contains(&i) {
+        let words: Vec<String> = needle
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect();
+        for (i, e) in self.entries.iter().enumerate() {
+            let hay = e.haystack.to_lowercase();
+            if !words.is_empty() && words.iter().all(|w| hay.contains(w)) && !order.contains(&i)
+            {
                 order.push(i);
             }
         }

@@ -1,6 +1,7 @@
 //! Counts that agree and warnings before data is lost.
 
 use super::*;
+use wort::tui::popups::Popup;
 
 const PENGUINS: &str = "samples/penguins.csv";
 
@@ -94,4 +95,31 @@ fn date_formats_typed_with_bars_are_a_list_and_commas_show_the_loss() {
     // Editing shows the list as typed.
     press(&mut app, "r enter");
     shows(&app, &["format   %Y-%m-%d | %d/%m/%Y | %d %b %Y"]);
+}
+
+#[test]
+fn palette_lists_only_real_matches_and_pages() {
+    let (_tmp, mut app) = orders_app();
+    press(&mut app, ":");
+    type_text(&mut app, "pivot");
+    let s = shows(&app, &["pivot", "unpivot"]);
+    let Some(Popup::Palette(p)) = &app.popup else {
+        panic!("no palette:\n{s}");
+    };
+    let names: Vec<&str> = p.matches.iter().map(|i| p.entries[*i].name.as_str()).collect();
+    assert_eq!(names, ["pivot", "unpivot"], "{s}");
+    press(&mut app, "ctrl-u");
+    type_text(&mut app, "qqzx");
+    shows(&app, &["no match", "0 of "]);
+    // PgDn and PgUp move by ten entries.
+    press(&mut app, "ctrl-u pgdn");
+    let Some(Popup::Palette(p)) = &app.popup else {
+        panic!("no palette");
+    };
+    assert_eq!(p.selected, 10);
+    press(&mut app, "pgup");
+    let Some(Popup::Palette(p)) = &app.popup else {
+        panic!("no palette");
+    };
+    assert_eq!(p.selected, 0);
 }
