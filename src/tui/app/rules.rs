@@ -204,11 +204,22 @@ impl App {
         }
         let mut rs = r.combined();
         let entry = rs.rules.items[i].clone();
+        // The rule's (first) column comes into view with its failing rows.
+        let column = entry
+            .rule
+            .leaves()
+            .into_iter()
+            .find_map(|leaf| leaf.params.first().and_then(|p| rs.param_text(p)))
+            .map(str::to_string);
         rs.rules.items = vec![entry];
         let label = format!("{} {}", result.name, result.rule);
         let Some((f, _)) = self.state.view_frame() else {
             return;
         };
+        if let Some(c) = column.and_then(|c| f.columns.iter().position(|x| x.name == c)) {
+            self.state.grid.col = c;
+            self.scroll_into_view();
+        }
         self.start(
             Job::Failing {
                 key,

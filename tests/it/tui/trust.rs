@@ -123,3 +123,16 @@ fn palette_lists_only_real_matches_and_pages() {
     };
     assert_eq!(p.selected, 0);
 }
+
+#[test]
+fn filtering_a_rules_failing_rows_brings_its_column_into_view() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = tmp.path().join("r.dqdl");
+    std::fs::write(&rules, "Rules = [ IsComplete \"notes\" ]\n").unwrap();
+    let mut app = open_with(&[ORDERS], tmp.path(), None, Some(rules));
+    assert_eq!(app.state.focused_column().as_deref(), Some("order_id"));
+    press(&mut app, "R f");
+    assert_eq!(app.state.focused_column().as_deref(), Some("notes"));
+    // The column is drawn: its header is on the screen.
+    shows(&app, &["rows failing Rule_1", "│notes"]);
+}
