@@ -37,6 +37,13 @@ use stats::PairSums;
 /// The version of the profile JSON.
 pub const VERSION: u32 = 1;
 
+/// Distinct values of a column, missing values not counted (an empty string is a
+/// value). The one definition the grid header, the status bar and the profile share.
+pub fn distinct_values(c: &Column) -> Option<u64> {
+    let n = c.as_materialized_series().n_unique().ok()? as u64;
+    Some(n - u64::from(c.null_count() > 0))
+}
+
 /// Distinct values per column kept exactly before sketches take over.
 pub const DEFAULT_CAP: usize = 1 << 20;
 

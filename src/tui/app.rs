@@ -443,8 +443,12 @@ fn describe_sample(r: &crate::source::SourceReport, height: u64) -> SampleInfo {
         Sample::Random { .. } => "random",
         Sample::Full => "all",
     };
+    // A first/last sample that filled up may have stopped reading before the end: the
+    // file's size is then unknown, and "all" would be a guess.
+    let filled = r.sample.limit().is_some_and(|k| n == Some(k)) && how != "random";
     let description = match (n, total) {
         (Some(n), Some(t)) if n < t => format!("{how} {} of {} rows", human(n), human(t)),
+        (Some(n), _) if filled => format!("{how} {} rows", human(n)),
         (Some(n), _) => format!("all {} rows", human(n)),
         (None, Some(t)) => format!("all {} rows", human(t)),
         (None, None) => format!("sample {}", r.sample),

@@ -110,7 +110,7 @@ impl FrameInfo {
                     Ok(ca) => ca.iter().filter(|v| *v == Some("")).count() as u64,
                     Err(_) => 0,
                 };
-                let distinct = c.as_materialized_series().n_unique().ok().map(|n| n as u64);
+                let distinct = crate::profile::distinct_values(c);
                 let mut width = name.chars().count().max(badge(&dtype).len() + 5);
                 for i in 0..rows.min(FIT_ROWS) {
                     if let Ok(v) = c.get(i) {
@@ -308,6 +308,7 @@ mod tests {
         assert_eq!(f.cell(2, 0), Cell::Missing);
         assert_eq!(f.columns[0].nulls, 1);
         assert_eq!(f.columns[0].empties, 1);
-        assert_eq!(f.columns[0].distinct, Some(3));
+        // Missing is not a value: "x" and "".
+        assert_eq!(f.columns[0].distinct, Some(2));
     }
 }

@@ -30,9 +30,7 @@ pub fn handle(p: &mut FixesPopup, action: Action) -> Outcome {
             }
         }
         Action::PageUp => p.selected = p.selected.saturating_sub(super::LIST_PAGE),
-        Action::PageDown => {
-            p.selected = (p.selected + super::LIST_PAGE).min(n.saturating_sub(1))
-        }
+        Action::PageDown => p.selected = (p.selected + super::LIST_PAGE).min(n.saturating_sub(1)),
         Action::Up | Action::PrevField => p.selected = p.selected.saturating_sub(1),
         Action::Down | Action::NextField => p.selected = (p.selected + 1).min(n.saturating_sub(1)),
         a if typed(&a, 'k') => p.selected = p.selected.saturating_sub(1),

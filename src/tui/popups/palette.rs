@@ -78,14 +78,10 @@ impl PalettePopup {
         // "mask the text with a private key").
         let names: Vec<&str> = self.entries.iter().map(|e| e.name.as_str()).collect();
         let mut order = fuzzy::rank(needle, &names);
-        let words: Vec<String> = needle
-            .split_whitespace()
-            .map(str::to_lowercase)
-            .collect();
+        let words: Vec<String> = needle.split_whitespace().map(str::to_lowercase).collect();
         for (i, e) in self.entries.iter().enumerate() {
             let hay = e.haystack.to_lowercase();
-            if !words.is_empty() && words.iter().all(|w| hay.contains(w)) && !order.contains(&i)
-            {
+            if !words.is_empty() && words.iter().all(|w| hay.contains(w)) && !order.contains(&i) {
                 order.push(i);
             }
         }

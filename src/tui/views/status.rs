@@ -46,6 +46,18 @@ pub fn render(frame: &mut Frame, status: Rect, hint: Rect, state: &State, popup:
         }
         _ => format!("│ step {pos} of {n} "),
     };
+    // The rows in view, when steps changed how many there are.
+    let step = match (
+        state.view_frame(),
+        state.frames.peek(crate::tui::frames::BASE_KEY),
+    ) {
+        (Some((f, _)), Some(base)) if f.height() != base.height() => format!(
+            "{}· {} rows ",
+            step,
+            crate::util::thousands(f.height() as u64)
+        ),
+        _ => step,
+    };
     left.push(Span::styled(step, bar));
     if let Some(filter) = &state.filter
         && filter.key == state.view_key()

@@ -106,7 +106,11 @@ fn palette_lists_only_real_matches_and_pages() {
     let Some(Popup::Palette(p)) = &app.popup else {
         panic!("no palette:\n{s}");
     };
-    let names: Vec<&str> = p.matches.iter().map(|i| p.entries[*i].name.as_str()).collect();
+    let names: Vec<&str> = p
+        .matches
+        .iter()
+        .map(|i| p.entries[*i].name.as_str())
+        .collect();
     assert_eq!(names, ["pivot", "unpivot"], "{s}");
     press(&mut app, "ctrl-u");
     type_text(&mut app, "qqzx");
@@ -135,4 +139,34 @@ fn filtering_a_rules_failing_rows_brings_its_column_into_view() {
     assert_eq!(app.state.focused_column().as_deref(), Some("notes"));
     // The column is drawn: its header is on the screen.
     shows(&app, &["rows failing Rule_1", "│notes"]);
+}
+
+#[test]
+fn distinct_and_row_counts_agree_across_header_status_and_profile() {
+    let (_tmp, mut app) = penguins();
+    focus(&mut app, "Culmen Length (mm)");
+    press(&mut app, "p");
+    // 164 distinct lengths and 2 missing: missing is not a value, everywhere.
+    let s = shows(&app, &["float ███░ 164", ", 164 distinct", "distinct 164"]);
+    assert!(!s.contains("165"), "{s}");
+    press(&mut app, "p");
+    // After a filter, the status bar says how many rows are in view.
+    fill_step(&mut app, "filter", "", "\"Culmen Length (mm)\" IS NOT NULL");
+    shows(&app, &["all 344 rows │ step 1 of 1 · 342 rows"]);
+}
+
+#[test]
+fn a_first_rows_sample_that_filled_up_is_not_called_all_rows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut o = options(&[ORDERS], tmp.path(), None, None);
+    o.read.sample = Some(Sample::First(50));
+    let mut app = App::new(o).expect("app opens");
+    assert!(app.settle());
+    shows(&app, &["│ first 50 rows │"]);
+    let mut o = options(&[ORDERS], tmp.path(), None, None);
+    o.read.sample = Some(Sample::First(1000));
+    let mut app = App::new(o).expect("app opens");
+    assert!(app.settle());
+    shows(&app, &["│ all 300 rows │"]);
+    press(&mut app, "q");
 }
