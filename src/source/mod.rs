@@ -19,6 +19,9 @@ mod retry;
 pub mod sample;
 pub mod scan;
 pub mod sniff;
+mod spool;
+pub mod temp;
+pub mod wide;
 pub mod write;
 
 use std::fmt::Write as _;
@@ -32,6 +35,7 @@ pub use open::open;
 use retry::{BackgroundCheck, CheckJob};
 pub use sample::Sample;
 pub use sniff::{Dialect, DialectOverrides, Escape, LineEnding};
+use temp::TempFile;
 pub use write::{OutputFormat, WriteError, write_atomic};
 
 use crate::util::{quoted, thousands};
@@ -160,6 +164,8 @@ pub struct FileReport {
     pub format: Format,
     pub gzip: bool,
     pub encoding: Encoding,
+    /// UTF-16 or UTF-32 text, detected and decoded to UTF-8 before reading.
+    pub decoded: Option<wide::Detected>,
     pub dialect: Option<Dialect>,
     /// Lines skipped before the header.
     pub preamble: Vec<String>,
@@ -240,7 +246,9 @@ pub struct Source {
     /// For bounded samples: the converted sample.
     frame: Option<DataFrame>,
     pub report: SourceReport,
-    _temp: Vec<tempfile::TempDir>,
+    /// Spooled inputs and normalised copies, unnamed (see [`temp`]); they go with the
+    /// source.
+    _temp: Vec<temp::TempFile>,
 }
 
 impl Source {

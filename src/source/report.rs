@@ -15,7 +15,11 @@ impl SourceReport {
                 let _ = write!(
                     s,
                     ", {}, delimiter {}, quote {}, escape {}, header {}, {} line ends",
-                    f.encoding.name(),
+                    match f.decoded {
+                        Some(d) if d.bom => format!("{} (BOM), decoded to UTF-8", d.wide.name()),
+                        Some(d) => format!("{}, decoded to UTF-8", d.wide.name()),
+                        None => f.encoding.name().to_string(),
+                    },
                     show_byte(d.delimiter),
                     d.quote.map_or("none".into(), show_byte),
                     match d.escape {
