@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::{wort, write};
 
 const CSV: &str = "name,city,n\nJosé,Straße,1\n日本,東京,2\nAnn,Oslo,3\n";
-const RECIPE: &str = r#"{"wort_recipe": 1, "steps": [{"op": "filter", "where": "n >= 2"}]}"#;
+const RECIPE: &str = r#"{"wort_recipe": 1, "steps": [{"op": "filter", "keep": "n >= 2"}]}"#;
 
 fn text(out: &std::process::Output) -> String {
     format!(
@@ -117,6 +117,7 @@ fn profile_and_check_read_standard_input() {
     let rules = write(dir.path(), "r.dqdl", "Rules = [ RowCount = 3 ]\n");
     let res = wort()
         .arg("check")
+        .arg("--rules")
         .arg(&rules)
         .arg("-")
         .write_stdin(CSV)
