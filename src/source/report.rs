@@ -11,13 +11,16 @@ impl SourceReport {
             if f.gzip {
                 s.push_str(", gzip");
             }
+            if let (None, Some(d)) = (&f.dialect, f.decoded) {
+                // Delimited text says its encoding with the dialect below.
+                let _ = write!(s, ", {}", d.describe());
+            }
             if let Some(d) = &f.dialect {
                 let _ = write!(
                     s,
                     ", {}, delimiter {}, quote {}, escape {}, header {}, {} line ends",
                     match f.decoded {
-                        Some(d) if d.bom => format!("{} (BOM), decoded to UTF-8", d.wide.name()),
-                        Some(d) => format!("{}, decoded to UTF-8", d.wide.name()),
+                        Some(d) => d.describe(),
                         None => f.encoding.name().to_string(),
                     },
                     show_byte(d.delimiter),

@@ -20,6 +20,14 @@ pub struct Detected {
     pub bom: bool,
 }
 
+impl Detected {
+    /// As the run summary says it: `UTF-16LE (BOM), decoded to UTF-8`.
+    pub fn describe(self) -> String {
+        let bom = if self.bom { " (BOM)" } else { "" };
+        format!("{}{bom}, decoded to UTF-8", self.wide.name())
+    }
+}
+
 impl Wide {
     pub fn name(self) -> &'static str {
         match self {

@@ -9,7 +9,7 @@ use crate::{wort, write};
 const CSV: &str = "name,city,n\nJosé,Straße,1\n日本,東京,2\nAnn,Oslo,3\n";
 const RECIPE: &str = r#"{"wort_recipe": 1, "steps": [{"op": "filter", "keep": "n >= 2"}]}"#;
 
-fn text(out: &std::process::Output) -> String {
+fn text_of(out: &std::process::Output) -> String {
     format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -29,7 +29,7 @@ fn standard_input_as_dash_is_read() {
         .write_stdin(CSV)
         .output()
         .unwrap();
-    let all = text(&out);
+    let all = text_of(&out);
     assert!(out.status.success(), "{all}");
     assert!(all.contains("standard input"), "{all}");
     assert!(all.contains("3 rows"), "{all}");
@@ -50,7 +50,7 @@ fn run_reads_the_data_from_standard_input() {
         .write_stdin(CSV)
         .output()
         .unwrap();
-    assert!(res.status.success(), "{}", text(&res));
+    assert!(res.status.success(), "{}", text_of(&res));
     assert_eq!(read(&out), "name,city,n\n日本,東京,2\nAnn,Oslo,3\n");
 }
 
@@ -64,7 +64,7 @@ fn gzip_on_standard_input_is_still_gzip() {
         .write_stdin(bytes)
         .output()
         .unwrap();
-    let all = text(&out);
+    let all = text_of(&out);
     assert!(out.status.success(), "{all}");
     assert!(all.contains("gzip"), "{all}");
     assert!(all.contains("3 rows"), "{all}");
@@ -77,7 +77,7 @@ fn dev_stdin_is_read_once() {
         .write_stdin(CSV)
         .output()
         .unwrap();
-    let all = text(&out);
+    let all = text_of(&out);
     assert!(out.status.success(), "{all}");
     assert!(all.contains("3 rows"), "{all}");
 }
@@ -107,7 +107,7 @@ fn a_fifo_does_not_hang() {
         .output()
         .unwrap();
     writer.join().unwrap();
-    assert!(res.status.success(), "{}", text(&res));
+    assert!(res.status.success(), "{}", text_of(&res));
     assert_eq!(read(&out), "name,city,n\n日本,東京,2\nAnn,Oslo,3\n");
 }
 
@@ -123,13 +123,13 @@ fn profile_and_check_read_standard_input() {
         .write_stdin(CSV)
         .output()
         .unwrap();
-    assert!(res.status.success(), "{}", text(&res));
+    assert!(res.status.success(), "{}", text_of(&res));
     let res = wort()
         .args(["profile", "-"])
         .write_stdin(CSV)
         .output()
         .unwrap();
-    let all = text(&res);
+    let all = text_of(&res);
     assert!(res.status.success(), "{all}");
     assert!(all.contains("city"), "{all}");
 }
@@ -143,9 +143,9 @@ fn standard_input_twice_and_in_the_workbench_is_refused() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out).contains("can be read only once"),
+        text_of(&out).contains("can be read only once"),
         "{}",
-        text(&out)
+        text_of(&out)
     );
     let out = wort()
         .args(["open", "-"])
@@ -154,9 +154,9 @@ fn standard_input_twice_and_in_the_workbench_is_refused() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out).contains("cannot read data from standard input"),
+        text_of(&out).contains("cannot read data from standard input"),
         "{}",
-        text(&out)
+        text_of(&out)
     );
 }
 
@@ -185,7 +185,7 @@ fn utf16_and_utf32_are_detected_and_read() {
         for bom in [true, false] {
             let input = write(dir.path(), "in.csv", encode(CSV, name, bom));
             let res = wort().arg("inspect").arg(&input).output().unwrap();
-            let all = text(&res);
+            let all = text_of(&res);
             assert!(res.status.success(), "{name} {bom}: {all}");
             let said = if bom {
                 format!("{name} (BOM), decoded to UTF-8")
@@ -202,7 +202,7 @@ fn utf16_and_utf32_are_detected_and_read() {
                 .arg(&out)
                 .output()
                 .unwrap();
-            assert!(res.status.success(), "{name} {bom}: {}", text(&res));
+            assert!(res.status.success(), "{name} {bom}: {}", text_of(&res));
             assert_eq!(
                 read(&out),
                 "name,city,n\n日本,東京,2\nAnn,Oslo,3\n",
@@ -220,7 +220,7 @@ fn utf16_on_standard_input_and_in_gzip() {
         .write_stdin(bytes.clone())
         .output()
         .unwrap();
-    let all = text(&out);
+    let all = text_of(&out);
     assert!(out.status.success(), "{all}");
     assert!(all.contains("UTF-16LE (BOM)"), "{all}");
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
@@ -228,10 +228,31 @@ fn utf16_on_standard_input_and_in_gzip() {
     let dir = tempfile::tempdir().unwrap();
     let input = write(dir.path(), "in.csv.gz", gz.finish().unwrap());
     let out = wort().arg("inspect").arg(&input).output().unwrap();
-    let all = text(&out);
+    let all = text_of(&out);
     assert!(out.status.success(), "{all}");
     assert!(all.contains("gzip") && all.contains("UTF-16LE"), "{all}");
     assert!(all.contains("Straße") || all.contains("3 rows"), "{all}");
+}
+
+#[test]
+fn utf16_ndjson_is_decoded() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "{\"a\":\"Straße\",\"b\":1}\n{\"a\":\"日本\",\"b\":2}\n";
+    let input = write(dir.path(), "in.ndjson", encode(text, "UTF-16BE", false));
+    let recipe = write(dir.path(), "r.json", r#"{"wort_recipe": 1, "steps": []}"#);
+    let out = dir.path().join("out.csv");
+    let res = wort()
+        .arg("run")
+        .arg(&recipe)
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let all = text_of(&res);
+    assert!(res.status.success(), "{all}");
+    assert!(all.contains("NDJSON, UTF-16BE, decoded to UTF-8"), "{all}");
+    assert_eq!(read(&out), "a,b\nStraße,1\n日本,2\n");
 }
 
 #[test]
@@ -242,7 +263,7 @@ fn broken_utf16_names_the_byte_not_latin1() {
     bytes.extend([0x00, 0xD8, b'x', 0x00]);
     let input = write(dir.path(), "in.csv", bytes);
     let out = wort().arg("inspect").arg(&input).output().unwrap();
-    let all = text(&out);
+    let all = text_of(&out);
     assert_eq!(out.status.code(), Some(2), "{all}");
     assert!(all.contains("invalid UTF-16LE text at byte 18"), "{all}");
     assert!(!all.contains("latin1"), "{all}");
