@@ -257,3 +257,53 @@ fn the_next_run_removes_temporary_files_of_dead_processes_only() {
     assert!(live.exists() && not_ours.exists());
     assert_eq!(std::fs::read_to_string(&output).unwrap(), "a\n1\n");
 }
+
+#[test]
+fn killed_while_spooling_standard_input_leaves_nothing() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let input = big_csv(dir.path());
+    let data = std::fs::read(&input).unwrap();
+    let recipe = write(dir.path(), "r.json", r#"{"wort_recipe": 1, "steps": []}"#);
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let output = write(dir.path(), "out.csv", "the old output\n");
+    let before = names(dir.path());
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("wort"))
+        .arg("run")
+        .arg(&recipe)
+        .arg("-")
+        .arg("-o")
+        .arg(&output)
+        .env("TMPDIR", &tmp)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // Half the data, then wait: wort is copying standard input to its unnamed spool.
+    stdin.write_all(&data[..data.len() / 2]).unwrap();
+    let spooling = |pid: u32| {
+        let tmp = tmp.canonicalize().unwrap();
+        open_files(pid).iter().any(|(p, size)| {
+            *size > 0 && p.starts_with(&*tmp.to_string_lossy()) && p.ends_with("(deleted)")
+        })
+    };
+    while !spooling(child.id()) {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "wort ended before it read its input"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(stdin);
+    assert_eq!(names(dir.path()), before);
+    assert!(names(&tmp).is_empty(), "{:?}", names(&tmp));
+    assert_eq!(
+        std::fs::read_to_string(&output).unwrap(),
+        "the old output\n"
+    );
+}

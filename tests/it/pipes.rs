@@ -55,6 +55,24 @@ fn run_reads_the_data_from_standard_input() {
 }
 
 #[test]
+fn standard_input_from_a_file_is_read_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "in.csv", CSV);
+    let out = wort()
+        .args(["inspect", "-"])
+        .pipe_stdin(&input)
+        .unwrap()
+        .output()
+        .unwrap();
+    let all = text_of(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(
+        all.contains("input  standard input: CSV") && all.contains("3 rows"),
+        "{all}"
+    );
+}
+
+#[test]
 fn gzip_on_standard_input_is_still_gzip() {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     gz.write_all(CSV.as_bytes()).unwrap();
