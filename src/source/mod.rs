@@ -166,6 +166,11 @@ pub struct FileReport {
     pub encoding: Encoding,
     /// UTF-16 or UTF-32 text, detected and decoded to UTF-8 before reading.
     pub decoded: Option<wide::Detected>,
+    /// The file read for this input: the input itself, or its spooled or decoded copy
+    /// (which lives as long as the [`Source`]); see [`FileReport::open_text`].
+    read: PathBuf,
+    /// Whether `read` is gzip-compressed.
+    read_gzip: bool,
     pub dialect: Option<Dialect>,
     /// Lines skipped before the header.
     pub preamble: Vec<String>,
@@ -175,6 +180,15 @@ pub struct FileReport {
     pub first_bad: Vec<scan::BadRow>,
     /// Rows in the file, when the read counted them.
     pub rows: Option<u64>,
+}
+
+impl FileReport {
+    /// The input's text again, as UTF-8 bytes (gunzipped, transcoded), for a reader
+    /// that looks at it after it was opened; standard input and pipes come from their
+    /// spooled copy. Valid while the [`Source`] it came from lives.
+    pub fn open_text(&self) -> std::io::Result<Box<dyn std::io::Read + Send>> {
+        decode::open_utf8(&self.read, self.read_gzip, self.encoding)
+    }
 }
 
 /// What was found out about one column.

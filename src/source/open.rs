@@ -401,6 +401,8 @@ pub(super) fn open_file(
         format,
         gzip: gzip || prepared.gunzipped,
         decoded: prepared.decoded,
+        read: path.to_path_buf(),
+        read_gzip: gzip,
         encoding: opts.encoding,
         dialect: None,
         preamble: Vec::new(),
