@@ -286,3 +286,22 @@ fn broken_utf16_names_the_byte_not_latin1() {
     assert!(all.contains("invalid UTF-16LE text at byte 18"), "{all}");
     assert!(!all.contains("latin1"), "{all}");
 }
+
+#[test]
+fn export_takes_its_sample_from_standard_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let recipe = write(dir.path(), "r.json", RECIPE);
+    let out = wort()
+        .arg("export")
+        .arg(&recipe)
+        .args(["--to", "sql", "--input", "-"])
+        .write_stdin(CSV)
+        .output()
+        .unwrap();
+    let all = text_of(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(
+        all.contains("`name` STRING, `city` STRING, `n` BIGINT"),
+        "{all}"
+    );
+}
