@@ -28,6 +28,13 @@ pub fn run(args: OpenArgs) -> anyhow::Result<ExitCode> {
     if args.inputs.is_empty() {
         anyhow::bail!("give a file to open: wort <FILE> or wort open <FILE> (see wort --help)");
     }
+    if args.inputs.iter().any(|i| i == "-") {
+        anyhow::bail!(
+            "wort open cannot read data from standard input (-): the workbench reads keys from \
+             the terminal there; save the data to a file and open that, or use wort inspect, \
+             run, profile or check, which read -"
+        );
+    }
     // `wort rnu` is more likely a mistyped command than a file.
     if let [one] = args.inputs.as_slice()
         && !one.contains(['.', '/', '\\', '*', '?'])

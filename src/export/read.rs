@@ -359,7 +359,8 @@ fn quoted_line_breaks(
     if d.quote.is_none() {
         return Ok(false);
     }
-    let mut reader = source::decode::open_utf8(path, file.gzip, file.encoding)
+    let mut reader = file
+        .open_text()
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let mut bytes = Vec::new();
     reader

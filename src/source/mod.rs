@@ -19,6 +19,9 @@ mod retry;
 pub mod sample;
 pub mod scan;
 pub mod sniff;
+mod spool;
+pub mod temp;
+pub mod wide;
 pub mod write;
 
 use std::fmt::Write as _;
@@ -32,6 +35,7 @@ pub use open::open;
 use retry::{BackgroundCheck, CheckJob};
 pub use sample::Sample;
 pub use sniff::{Dialect, DialectOverrides, Escape, LineEnding};
+use temp::TempFile;
 pub use write::{OutputFormat, WriteError, write_atomic};
 
 use crate::util::{quoted, thousands};
@@ -160,6 +164,13 @@ pub struct FileReport {
     pub format: Format,
     pub gzip: bool,
     pub encoding: Encoding,
+    /// UTF-16 or UTF-32 text, detected and decoded to UTF-8 before reading.
+    pub decoded: Option<wide::Detected>,
+    /// The file read for this input: the input itself, or its spooled or decoded copy
+    /// (which lives as long as the [`Source`]); see [`FileReport::open_text`].
+    read: PathBuf,
+    /// Whether `read` is gzip-compressed.
+    read_gzip: bool,
     pub dialect: Option<Dialect>,
     /// Lines skipped before the header.
     pub preamble: Vec<String>,
@@ -169,6 +180,15 @@ pub struct FileReport {
     pub first_bad: Vec<scan::BadRow>,
     /// Rows in the file, when the read counted them.
     pub rows: Option<u64>,
+}
+
+impl FileReport {
+    /// The input's text again, as UTF-8 bytes (gunzipped, transcoded), for a reader
+    /// that looks at it after it was opened; standard input and pipes come from their
+    /// spooled copy. Valid while the [`Source`] it came from lives.
+    pub fn open_text(&self) -> std::io::Result<Box<dyn std::io::Read + Send>> {
+        decode::open_utf8(&self.read, self.read_gzip, self.encoding)
+    }
 }
 
 /// What was found out about one column.
@@ -240,7 +260,9 @@ pub struct Source {
     /// For bounded samples: the converted sample.
     frame: Option<DataFrame>,
     pub report: SourceReport,
-    _temp: Vec<tempfile::TempDir>,
+    /// Spooled inputs and normalised copies, unnamed (see [`temp`]); they go with the
+    /// source.
+    _temp: Vec<temp::TempFile>,
 }
 
 impl Source {

@@ -6,6 +6,7 @@ use super::*;
 /// Open one or more inputs (paths or glob patterns) as one dataset.
 pub fn open(inputs: &[String], opts: &ReadOptions) -> Result<Source, SourceError> {
     crate::oom::reading(inputs);
+    spool::check_stdin_once(inputs)?;
     let paths = expand(inputs)?;
     let sample = opts.sample.unwrap_or(Sample::Full);
     let null_tokens: Vec<String> = match &opts.null_values {
@@ -37,8 +38,9 @@ pub fn open(inputs: &[String], opts: &ReadOptions) -> Result<Source, SourceError
     let mut kept = None;
     let mut jobs: Vec<(usize, CheckJob)> = Vec::new();
     for (i, path) in paths.iter().enumerate() {
+        let prepared = spool::prepare(path, opts.encoding, &mut temps)?;
         let (input, report, rows) =
-            open_file(path, opts, max_rows, keep, &mut temps, &mut |job| {
+            open_file(&prepared, opts, max_rows, keep, &mut temps, &mut |job| {
                 jobs.push((i, job))
             })?;
         scans.push(input);
@@ -292,7 +294,7 @@ pub(super) fn expand(inputs: &[String]) -> Result<Vec<PathBuf>, SourceError> {
     let mut out = Vec::new();
     for input in inputs {
         let p = Path::new(input);
-        if p.exists() {
+        if p.exists() || input == spool::STDIN {
             out.push(p.to_path_buf());
             continue;
         }
@@ -370,14 +372,15 @@ pub(super) fn check_same_columns(source: &Source) -> Result<(), SourceError> {
 /// Open one file: its scan input, its report and, for a delimited file asked to
 /// `keep` rows, those rows as a text frame.
 pub(super) fn open_file(
-    path: &Path,
+    prepared: &spool::Prepared,
     opts: &ReadOptions,
     max_rows: Option<u64>,
     keep: Option<scan::Keep>,
-    temps: &mut Vec<tempfile::TempDir>,
+    temps: &mut Vec<TempFile>,
     defer: &mut dyn FnMut(CheckJob),
 ) -> Result<(Input, FileReport, Option<DataFrame>), SourceError> {
-    let shown = path.display().to_string();
+    let path = prepared.read.as_path();
+    let shown = prepared.shown.clone();
     let io_err = |e: std::io::Error| SourceError::Io {
         path: shown.clone(),
         message: e.to_string(),
@@ -391,12 +394,15 @@ pub(super) fn open_file(
     let gzip = decode::is_gzip(path).map_err(io_err)?;
     let format = match opts.format {
         Some(f) => f,
-        None => detect_format(path, gzip).map_err(io_err)?,
+        None => detect_format(&prepared.name, path, gzip).map_err(io_err)?,
     };
     let mut report = FileReport {
         path: shown.clone(),
         format,
-        gzip,
+        gzip: gzip || prepared.gunzipped,
+        decoded: prepared.decoded,
+        read: path.to_path_buf(),
+        read_gzip: gzip,
         encoding: opts.encoding,
         dialect: None,
         preamble: Vec::new(),
@@ -408,7 +414,7 @@ pub(super) fn open_file(
     match format {
         Format::Csv | Format::Tsv => {
             let (input, kept) = open_delimited(
-                path,
+                (path, &shown),
                 opts,
                 format,
                 gzip,
@@ -528,22 +534,23 @@ fn ndjson_error(shown: &str, path: &Path, e: &PolarsError) -> SourceError {
     }
 }
 
-pub(super) fn gunzip_to_temp(
-    path: &Path,
-    temps: &mut Vec<tempfile::TempDir>,
-) -> std::io::Result<PathBuf> {
-    let dir = tempfile::tempdir()?;
-    let out = dir.path().join("data");
+pub(super) fn gunzip_to_temp(path: &Path, temps: &mut Vec<TempFile>) -> std::io::Result<PathBuf> {
+    use std::io::Write as _;
+    let temp = TempFile::new(".data")?;
     let mut r = decode::open_utf8(path, true, Encoding::Utf8)?;
-    let mut w = std::io::BufWriter::new(std::fs::File::create(&out)?);
+    let mut w = std::io::BufWriter::new(temp.file());
     std::io::copy(&mut r, &mut w)?;
-    temps.push(dir);
+    w.flush()?;
+    drop(w);
+    let out = temp.path().to_path_buf();
+    temps.push(temp);
     Ok(out)
 }
 
-/// The format from the extension (ignoring .gz), or from the first bytes.
-pub(super) fn detect_format(path: &Path, gzip: bool) -> std::io::Result<Format> {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+/// The format from the extension of `name` (ignoring .gz), or from the first bytes of
+/// `path`.
+pub(super) fn detect_format(name: &Path, path: &Path, gzip: bool) -> std::io::Result<Format> {
+    let name = name.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let stem = name
         .strip_suffix(".gz")
         .or_else(|| name.strip_suffix(".gzip"))
@@ -576,15 +583,15 @@ fn content_format(path: &Path, gzip: bool) -> std::io::Result<Format> {
 
 /// Sniff, check and (when polars cannot read it as it is) normalise a delimited file.
 pub(super) fn open_delimited(
-    path: &Path,
+    (path, shown): (&Path, &str),
     opts: &ReadOptions,
     format: Format,
     gzip: bool,
     (max_rows, keep): (Option<u64>, Option<scan::Keep>),
-    (temps, defer): (&mut Vec<tempfile::TempDir>, &mut dyn FnMut(CheckJob)),
+    (temps, defer): (&mut Vec<TempFile>, &mut dyn FnMut(CheckJob)),
     report: &mut FileReport,
 ) -> Result<(Input, Option<DataFrame>), SourceError> {
-    let shown = path.display().to_string();
+    let shown = shown.to_string();
     let io_err = |e: std::io::Error| SourceError::Io {
         path: shown.clone(),
         message: e.to_string(),
@@ -694,19 +701,16 @@ pub(super) fn open_delimited(
         return Ok((direct(path, &dialect, names, max_rows), kept));
     }
     // Normalise into a temporary UTF-8, comma-separated, doubled-quote CSV.
-    let dir = tempfile::tempdir().map_err(io_err)?;
-    let out_path = dir.path().join("normalised.csv");
-    let out = std::io::BufWriter::with_capacity(
-        1 << 20,
-        std::fs::File::create(&out_path).map_err(io_err)?,
-    );
+    let temp = TempFile::new(".csv").map_err(io_err)?;
+    let out_path = temp.path().to_path_buf();
+    let out = std::io::BufWriter::with_capacity(1 << 20, temp.file());
     let reader = decode::open_utf8(path, gzip, opts.encoding).map_err(io_err)?;
     let normalize_opts = scan::ScanOptions {
         keep: None,
         ..scan_opts
     };
     scan::normalize(reader, &dialect, &normalize_opts, out).map_err(bad_row)?;
-    temps.push(dir);
+    temps.push(temp);
     let mut notes = Vec::new();
     if gzip {
         notes.push("gzip");

@@ -11,11 +11,18 @@ impl SourceReport {
             if f.gzip {
                 s.push_str(", gzip");
             }
+            if let (None, Some(d)) = (&f.dialect, f.decoded) {
+                // Delimited text says its encoding with the dialect below.
+                let _ = write!(s, ", {}", d.describe());
+            }
             if let Some(d) = &f.dialect {
                 let _ = write!(
                     s,
                     ", {}, delimiter {}, quote {}, escape {}, header {}, {} line ends",
-                    f.encoding.name(),
+                    match f.decoded {
+                        Some(d) => d.describe(),
+                        None => f.encoding.name().to_string(),
+                    },
                     show_byte(d.delimiter),
                     d.quote.map_or("none".into(), show_byte),
                     match d.escape {

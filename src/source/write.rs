@@ -6,6 +6,8 @@ use std::sync::Mutex;
 
 use polars::prelude::*;
 
+use super::temp::TempFile;
+
 /// Output file formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
@@ -93,7 +95,8 @@ pub enum WriteError {
     Input(String),
 }
 
-/// The temporary file being written, removed by the interrupt handler on Ctrl-C.
+/// The named temporary file being written (where no unnamed one could be made),
+/// removed by the interrupt handler on Ctrl-C.
 static IN_PROGRESS: Mutex<Option<PathBuf>> = Mutex::new(None);
 
 /// Remove the temporary output being written, if any (called on Ctrl-C).
@@ -105,12 +108,7 @@ pub fn remove_in_progress() {
     }
 }
 
-fn parent_dir(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
-}
+use super::temp::parent_dir;
 
 /// Where an output goes, decided before anything is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -200,61 +198,60 @@ pub fn destination(path: &Path) -> Result<Destination, WriteError> {
 }
 
 /// An output being written: a temporary file that [`Staged::publish`] moves into place
-/// (or copies to a device), and that is removed when dropped unpublished.
+/// (or copies to a device). It is unnamed until published where the system allows
+/// (see [`super::temp`]), so a killed process leaves nothing; otherwise it is named
+/// `.wort-PID-…` and removed when dropped unpublished, or by a later run if killed.
 #[derive(Debug)]
 pub struct Staged {
-    temp: tempfile::NamedTempFile,
+    temp: TempFile,
     dest: Destination,
     shown: PathBuf,
+    /// The existing file's permissions and owner, given to the new content on publish.
+    keep: Option<(u32, u32, u32)>,
 }
 
-/// Start writing `path`: a hidden temporary file beside its destination (in the
-/// temporary directory for a device), ending in `suffix` so that a writer choosing the
-/// format by extension picks the right one. A new file gets the mode the umask gives;
-/// an existing one's mode and owner are kept.
+/// Start writing `path`: a temporary file beside its destination (in the temporary
+/// directory for a device), named, if it must be, with `suffix` at the end so that a
+/// writer choosing the format by extension picks the right one. A new file gets the
+/// mode the umask gives; an existing one's mode and owner are kept.
 pub fn stage(path: &Path, suffix: &str) -> Result<Staged, WriteError> {
-    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::os::unix::fs::MetadataExt;
     let dest = destination(path)?;
     let dir = match &dest {
         Destination::File { path, .. } => parent_dir(path),
         _ => std::env::temp_dir(),
     };
-    let temp = tempfile::Builder::new()
-        .prefix(".wort-")
-        .suffix(suffix)
-        .permissions(std::fs::Permissions::from_mode(0o666))
-        .tempfile_in(&dir)
-        .map_err(|cause| WriteError::Temp {
-            dir: dir.display().to_string(),
-            cause,
-        })?;
-    if let Destination::File {
-        path: target,
-        mode: Some(mode),
-    } = &dest
-    {
-        let _ = std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(*mode));
-        // Root replacing someone's file gives it back to them; elsewhere this fails and
-        // the file is the writer's, as any new file would be.
-        if let Ok(meta) = std::fs::metadata(target) {
-            let _ = std::os::unix::fs::chown(temp.path(), Some(meta.uid()), Some(meta.gid()));
-        }
-    }
+    let temp = TempFile::new_in(&dir, suffix).map_err(|cause| WriteError::Temp {
+        dir: dir.display().to_string(),
+        cause,
+    })?;
+    let keep = match &dest {
+        Destination::File {
+            path: target,
+            mode: Some(mode),
+        } => std::fs::metadata(target)
+            .ok()
+            .map(|meta| (*mode, meta.uid(), meta.gid())),
+        _ => None,
+    };
     Ok(Staged {
         temp,
         dest,
         shown: path.to_path_buf(),
+        keep,
     })
 }
 
 impl Staged {
-    /// The temporary file to write into.
+    /// The path that opens the temporary file to write into (`/proc/self/fd/N` for an
+    /// unnamed one).
     pub fn path(&self) -> &Path {
         self.temp.path()
     }
 
     /// Move the finished output into place, or copy it to the device or stream.
     pub fn publish(self) -> Result<(), WriteError> {
+        use std::os::unix::fs::PermissionsExt;
         let shown = self.shown.display().to_string();
         let copy = |to: &mut dyn std::io::Write| -> std::io::Result<()> {
             let mut from = std::fs::File::open(self.temp.path())?;
@@ -263,14 +260,17 @@ impl Staged {
         };
         let written = match &self.dest {
             Destination::File { path, .. } => {
+                if let Some((mode, uid, gid)) = self.keep {
+                    let file = self.temp.file();
+                    let _ = file.set_permissions(std::fs::Permissions::from_mode(mode));
+                    // Root replacing someone's file gives it back to them; elsewhere
+                    // this fails and the file is the writer's, as any new file would be.
+                    let _ = std::os::unix::fs::fchown(file, Some(uid), Some(gid));
+                }
                 return self
                     .temp
-                    .persist(path)
-                    .map(|_| ())
-                    .map_err(|e| WriteError::Rename {
-                        path: shown,
-                        cause: e.error,
-                    });
+                    .link_over(path)
+                    .map_err(|cause| WriteError::Rename { path: shown, cause });
             }
             Destination::Device(path) => std::fs::OpenOptions::new()
                 .write(true)
@@ -317,7 +317,9 @@ pub fn write_staged(
 ) -> Result<(), WriteError> {
     let format = OutputFormat::from_path(&staged.shown)?;
     let temp_path = staged.path().to_path_buf();
-    if let Ok(mut g) = IN_PROGRESS.lock() {
+    if staged.temp.is_named()
+        && let Ok(mut g) = IN_PROGRESS.lock()
+    {
         *g = Some(temp_path.clone());
     }
     let result = sink(lf, &temp_path, format);
@@ -344,22 +346,16 @@ fn sink(lf: LazyFrame, path: &Path, format: OutputFormat) -> PolarsResult<()> {
 /// directory, renamed into place when complete. A final newline is added if missing.
 pub fn write_text_atomic(path: &Path, text: &str) -> Result<(), WriteError> {
     use std::io::Write as _;
-    let mut staged = stage(path, ".part")?;
+    let staged = stage(path, ".part")?;
     let mut body = text.to_string();
     if !body.ends_with('\n') {
         body.push('\n');
     }
-    let dir = staged
-        .path()
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    staged
-        .temp
-        .write_all(body.as_bytes())
-        .and_then(|_| staged.temp.flush())
-        .map_err(|cause| WriteError::Temp {
-            dir: dir.display().to_string(),
+    let mut file = staged.temp.file();
+    file.write_all(body.as_bytes())
+        .and_then(|_| file.flush())
+        .map_err(|cause| WriteError::Open {
+            path: path.display().to_string(),
             cause,
         })?;
     staged.publish()

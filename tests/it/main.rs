@@ -5,6 +5,8 @@ mod cli;
 mod export;
 mod families;
 mod hardening;
+mod kills;
+mod pipes;
 mod profile;
 mod recipe_format;
 mod rules_spark;
