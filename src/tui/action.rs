@@ -66,6 +66,9 @@ macro_rules! actions {
             /// Delete the autosaved session (the restore prompt's `n`).
             #[serde(skip)]
             DiscardSession,
+            /// Load the recipe and rules saved next to the data (that prompt's `y`).
+            #[serde(skip)]
+            LoadSaved(Box<crate::tui::session::SavedFiles>),
             /// Replace the rules' DQDL text (the rules editor, as you type).
             #[serde(skip)]
             SetRulesText(String),
@@ -99,6 +102,7 @@ macro_rules! actions {
                     Action::CancelSave => "cancel_save",
                     Action::RestoreSession(_) => "restore_session",
                     Action::DiscardSession => "discard_session",
+                    Action::LoadSaved(_) => "load_saved",
                     Action::SetRulesText(_) => "set_rules_text",
                     Action::SaveRule { .. } => "save_rule",
                 }
@@ -121,6 +125,7 @@ macro_rules! actions {
                     Action::CancelSave => "cancel saving",
                     Action::RestoreSession(_) => "restore the autosaved session",
                     Action::DiscardSession => "delete the autosaved session",
+                    Action::LoadSaved(_) => "load the recipe and rules saved next to the data",
                     Action::SetRulesText(_) => "replace the rules' DQDL text",
                     Action::SaveRule { .. } => "save an edited rule",
                 }

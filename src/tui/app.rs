@@ -381,6 +381,7 @@ impl App {
             Action::CancelSave => s.quit_after_save = false,
             Action::RestoreSession(sess) => self.restore(*sess),
             Action::DiscardSession => self.discard_session(),
+            Action::LoadSaved(saved) => self.load_saved(*saved),
             Action::SetRulesText(text) => s.rules.set_text(text),
             Action::SaveRule {
                 target,

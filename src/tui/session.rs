@@ -99,3 +99,34 @@ impl Session {
 pub fn remove(path: &Path) {
     let _ = std::fs::remove_file(path);
 }
+
+/// A recipe and rules saved next to the data (`<stem>.recipe.json`,
+/// `<stem>.rules.dqdl`), offered when the data is opened without them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedFiles {
+    pub recipe_path: PathBuf,
+    pub recipe: Option<Recipe>,
+    pub rules_path: PathBuf,
+    pub rules: Option<String>,
+}
+
+impl SavedFiles {
+    /// What exists at the default paths, if anything (a recipe that does not load is
+    /// left out: opening it with --recipe says why).
+    pub fn find(recipe_path: PathBuf, rules_path: PathBuf) -> Option<SavedFiles> {
+        let recipe = recipe_path
+            .is_file()
+            .then(|| Recipe::load(&recipe_path).ok())
+            .flatten();
+        let rules = rules_path
+            .is_file()
+            .then(|| std::fs::read_to_string(&rules_path).ok())
+            .flatten();
+        (recipe.is_some() || rules.is_some()).then_some(SavedFiles {
+            recipe_path,
+            recipe,
+            rules_path,
+            rules,
+        })
+    }
+}

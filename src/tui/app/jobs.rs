@@ -317,13 +317,17 @@ impl App {
     }
 
     /// When a session from a crash exists for this input, ask whether to restore it.
+    /// Else, when the data was opened without --recipe and --rules and they were saved
+    /// next to it, offer them.
     pub(in crate::tui) fn offer_restore(&mut self) {
-        let Some(path) = self.dirs.session_file(&self.state.inputs) else {
-            return;
+        let Some(sess) = self
+            .dirs
+            .session_file(&self.state.inputs)
+            .and_then(|p| Session::load(&p).map(|s| (p, s)))
+        else {
+            return self.offer_saved();
         };
-        let Some(sess) = Session::load(&path) else {
-            return;
-        };
+        let (path, sess) = sess;
         if &sess.recipe == self.recipe() && sess.rules.trim() == self.state.rules.text.trim() {
             session::remove(&path);
             return;

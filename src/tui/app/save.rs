@@ -138,4 +138,51 @@ impl App {
         }
         self.state.message = Some(info("autosaved session discarded"));
     }
+
+    /// Offer the recipe and rules saved next to the data, when it was opened without
+    /// --recipe and --rules (and they exist).
+    pub(in crate::tui) fn offer_saved(&mut self) {
+        let s = &self.state;
+        if s.paths.recipe.is_some() || s.paths.rules.is_some() || !s.recipe().steps.is_empty() {
+            return;
+        }
+        let (recipe, rules) = s.default_paths();
+        if let Some(found) = crate::tui::session::SavedFiles::find(recipe, rules) {
+            self.popup = Some(Popup::Saved(Box::new(found)));
+        }
+    }
+
+    /// Load what `offer_saved` found: the recipe (when it fits the data) and the rules,
+    /// which are then where Ctrl-s saves.
+    pub(in crate::tui) fn load_saved(&mut self, saved: crate::tui::session::SavedFiles) {
+        let mut done = Vec::new();
+        if let Some(mut recipe) = saved.recipe {
+            recipe.files = crate::recipe::Files::beside(&saved.recipe_path);
+            match self.check(&recipe) {
+                Ok(()) => {
+                    let n = recipe.steps.len();
+                    done.push(format!("{} ({n} steps)", saved.recipe_path.display()));
+                    self.state.saved.0 = recipe.clone();
+                    self.state.paths.recipe = Some(saved.recipe_path.clone());
+                    let what = format!("loaded {}", saved.recipe_path.display());
+                    self.commit(recipe, None, what);
+                }
+                Err(ps) => {
+                    self.state.message = Some(error(&format!(
+                        "{} does not fit the data: {}",
+                        saved.recipe_path.display(),
+                        ps.join("; ")
+                    )));
+                    return;
+                }
+            }
+        }
+        if let Some(rules) = saved.rules {
+            done.push(saved.rules_path.display().to_string());
+            self.state.saved.1 = rules.clone();
+            self.state.paths.rules = Some(saved.rules_path.clone());
+            self.state.rules.set_text(rules);
+        }
+        self.state.message = Some(info(&format!("loaded {}", done.join(" and "))));
+    }
 }

@@ -45,6 +45,8 @@ pub enum Popup {
     Save(save::SavePopup),
     /// "Restore the autosaved session?"
     Restore(Box<Session>),
+    /// "Load the recipe and rules saved next to the data?"
+    Saved(Box<crate::tui::session::SavedFiles>),
     Rule(rule_edit::RuleEdit),
     Rules(rules_editor::RulesEditor),
     /// The search prompt in the status line.
@@ -92,6 +94,7 @@ pub fn handle(popup: &mut Popup, state: &State, action: Action) -> Outcome {
         Popup::Quit => prompts::quit(&action),
         Popup::Save(p) => save::handle(p, state, action),
         Popup::Restore(s) => prompts::restore(s, &action),
+        Popup::Saved(s) => prompts::saved(s, &action),
         Popup::Rule(p) => rule_edit::handle(p, action),
         Popup::Rules(p) => rules_editor::handle(p, action),
         Popup::Search(input) => prompts::search(input, action),
@@ -116,6 +119,7 @@ pub fn render(frame: &mut Frame, popup: Option<&Popup>, state: &State) {
         Popup::Quit => prompts::render_quit(frame, area, state),
         Popup::Save(p) => save::render(frame, area, p),
         Popup::Restore(s) => prompts::render_restore(frame, area, s),
+        Popup::Saved(s) => prompts::render_saved(frame, area, s),
         Popup::Rule(p) => rule_edit::render(frame, area, p),
         Popup::Rules(p) => rules_editor::render(frame, area, p, state),
         // Drawn by the status bar.

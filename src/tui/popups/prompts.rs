@@ -6,7 +6,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{Outcome, frame_box, hint, typed};
+use super::{Outcome, cut, frame_box, hint, typed};
 use crate::tui::action::Action;
 use crate::tui::input::LineInput;
 use crate::tui::session::Session;
@@ -126,4 +126,44 @@ pub fn search_line(input: &LineInput, width: usize) -> Line<'static> {
         hint(),
     ));
     Line::from(spans)
+}
+
+pub fn saved(found: &crate::tui::session::SavedFiles, action: &Action) -> Outcome {
+    if typed(action, 'y') || matches!(action, Action::Confirm) {
+        return Outcome::run(Action::LoadSaved(Box::new(found.clone())));
+    }
+    if typed(action, 'n') || matches!(action, Action::Close) {
+        return Outcome::Close;
+    }
+    Outcome::Keep
+}
+
+pub fn render_saved(frame: &mut Frame, area: Rect, found: &crate::tui::session::SavedFiles) {
+    let popup = super::centered(area, 72, 9);
+    let inner = frame_box(frame, popup, "saved work");
+    let w = inner.width as usize;
+    let mut lines = vec![Line::styled(
+        "Saved next to the data:",
+        Style::default().add_modifier(Modifier::BOLD),
+    )];
+    if let Some(r) = &found.recipe {
+        lines.push(Line::raw(cut(
+            &format!(
+                "  {} ({} steps)",
+                found.recipe_path.display(),
+                r.steps.len()
+            ),
+            w,
+        )));
+    }
+    if found.rules.is_some() {
+        lines.push(Line::raw(cut(
+            &format!("  {}", found.rules_path.display()),
+            w,
+        )));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::raw("y  load them (Ctrl-s then saves there)"));
+    lines.push(Line::raw("n  start with an empty recipe"));
+    frame.render_widget(Paragraph::new(lines), inner);
 }

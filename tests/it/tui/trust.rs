@@ -170,3 +170,46 @@ fn a_first_rows_sample_that_filled_up_is_not_called_all_rows() {
     shows(&app, &["│ all 300 rows │"]);
     press(&mut app, "q");
 }
+
+#[test]
+fn opening_data_offers_the_recipe_and_rules_saved_next_to_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = copy_orders(tmp.path());
+    std::fs::write(
+        tmp.path().join("orders.recipe.json"),
+        r#"{"wort_recipe": 1, "steps": [{"op": "trim", "column": "customer"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("orders.rules.dqdl"),
+        "Rules = [ IsComplete \"order_id\" ]\n",
+    )
+    .unwrap();
+    let mut app = open_with(&[&data], tmp.path(), None, None);
+    shows(
+        &app,
+        &[
+            "Saved next to the data:",
+            "orders.recipe.json (1 steps)",
+            "orders.rules.dqdl",
+            "y  load them",
+        ],
+    );
+    press(&mut app, "y");
+    shows(&app, &["step 1 of 1", "loaded "]);
+    assert_eq!(app.recipe().steps.len(), 1);
+    assert_eq!(app.state.rules.ruleset.rules.items.len(), 1);
+    // Loaded is saved: nothing to save, and Ctrl-s writes back to those files.
+    assert!(!app.state.unsaved());
+    add_step(&mut app, "customer", "upper");
+    press(&mut app, "ctrl-s");
+    assert!(!app.state.unsaved());
+    let saved = std::fs::read_to_string(tmp.path().join("orders.recipe.json")).unwrap();
+    assert!(saved.contains("\"upper\""), "{saved}");
+
+    // `n` starts afresh.
+    let mut app = open_with(&[&data], tmp.path(), None, None);
+    press(&mut app, "n");
+    assert!(app.recipe().steps.is_empty());
+    assert!(app.popup.is_none());
+}
