@@ -22,26 +22,48 @@ impl Cx<'_> {
         Ok(v.get(0).ok().and_then(|v| v.extract::<f64>()))
     }
 
-    pub(super) fn custom_sql(&self, rule: &Rule, params: &[String]) -> LeafResult {
-        let sql = params.first().cloned().unwrap_or_default();
+    /// CustomSql's query over the data (checked by the SQL guard first).
+    pub(super) fn custom_sql_query(&self, sql: &str) -> Result<LazyFrame, String> {
         // Only the tables wort names: the data and the references from --ref.
         let mut tables = vec!["primary"];
         tables.extend(self.opts.references.keys().map(String::as_str));
-        if let Err(r) = crate::guard::sql::check_query(&sql, Some(&tables)) {
-            return LeafResult::error(format!("CustomSql is refused: {r}"));
+        if let Err(r) = crate::guard::sql::check_query(sql, Some(&tables)) {
+            return Err(format!("CustomSql is refused: {r}"));
         }
         let mut ctx = polars::sql::SQLContext::new();
         ctx.register("primary", self.lf.clone());
         for (name, lf) in &self.opts.references {
             ctx.register(name, lf.clone());
         }
-        let out = match ctx.execute(&sql) {
-            Ok(lf) => lf,
-            Err(e) => {
-                return LeafResult::error(format!("CustomSql {sql:?}: {}", clean_polars_error(&e)));
-            }
-        };
+        ctx.execute(sql)
+            .map_err(|e| format!("CustomSql {sql:?}: {}", clean_polars_error(&e)))
+    }
+
+    /// The row form's query and the columns of the data it selects (the rows of the
+    /// data equal to a returned row on those columns pass).
+    pub(super) fn custom_sql_rows(&self, sql: &str) -> Result<(LazyFrame, Vec<String>), String> {
+        let mut out = self.custom_sql_query(sql)?;
+        let cols: Vec<String> = out
+            .collect_schema()
+            .map_err(|e| format!("CustomSql {sql:?}: {}", clean_polars_error(&e)))?
+            .iter_names()
+            .map(|n| n.to_string())
+            .collect();
+        if let Some(bad) = cols.iter().find(|c| !self.schema.contains(c)) {
+            return Err(format!(
+                "CustomSql {sql:?}: the row form must select columns of primary, but {bad:?} is not one"
+            ));
+        }
+        Ok((out, cols))
+    }
+
+    pub(super) fn custom_sql(&self, rule: &Rule, params: &[String]) -> LeafResult {
+        let sql = params.first().cloned().unwrap_or_default();
         if rule.condition.is_some() {
+            let out = match self.custom_sql_query(&sql) {
+                Ok(lf) => lf,
+                Err(m) => return LeafResult::error(m),
+            };
             return match self.scalar(out) {
                 Ok(Some(v)) => self.judge_value(rule, v, "Dataset.*.CustomSQL"),
                 Ok(None) => LeafResult::failed(
@@ -51,18 +73,10 @@ impl Cx<'_> {
             };
         }
         // Row form: the rows the query returns pass; matched back on the selected columns.
-        let mut out = out;
-        let cols: Vec<String> = match out.collect_schema() {
-            Ok(s) => s.iter_names().map(|n| n.to_string()).collect(),
-            Err(e) => {
-                return LeafResult::error(format!("CustomSql {sql:?}: {}", clean_polars_error(&e)));
-            }
+        let (out, cols) = match self.custom_sql_rows(&sql) {
+            Ok(x) => x,
+            Err(m) => return LeafResult::error(m),
         };
-        if let Some(bad) = cols.iter().find(|c| !self.schema.contains(c)) {
-            return LeafResult::error(format!(
-                "CustomSql {sql:?}: the row form must select columns of primary, but {bad:?} is not one"
-            ));
-        }
         let keys: Vec<Expr> = cols.iter().map(|c| col(c.as_str())).collect();
         let mut args = JoinArgs::new(JoinType::Semi);
         args.nulls_equal = true;
