@@ -6,6 +6,7 @@ mod export;
 mod families;
 mod hardening;
 mod profile;
+mod quarantine;
 mod recipe_format;
 mod safety;
 mod source;
