@@ -1,5 +1,6 @@
 //! Integration tests, one crate (each file in tests/ links polars, so there is one).
 
+mod anomaly;
 mod check;
 mod cli;
 mod export;

@@ -375,36 +375,35 @@ impl Cx<'_> {
         let Some(v) = value else {
             return LeafResult::error(format!("DetectAnomalies: {name} could not be computed"));
         };
-        let hist = self.opts.history.values(&rule.to_string());
+        let points = self.opts.history.points(&rule.to_string());
         let metrics = BTreeMap::from([(metric_name, v)]);
-        const NEEDED: usize = 3;
-        let mut r = if hist.len() < NEEDED {
-            LeafResult::judged(
+        use crate::quality::history::{ALPHA, MIN_RUNS, expected};
+        let mut r = match expected(&points, self.opts.now) {
+            None => LeafResult::judged(
                 true,
                 Some(format!(
-                    "not judged: anomaly detection needs {NEEDED} earlier runs of this rule and the history has {} (record runs with --record)",
-                    hist.len()
+                    "not judged: anomaly detection needs {MIN_RUNS} earlier runs of this rule and the history has {} (record runs with --record)",
+                    points.iter().filter(|(_, v)| v.is_finite()).count()
                 )),
                 metrics,
-            )
-        } else {
-            let n = hist.len() as f64;
-            let mean = hist.iter().sum::<f64>() / n;
-            let sd = (hist.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n).sqrt();
-            let (lo, hi) = (mean - 3.0 * sd, mean + 3.0 * sd);
-            let ok = v >= lo && v <= hi;
-            LeafResult::judged(
-                ok,
-                Some(format!(
-                    "{} {} the expected range [{}, {}] (mean ± 3 standard deviations of the last {} runs)",
-                    fmt_num(v),
-                    if ok { "is within" } else { "is outside" },
-                    fmt_num(lo),
-                    fmt_num(hi),
-                    hist.len()
-                )),
-                metrics,
-            )
+            ),
+            Some(e) => {
+                // Inclusive bounds: a constant history expects exactly its value.
+                let ok = v >= e.low && v <= e.high;
+                LeafResult::judged(
+                    ok,
+                    Some(format!(
+                        "{} {} the expected range: expected {}–{} from {} ({} % prediction interval)",
+                        fmt_num(v),
+                        if ok { "is within" } else { "is outside" },
+                        fmt_num(e.low),
+                        fmt_num(e.high),
+                        e.why,
+                        fmt_num((1.0 - ALPHA) * 100.0)
+                    )),
+                    metrics,
+                )
+            }
         };
         r.history_value = Some(v);
         r
