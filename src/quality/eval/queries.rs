@@ -396,8 +396,8 @@ impl Cx<'_> {
                         "{} {} the expected range: expected {}–{} from {} ({} % prediction interval)",
                         fmt_num(v),
                         if ok { "is within" } else { "is outside" },
-                        fmt_num(e.low),
-                        fmt_num(e.high),
+                        round_shown(e.low, e.high - e.low),
+                        round_shown(e.high, e.high - e.low),
                         e.why,
                         fmt_num((1.0 - ALPHA) * 100.0)
                     )),
@@ -408,6 +408,17 @@ impl Cx<'_> {
         r.history_value = Some(v);
         r
     }
+}
+
+/// A bound of an expected range, to 3 significant digits of the range's width (the
+/// digits beyond are noise of the estimate).
+fn round_shown(x: f64, width: f64) -> String {
+    if !(width.is_finite() && width > 0.0) {
+        return fmt_num(x);
+    }
+    let decimals = (2.0 - width.log10().floor()).clamp(0.0, 12.0) as i32;
+    let p = 10f64.powi(decimals);
+    fmt_num((x * p).round() / p)
 }
 
 pub(super) fn agg_column(text: &str) -> String {
