@@ -7,7 +7,8 @@ const EMPTY_RECIPE: &str = r#"{"wort_recipe": 1, "steps": []}"#;
 
 /// id 1 passes everything; 2 has no name; 3 a negative age and no city (outside the
 /// Paris where); 4 passes; 5 a null age in Paris (fails the range and the where'd rule);
-/// 6 is 15 in Lyon (outside the where, inside the range); 7 fails the composite `or`.
+/// 6 is 15 in Lyon (outside the where, inside the range) but not returned by the
+/// CustomSql; 7 fails the composite `or`.
 const DATA: &str = "id,name,age,city,code\n\
     1,Ann,34,Paris,A1\n\
     2,,17,Lyon,B2\n\
@@ -22,8 +23,8 @@ const RULES: &str = r#"Rules = [
     ColumnValues "age" between 0 and 120,
     ColumnValues "age" >= 18 where "city = 'Paris'" with threshold > 0.5,
     (ColumnValues "code" matches "[A-Z][0-9]") OR (ColumnValues "age" > 60),
-    CustomSql "select id from primary where id <> 4 or name = 'Cy'",
-    RowCount > 2,
+    CustomSql "select id, name from primary where id <> 6 or name = 'Cy'",
+    RowCount > 1,
     IsUnique "id"
 ]
 "#;
@@ -50,7 +51,7 @@ fn rows_split_by_row_level_rules_with_the_failed_rules_text() {
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert_eq!(
         read(&dir.path().join("good.csv")),
-        "id,name,age,city,code\n1,Ann,34,Paris,A1\n4,Cy,40,Nice,D4\n6,Eve,15,Lyon,F6\n"
+        "id,name,age,city,code\n1,Ann,34,Paris,A1\n4,Cy,40,Nice,D4\n"
     );
     // Row 5 fails two rules: both texts, in ruleset order, as `wort rules fmt` prints them.
     assert_eq!(
@@ -59,13 +60,14 @@ fn rows_split_by_row_level_rules_with_the_failed_rules_text() {
          2,,17,Lyon,B2,\"IsComplete \"\"name\"\"\"\n\
          3,Bob,-5,,C3,\"ColumnValues \"\"age\"\" between 0 and 120\"\n\
          5,Dee,,Paris,E5,\"ColumnValues \"\"age\"\" between 0 and 120; ColumnValues \"\"age\"\" >= 18 where \"\"city = 'Paris'\"\" with threshold > 0.5\"\n\
+         6,Eve,15,Lyon,F6,\"CustomSql \"\"select id, name from primary where id <> 6 or name = 'Cy'\"\"\"\n\
          7,Fay,50,Nice,zz,\"(ColumnValues \"\"code\"\" matches \"\"[A-Z][0-9]\"\") OR (ColumnValues \"\"age\"\" > 60)\"\n"
     );
     assert!(
-        stderr.contains("quarantine  4 rows failed 4 rules -> bad.csv"),
+        stderr.contains("quarantine  5 rows failed 5 rules -> bad.csv"),
         "{stderr}"
     );
-    assert!(stderr.contains("output  3 rows -> good.csv"), "{stderr}");
+    assert!(stderr.contains("output  2 rows -> good.csv"), "{stderr}");
     assert!(
         stderr.contains("rules  2 dataset-level rules passed on the output"),
         "{stderr}"
