@@ -118,3 +118,29 @@ fn too_little_history_is_not_judged() {
     assert_eq!(r.outcome, Outcome::Passed);
     assert!(r.message.unwrap().contains("needs 3 earlier runs"));
 }
+
+#[test]
+fn a_rising_monday_peak_is_expected_with_its_trend() {
+    // Mondays rise by 500 a week (5000 .. 7000), other days stay near 1000.
+    let now = monday();
+    let values: Vec<f64> = (0..35)
+        .map(|d| {
+            let weeks_ago = (35 - d) / 7;
+            if (35 - d) % 7 == 0 {
+                7500.0 - 500.0 * weeks_ago as f64 + noise(d + d / 7)
+            } else {
+                1000.0 + 10.0 * noise(d)
+            }
+        })
+        .collect();
+    let r = judge(7500, daily(&values, now), now);
+    assert_eq!(r.outcome, Outcome::Passed, "{:?}", r.message);
+    let m = r.message.unwrap();
+    assert!(
+        m.contains("from 5 weeks of same-weekday history (Mondays) with trend"),
+        "{m}"
+    );
+    // Last Monday's level is now too low.
+    let r = judge(6000, daily(&values, now), now);
+    assert_eq!(r.outcome, Outcome::Failed, "{:?}", r.message);
+}
