@@ -166,8 +166,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         LateTypeError::Other(msg) => anyhow::anyhow!(msg),
     })?;
     spinner.finish_and_clear();
-    // With --quarantine, the rules left to judge on the output are the dataset-level ones.
+    // With --quarantine, the rules left to judge on the output are the dataset-level
+    // ones (the output is not read again when there are none).
     let rules = match &split {
+        Some(s) if s.dataset_level.rules.items.is_empty() => None,
         Some(s) => Some(s.dataset_level.clone()),
         None => rules,
     };
