@@ -16,6 +16,8 @@ use crate::source::{self, LateTypeError, Sample, Source, WriteError};
 use crate::transform::type_name;
 use crate::util::thousands;
 
+mod quarantine;
+
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// The recipe (JSON).
@@ -34,6 +36,12 @@ pub struct RunArgs {
     /// file stays as it was.
     #[arg(long, value_name = "RULES")]
     pub rules: Option<PathBuf>,
+    /// With --rules: the rows that fail a row-level rule (ColumnValues, IsComplete...)
+    /// go to BAD (.csv, .parquet or .ndjson) with a column wort_failed_rules, the
+    /// others to -o; dataset-level rules (RowCount, Mean...) are judged on the rows
+    /// that pass, and when one fails neither file is published (exit 1).
+    #[arg(long, value_name = "BAD", requires = "rules")]
+    pub quarantine: Option<PathBuf>,
     /// NAME=PATH: read PATH instead of a file the recipe joins or appends (NAME: the
     /// file as the recipe names it, or its stem). Repeat for several.
     #[arg(long = "input", value_name = "NAME=PATH")]
@@ -53,9 +61,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     if let Some(rules) = &args.rules {
         inputs = inputs.file("rules", rules);
     }
-    if let Some(out) = &args.output {
-        inputs.check("-o", out)?;
-        source::write::OutputFormat::from_path(out)?;
+    let outputs = [
+        ("-o", args.output.as_deref()),
+        ("--quarantine", args.quarantine.as_deref()),
+    ];
+    inputs.check_all(&outputs)?;
+    for path in outputs.iter().filter_map(|(_, p)| *p) {
+        source::write::OutputFormat::from_path(path)?;
     }
     let mut recipe = Recipe::load(&args.recipe)?;
     recipe.bind(&args.bind).map_err(anyhow::Error::msg)?;
@@ -66,9 +78,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         .map(|t| recipe.files.path(t).display().to_string())
         .collect();
     inputs = inputs.data(&others);
-    if let Some(out) = &args.output {
-        inputs.check("-o", out)?;
-    }
+    inputs.check_all(&outputs)?;
     let mut read = args.input.options(Sample::Full);
     // The rows are checked while the recipe runs; the output is published only after.
     read.check_in_background = !args.dry_run;
@@ -106,8 +116,18 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     // The data goes to a temporary file beside the output, moved into place when the
-    // run (and the rules, if any) succeed.
+    // run (and the rules, if any) succeed; the same for the quarantine.
     let staged = source::write::stage_data(&output)?;
+    let bad = match &args.quarantine {
+        Some(path) => Some((path, source::write::stage_data(path)?)),
+        None => None,
+    };
+    // One "now" for the row checks and the rules judged after (DataFreshness).
+    let eval_opts = crate::quality::EvalOptions {
+        dataset: output.display().to_string(),
+        ..Default::default()
+    };
+    let mut split = None;
     let spinner = progress(&recipe, &output);
     // A full read infers types from the first rows; when a later value does not fit, the
     // column is read as text and the run starts again.
@@ -126,7 +146,14 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         |planned| {
             schema = planned.schema;
             let verify = || planned.source.verify().map_err(|e| e.to_string());
-            match source::write::write_staged(planned.lf, &staged, verify) {
+            let written = match (&rules, &bad) {
+                (Some(rules), Some((_, bad))) => {
+                    quarantine::write_split(rules, planned.lf, &eval_opts, &staged, bad, verify)
+                        .map(|s| split = Some(s))
+                }
+                _ => source::write::write_staged(planned.lf, &staged, verify),
+            };
+            match written {
                 Ok(()) => Ok(planned.options.stats.unwrap_or_default()),
                 Err(WriteError::Polars(msg)) => Err(LateTypeError::Polars(msg)),
                 Err(e) => Err(LateTypeError::Other(e.to_string())),
@@ -139,6 +166,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         LateTypeError::Other(msg) => anyhow::anyhow!(msg),
     })?;
     spinner.finish_and_clear();
+    // With --quarantine, the rules left to judge on the output are the dataset-level
+    // ones (the output is not read again when there are none).
+    let rules = match &split {
+        Some(s) if s.dataset_level.rules.items.is_empty() => None,
+        Some(s) => Some(s.dataset_level.clone()),
+        None => rules,
+    };
     if let Some(rules) = &rules {
         let out_src = source::open(
             &[staged.path().to_string_lossy().to_string()],
@@ -147,26 +181,49 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                 ..Default::default()
             },
         )?;
-        let opts = crate::quality::EvalOptions {
-            dataset: output.display().to_string(),
-            ..Default::default()
-        };
-        let report = crate::quality::evaluate(rules, out_src.lazy()?, &opts)?;
+        let report = crate::quality::evaluate(rules, out_src.lazy()?, &eval_opts)?;
         if !report.all_passed() {
             let (color, width) = super::term_style(&std::io::stderr());
             eprint!("{}", report.to_text(color, width));
+            let unchanged = match &bad {
+                Some((path, _)) => format!(
+                    "neither {} nor {} is written",
+                    output.display(),
+                    path.display()
+                ),
+                None => format!("{} is unchanged", output.display()),
+            };
             eprintln!(
-                "not published: the output does not pass {}; {} is unchanged",
+                "not published: the output does not pass {}; {unchanged}",
                 args.rules
                     .as_ref()
                     .map(|p| p.display().to_string())
                     .unwrap_or_default(),
-                output.display()
             );
             return Ok(ExitCode::from(1));
         }
         if !args.quiet {
-            eprintln!("rules  {} rules passed on the output", report.rules.len());
+            let what = if split.is_some() {
+                "dataset-level rules passed on the output"
+            } else {
+                "rules passed on the output"
+            };
+            eprintln!("rules  {} {what}", report.rules.len());
+        }
+    }
+    // The quarantine first: when the output is in place, so is the quarantine.
+    if let Some((path, bad)) = bad {
+        bad.publish()?;
+        if !args.quiet
+            && let Some(s) = &split
+        {
+            eprint!("{}", s.summary(path));
+            eprintln!(
+                "output  {} {} -> {}",
+                thousands(s.good),
+                if s.good == 1 { "row" } else { "rows" },
+                output.display()
+            );
         }
     }
     staged.publish()?;

@@ -23,9 +23,11 @@ mod failing;
 mod judge;
 mod plan;
 mod queries;
+mod rows;
 
 use failing::any_to_json;
 pub use failing::failing_rows_frame;
+pub use rows::{RowCheck, RowChecks, row_checks};
 
 /// What `evaluate` needs besides the rules and the data.
 pub struct EvalOptions {

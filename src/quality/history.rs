@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+mod expected;
+pub use expected::{ALPHA, Expected, MIN_RUNS, expected};
+
 /// One recorded run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Run {
@@ -31,6 +34,15 @@ impl History {
             .iter()
             .rev()
             .filter_map(|r| r.metrics.get(key).copied())
+            .collect()
+    }
+
+    /// The values recorded for `key` with the time of their run (None when the time
+    /// does not read as RFC 3339 or `YYYY-MM-DD[ HH:MM:SS]`), oldest first.
+    pub fn points(&self, key: &str) -> Vec<(Option<chrono::NaiveDateTime>, f64)> {
+        self.runs
+            .iter()
+            .filter_map(|r| r.metrics.get(key).map(|v| (run_time(&r.time), *v)))
             .collect()
     }
 
@@ -104,4 +116,20 @@ pub fn file_for(dir: &Path, dataset: &str) -> PathBuf {
         })
         .collect();
     dir.join(format!("{safe}.jsonl"))
+}
+
+/// A run's time in UTC: RFC 3339 (what `--record` writes), or a plain date or date-time.
+fn run_time(text: &str) -> Option<chrono::NaiveDateTime> {
+    let t = text.trim();
+    if let Ok(d) = chrono::DateTime::parse_from_rfc3339(t) {
+        return Some(d.naive_utc());
+    }
+    for f in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"] {
+        if let Ok(d) = chrono::NaiveDateTime::parse_from_str(t, f) {
+            return Some(d);
+        }
+    }
+    chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
 }

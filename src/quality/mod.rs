@@ -17,6 +17,7 @@ pub mod report;
 pub mod suggest;
 
 pub use eval::{EvalError, EvalOptions, evaluate, failing_rows_frame, history_metrics};
+pub use eval::{RowCheck, RowChecks, row_checks};
 pub use history::History;
 pub use report::{Outcome, Report, RuleResult};
 pub use suggest::{suggest, wilson_lower};

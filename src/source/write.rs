@@ -95,16 +95,22 @@ pub enum WriteError {
     Input(String),
 }
 
-/// The named temporary file being written (where no unnamed one could be made),
+/// The named temporary files being written (where no unnamed one could be made),
 /// removed by the interrupt handler on Ctrl-C.
-static IN_PROGRESS: Mutex<Option<PathBuf>> = Mutex::new(None);
+static IN_PROGRESS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-/// Remove the temporary output being written, if any (called on Ctrl-C).
+/// Remove the temporary outputs being written, if any (called on Ctrl-C).
 pub fn remove_in_progress() {
-    if let Ok(mut g) = IN_PROGRESS.lock()
-        && let Some(p) = g.take()
-    {
-        let _ = std::fs::remove_file(p);
+    if let Ok(mut g) = IN_PROGRESS.lock() {
+        for p in g.drain(..) {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+fn set_in_progress(paths: Vec<PathBuf>) {
+    if let Ok(mut g) = IN_PROGRESS.lock() {
+        *g = paths;
     }
 }
 
@@ -317,28 +323,63 @@ pub fn write_staged(
 ) -> Result<(), WriteError> {
     let format = OutputFormat::from_path(&staged.shown)?;
     let temp_path = staged.path().to_path_buf();
-    if staged.temp.is_named()
-        && let Ok(mut g) = IN_PROGRESS.lock()
-    {
-        *g = Some(temp_path.clone());
+    if staged.temp.is_named() {
+        set_in_progress(vec![temp_path.clone()]);
     }
     let result = sink(lf, &temp_path, format);
-    if let Ok(mut g) = IN_PROGRESS.lock() {
-        *g = None;
-    }
+    set_in_progress(Vec::new());
     // The input's own error comes first: it explains a failure of the read.
     check().map_err(WriteError::Input)?;
     result.map_err(|e| WriteError::Polars(crate::util::clean_polars_error(&e)))
 }
 
-fn sink(lf: LazyFrame, path: &Path, format: OutputFormat) -> PolarsResult<()> {
+/// [`write_staged`] for several outputs of one plan: each of `parts` goes into its
+/// staged output and each of `extra` (small: counts) into memory, in one streaming
+/// query, so that what the plans share (the read, the recipe) runs once. Returns the
+/// frames of `extra`, in order; nothing is published.
+pub fn write_staged_many(
+    parts: Vec<(LazyFrame, &Staged)>,
+    extra: Vec<LazyFrame>,
+    check: impl FnOnce() -> Result<(), String>,
+) -> Result<Vec<DataFrame>, WriteError> {
+    let n_parts = parts.len();
+    let mut plans = Vec::with_capacity(n_parts + extra.len());
+    let mut opt = None;
+    let mut temps = Vec::new();
+    for (lf, staged) in parts {
+        let format = OutputFormat::from_path(&staged.shown)?;
+        if staged.temp.is_named() {
+            temps.push(staged.path().to_path_buf());
+        }
+        opt.get_or_insert_with(|| lf.get_current_optimizations());
+        let lf = sink_plan(lf, staged.path(), format)
+            .map_err(|e| WriteError::Polars(crate::util::clean_polars_error(&e)))?;
+        plans.push(lf.logical_plan);
+    }
+    for lf in extra {
+        opt.get_or_insert_with(|| lf.get_current_optimizations());
+        plans.push(lf.logical_plan);
+    }
+    let opt = opt.unwrap_or_default() | OptFlags::COMM_SUBPLAN_ELIM;
+    set_in_progress(temps);
+    let result = LazyFrame::collect_all_with_engine(plans, Engine::Streaming, opt);
+    set_in_progress(Vec::new());
+    check().map_err(WriteError::Input)?;
+    let mut frames = result.map_err(|e| WriteError::Polars(crate::util::clean_polars_error(&e)))?;
+    Ok(frames.split_off(n_parts.min(frames.len())))
+}
+
+fn sink_plan(lf: LazyFrame, path: &Path, format: OutputFormat) -> PolarsResult<LazyFrame> {
     let target = SinkTarget::Path(PlRefPath::new(path.to_string_lossy().as_ref()));
     lf.sink(
         SinkDestination::File { target },
         format.file_format(),
         UnifiedSinkArgs::default(),
-    )?
-    .collect_with_engine(Engine::Streaming)?;
+    )
+}
+
+fn sink(lf: LazyFrame, path: &Path, format: OutputFormat) -> PolarsResult<()> {
+    sink_plan(lf, path, format)?.collect_with_engine(Engine::Streaming)?;
     Ok(())
 }
 

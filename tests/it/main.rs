@@ -1,5 +1,6 @@
 //! Integration tests, one crate (each file in tests/ links polars, so there is one).
 
+mod anomaly;
 mod check;
 mod cli;
 mod export;
@@ -8,6 +9,7 @@ mod hardening;
 mod kills;
 mod pipes;
 mod profile;
+mod quarantine;
 mod recipe_format;
 mod rules_spark;
 mod safety;

@@ -22,26 +22,48 @@ impl Cx<'_> {
         Ok(v.get(0).ok().and_then(|v| v.extract::<f64>()))
     }
 
-    pub(super) fn custom_sql(&self, rule: &Rule, params: &[String]) -> LeafResult {
-        let sql = params.first().cloned().unwrap_or_default();
+    /// CustomSql's query over the data (checked by the SQL guard first).
+    pub(super) fn custom_sql_query(&self, sql: &str) -> Result<LazyFrame, String> {
         // Only the tables wort names: the data and the references from --ref.
         let mut tables = vec!["primary"];
         tables.extend(self.opts.references.keys().map(String::as_str));
-        if let Err(r) = crate::guard::sql::check_query(&sql, Some(&tables)) {
-            return LeafResult::error(format!("CustomSql is refused: {r}"));
+        if let Err(r) = crate::guard::sql::check_query(sql, Some(&tables)) {
+            return Err(format!("CustomSql is refused: {r}"));
         }
         let mut ctx = polars::sql::SQLContext::new();
         ctx.register("primary", self.lf.clone());
         for (name, lf) in &self.opts.references {
             ctx.register(name, lf.clone());
         }
-        let out = match ctx.execute(&sql) {
-            Ok(lf) => lf,
-            Err(e) => {
-                return LeafResult::error(format!("CustomSql {sql:?}: {}", clean_polars_error(&e)));
-            }
-        };
+        ctx.execute(sql)
+            .map_err(|e| format!("CustomSql {sql:?}: {}", clean_polars_error(&e)))
+    }
+
+    /// The row form's query and the columns of the data it selects (the rows of the
+    /// data equal to a returned row on those columns pass).
+    pub(super) fn custom_sql_rows(&self, sql: &str) -> Result<(LazyFrame, Vec<String>), String> {
+        let mut out = self.custom_sql_query(sql)?;
+        let cols: Vec<String> = out
+            .collect_schema()
+            .map_err(|e| format!("CustomSql {sql:?}: {}", clean_polars_error(&e)))?
+            .iter_names()
+            .map(|n| n.to_string())
+            .collect();
+        if let Some(bad) = cols.iter().find(|c| !self.schema.contains(c)) {
+            return Err(format!(
+                "CustomSql {sql:?}: the row form must select columns of primary, but {bad:?} is not one"
+            ));
+        }
+        Ok((out, cols))
+    }
+
+    pub(super) fn custom_sql(&self, rule: &Rule, params: &[String]) -> LeafResult {
+        let sql = params.first().cloned().unwrap_or_default();
         if rule.condition.is_some() {
+            let out = match self.custom_sql_query(&sql) {
+                Ok(lf) => lf,
+                Err(m) => return LeafResult::error(m),
+            };
             return match self.scalar(out) {
                 Ok(Some(v)) => self.judge_value(rule, v, "Dataset.*.CustomSQL"),
                 Ok(None) => LeafResult::failed(
@@ -51,18 +73,10 @@ impl Cx<'_> {
             };
         }
         // Row form: the rows the query returns pass; matched back on the selected columns.
-        let mut out = out;
-        let cols: Vec<String> = match out.collect_schema() {
-            Ok(s) => s.iter_names().map(|n| n.to_string()).collect(),
-            Err(e) => {
-                return LeafResult::error(format!("CustomSql {sql:?}: {}", clean_polars_error(&e)));
-            }
+        let (out, cols) = match self.custom_sql_rows(&sql) {
+            Ok(x) => x,
+            Err(m) => return LeafResult::error(m),
         };
-        if let Some(bad) = cols.iter().find(|c| !self.schema.contains(c)) {
-            return LeafResult::error(format!(
-                "CustomSql {sql:?}: the row form must select columns of primary, but {bad:?} is not one"
-            ));
-        }
         let keys: Vec<Expr> = cols.iter().map(|c| col(c.as_str())).collect();
         let mut args = JoinArgs::new(JoinType::Semi);
         args.nulls_equal = true;
@@ -361,40 +375,50 @@ impl Cx<'_> {
         let Some(v) = value else {
             return LeafResult::error(format!("DetectAnomalies: {name} could not be computed"));
         };
-        let hist = self.opts.history.values(&rule.to_string());
+        let points = self.opts.history.points(&rule.to_string());
         let metrics = BTreeMap::from([(metric_name, v)]);
-        const NEEDED: usize = 3;
-        let mut r = if hist.len() < NEEDED {
-            LeafResult::judged(
+        use crate::quality::history::{ALPHA, MIN_RUNS, expected};
+        let mut r = match expected(&points, self.opts.now) {
+            None => LeafResult::judged(
                 true,
                 Some(format!(
-                    "not judged: anomaly detection needs {NEEDED} earlier runs of this rule and the history has {} (record runs with --record)",
-                    hist.len()
+                    "not judged: anomaly detection needs {MIN_RUNS} earlier runs of this rule and the history has {} (record runs with --record)",
+                    points.iter().filter(|(_, v)| v.is_finite()).count()
                 )),
                 metrics,
-            )
-        } else {
-            let n = hist.len() as f64;
-            let mean = hist.iter().sum::<f64>() / n;
-            let sd = (hist.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n).sqrt();
-            let (lo, hi) = (mean - 3.0 * sd, mean + 3.0 * sd);
-            let ok = v >= lo && v <= hi;
-            LeafResult::judged(
-                ok,
-                Some(format!(
-                    "{} {} the expected range [{}, {}] (mean ± 3 standard deviations of the last {} runs)",
-                    fmt_num(v),
-                    if ok { "is within" } else { "is outside" },
-                    fmt_num(lo),
-                    fmt_num(hi),
-                    hist.len()
-                )),
-                metrics,
-            )
+            ),
+            Some(e) => {
+                // Inclusive bounds: a constant history expects exactly its value.
+                let ok = v >= e.low && v <= e.high;
+                LeafResult::judged(
+                    ok,
+                    Some(format!(
+                        "{} {} the expected range: expected {}–{} from {} ({} % prediction interval)",
+                        fmt_num(v),
+                        if ok { "is within" } else { "is outside" },
+                        round_shown(e.low, e.high - e.low),
+                        round_shown(e.high, e.high - e.low),
+                        e.why,
+                        fmt_num((1.0 - ALPHA) * 100.0)
+                    )),
+                    metrics,
+                )
+            }
         };
         r.history_value = Some(v);
         r
     }
+}
+
+/// A bound of an expected range, to 3 significant digits of the range's width (the
+/// digits beyond are noise of the estimate).
+fn round_shown(x: f64, width: f64) -> String {
+    if !(width.is_finite() && width > 0.0) {
+        return fmt_num(x);
+    }
+    let decimals = (2.0 - width.log10().floor()).clamp(0.0, 12.0) as i32;
+    let p = 10f64.powi(decimals);
+    fmt_num((x * p).round() / p)
 }
 
 pub(super) fn agg_column(text: &str) -> String {
