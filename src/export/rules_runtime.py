@@ -758,28 +758,63 @@ class Checker:
         return dict(numbered.filter(lambda ri: ri[0][0] in wanted).map(lambda ri: (ri[0][0], ri[1] + 1)).collect())
 
     def with_failed_rules(self):
-        """The data with FAILED_RULES: the texts of the rules each row fails, in ruleset
-        order, joined with "; " (empty when it fails none). As wort's evaluator decides
-        a row's failures (`failing_rows_frame`): a rule is row-level when it is decided
-        per row (IsComplete, IsUnique, IsPrimaryKey, ColumnValues, ColumnLength,
-        ColumnDataType, DataFreshness), and a row fails an entry (a rule or a composite)
-        when it fails one of the entry's row-level rules; a row outside a rule's `where`
-        passes it. The good rows then pass every row-level rule, so a composite judged
-        on them is decided by its other parts."""
+        """The data with FAILED_RULES: the texts of the row-level rules each row fails, in
+        ruleset order, joined with "; " (empty when it fails none), and the indexes of
+        the row-level entries. As `wort run --quarantine` decides: a rule is row-level
+        when it is decided per row (IsComplete, ColumnValues, ColumnLength,
+        ColumnDataType, DataFreshness, CustomSql's row form) and a composite when all its
+        parts are, judged per row (`and` fails a row when a part fails it, `or` when
+        every part does); a row outside a rule's `where` passes it. A rule that cannot be
+        planned is not row-level: it is judged with the others, and stops the publish."""
         b = Batch()
-        flags = []
-        for entry in self.rules:
-            fail = None
-            for leaf in leaves(entry.rule):
-                ok = self.row_pass(leaf, b)
-                if ok is not None:
-                    fail = ~ok if fail is None else fail | ~ok
-            if fail is not None:
-                flags.append(F.when(fail, F.lit(entry.text)))
-        data = self.df.select("*", *b.helpers) if b.helpers else self.df
+        data = self.df
+        flags, row_level = [], []
+        for i, entry in enumerate(self.rules):
+            ok, data = self.entry_pass(entry.rule, b, data)
+            if ok is not None:
+                row_level.append(i)
+                flags.append(F.when(~ok, F.lit(entry.text)))
+        if b.helpers:
+            data = data.select("*", *b.helpers)
         failed = F.concat_ws("; ", *flags) if flags else F.lit("")
         out = data.withColumn(FAILED_RULES, failed)
-        return out.drop(*[h for h in out.columns if h.startswith("__wort_h")])
+        helpers = [h for h in out.columns if h.startswith("__wort_h") or h.startswith("__wort_q")]
+        return out.drop(*helpers), row_level
+
+    def entry_pass(self, rule, b, data):
+        """Whether a row passes `rule` (a Column), or None when it is not row-level; and
+        the data, joined with what a CustomSql row rule needs."""
+        if isinstance(rule, Leaf):
+            if rule.kind == "CustomSql" and rule.cond is None:
+                return self.custom_sql_rows(rule, data)
+            return self.row_pass(rule, b), data
+        parts = []
+        for p in rule.parts:
+            ok, data = self.entry_pass(p, b, data)
+            if ok is None:
+                return None, data
+            parts.append(ok)
+        if isinstance(rule, All):
+            return reduce(lambda a, x: a & x, parts), data
+        return reduce(lambda a, x: a | x, parts), data
+
+    def custom_sql_rows(self, leaf, data):
+        """CustomSql's row form per row: a row passes when the query (over all the rows)
+        returns its values in the columns the query selects (missing equals missing)."""
+        try:
+            out = self.spark.sql(leaf.params[0])
+            cols = out.columns
+        except Exception:  # noqa: BLE001 - judged, and reported, with the other rules
+            return None, data
+        if not cols or any(c not in self.types for c in cols):
+            return None, data
+        mark = "__wort_q%d" % len([c for c in data.columns if c.startswith("__wort_q")])
+        keys = out.distinct().toDF(*["%s_k%d" % (mark, i) for i in range(len(cols))])
+        keys = keys.withColumn(mark, F.lit(True))
+        cond = reduce(lambda a, x: a & x,
+                      [data[c].eqNullSafe(keys["%s_k%d" % (mark, i)]) for i, c in enumerate(cols)])
+        joined = data.join(keys, cond, "left").drop(*["%s_k%d" % (mark, i) for i in range(len(cols))])
+        return F.col(mark).isNotNull(), joined
 
     def row_pass(self, leaf, b):
         """Whether a row passes a row-level leaf (a Column), or None for other rules."""
@@ -796,8 +831,7 @@ class Checker:
         return None
 
 
-ROW_LEVEL = ("IsComplete", "IsUnique", "IsPrimaryKey", "ColumnValues", "ColumnLength",
-             "ColumnDataType", "DataFreshness")
+ROW_LEVEL = ("IsComplete", "ColumnValues", "ColumnLength", "ColumnDataType", "DataFreshness")
 FAILED_RULES = "wort_failed_rules"
 
 
@@ -1022,9 +1056,12 @@ def check(spark, inputs, report=None, input_format=None, output=None, output_for
         df = df.persist()
     now = _now()
     name = dataset or (output if replay and output else _os.path.basename(inputs[0].rstrip("/")) or inputs[0])
-    good, bad = df, None
+    good, bad, row_level = df, None, []
     if quarantine is not None:
-        marked = Checker(spark, df, ruleset(), now, failing_rows).with_failed_rules().persist()
+        # A CustomSql row rule's query reads all the rows, before the split.
+        df.drop(ROW).createOrReplaceTempView("primary")
+        marked, row_level = Checker(spark, df, ruleset(), now, failing_rows).with_failed_rules()
+        marked = marked.persist()
         good = marked.where(F.col(FAILED_RULES) == "").drop(FAILED_RULES)
         bad = marked.where(F.col(FAILED_RULES) != "")
     good.drop(ROW).createOrReplaceTempView("primary")
@@ -1033,8 +1070,11 @@ def check(spark, inputs, report=None, input_format=None, output=None, output_for
         write_report(result, report)
     if output is None:
         return 2 if result["errors"] else (1 if result["failed"] else 0)
-    if result["failed"] or result["errors"]:
-        for r in result["rules"]:
+    # With a quarantine, the row-level rules' failing rows are set aside: only the
+    # dataset-level rules, judged on the rows left, can stop the publish.
+    judged = [r for i, r in enumerate(result["rules"]) if i not in row_level]
+    if any(r["outcome"] != "Passed" for r in judged):
+        for r in judged:
             if r["outcome"] != "Passed":
                 log("%s %s: %s%s" % (r["name"], r["outcome"].upper(), r["rule"],
                                      ": " + r["message"].replace("\n", "; ") if r.get("message") else ""))

@@ -597,6 +597,33 @@ fn rules_spark_parity() {
         },
     });
 
+    // The same split as `wort run --quarantine`, with a composite judged per row, a
+    // CustomSql row rule, a `where`, and dataset-level rules judged on the good rows.
+    let like_rules = r#"Rules = [
+    (IsComplete "city") or (ColumnValues "amount" > 10),
+    ColumnValues "qty" <= 6 where "active = true",
+    CustomSql "SELECT id FROM primary WHERE amount < 20",
+    IsUnique "id",
+    RowCount > 5
+]"#;
+    let (expected, good) = wort_quarantine(d, like_rules, &messy);
+    let like_path = write(d, "like_wort.dqdl", like_rules);
+    let like_job = export_check(d, "like_wort", &like_path, &[&messy]);
+    let (l_out, l_bad) = (d.join("like_good"), d.join("like_bad"));
+    jobs.push(Job {
+        name: "quarantine_like_wort".into(),
+        spec: serde_json::json!({
+            "name": "quarantine_like_wort", "job": like_job, "inputs": [&messy],
+            "output": l_out, "quarantine": l_bad, "report": d.join("like_wort.json"),
+        }),
+        check: Check::Quarantine {
+            output: l_out,
+            bad: l_bad,
+            expected,
+            good,
+        },
+    });
+
     // An input that is not there: exit 2 and a message naming it.
     let missing = d.join("no_such_file.csv");
     jobs.push(Job {
@@ -769,6 +796,42 @@ fn rules_spark_parity() {
         jobs.len(),
         failures.join("\n\n")
     );
+}
+
+/// `wort run --quarantine` with no steps: the quarantined rows per failed-rules text
+/// (in text order) and the good rows.
+fn wort_quarantine(dir: &Path, rules: &str, input: &Path) -> (Vec<(String, i64)>, i64) {
+    let recipe = write(dir, "identity.json", r#"{"wort_recipe": 1, "steps": []}"#);
+    let rules = write(dir, "wort_quarantine.dqdl", rules);
+    let (good, bad) = (dir.join("wq_good.parquet"), dir.join("wq_bad.parquet"));
+    wort()
+        .arg("run")
+        .arg(&recipe)
+        .arg(input)
+        .arg("--rules")
+        .arg(&rules)
+        .arg("--quarantine")
+        .arg(&bad)
+        .arg("-o")
+        .arg(&good)
+        .arg("-q")
+        .assert()
+        .success();
+    let read = |p: &Path| {
+        polars::prelude::LazyFrame::scan_parquet(
+            polars::prelude::PlRefPath::new(p.to_string_lossy().as_ref()),
+            Default::default(),
+        )
+        .and_then(|lf| lf.collect())
+        .expect("wort's parquet")
+    };
+    let bad = read(&bad);
+    let mut split: std::collections::BTreeMap<String, i64> = Default::default();
+    for t in bad.column("wort_failed_rules").unwrap().str().unwrap().iter() {
+        *split.entry(t.unwrap_or_default().to_string()).or_insert(0) += 1;
+    }
+    assert!(split.len() >= 3, "a split worth comparing: {split:?}");
+    (split.into_iter().collect(), read(&good).height() as i64)
 }
 
 /// Python's repr of a str, as duckdb's fetchall prints it.
