@@ -46,6 +46,11 @@ pub struct RunArgs {
     /// file as the recipe names it, or its stem). Repeat for several.
     #[arg(long = "input", value_name = "NAME=PATH")]
     pub bind: Vec<String>,
+    /// Do not publish when a step loses more data than the workbench would apply
+    /// without asking twice: more than 10% of a column's present values made missing, or
+    /// more than half the rows removed (exit 1). Without it such losses are warnings.
+    #[arg(long)]
+    pub strict: bool,
     /// No summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,
@@ -166,6 +171,24 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         LateTypeError::Other(msg) => anyhow::anyhow!(msg),
     })?;
     spinner.finish_and_clear();
+    // Large losses: warnings, or with --strict, nothing published.
+    let large: Vec<String> = stats
+        .losses(src.report.sample_rows)
+        .into_iter()
+        .filter(|(_, _, l)| l.is_large())
+        .map(|(step, op, l)| format!("step {step} ({op}): {}", l.describe()))
+        .collect();
+    for l in &large {
+        eprintln!("warning  {l}");
+    }
+    if args.strict && !large.is_empty() {
+        eprintln!(
+            "not published: --strict and {} step loss(es) over the limits (10% of a column's present values, half the rows); {} is unchanged",
+            large.len(),
+            output.display()
+        );
+        return Ok(ExitCode::from(1));
+    }
     // With --quarantine, the rules left to judge on the output are the dataset-level
     // ones (the output is not read again when there are none).
     let rules = match &split {
@@ -289,6 +312,9 @@ fn run_summary(
 ) -> String {
     let mut s = String::new();
     for c in stats.counts() {
+        if c.label.starts_with(recipe::loss::PRESENT) {
+            continue;
+        }
         let n = c.counter.get();
         if n > 0 || c.label == "rows removed" {
             let _ = writeln!(

@@ -58,6 +58,42 @@ impl RunStats {
         v
     }
 
+    /// What each step lost, in step order: rows removed (of the rows it got: `rows_in`
+    /// less the rows earlier steps removed, when the input's rows are known) and present
+    /// values made missing (of the present values it saw).
+    pub fn losses(&self, rows_in: Option<u64>) -> Vec<(usize, &'static str, super::loss::Loss)> {
+        let counts = self.counts();
+        let mut out = Vec::new();
+        let mut rows = rows_in;
+        for c in &counts {
+            if c.label == "rows removed" {
+                let n = c.counter.get();
+                if let Some(r) = rows {
+                    if n > 0 {
+                        out.push((c.step, c.op, super::loss::Loss::rows(n, r)));
+                    }
+                    rows = Some(r.saturating_sub(n));
+                }
+                continue;
+            }
+            let Some(rest) = c.label.strip_prefix(super::loss::PRESENT) else {
+                continue;
+            };
+            let Some((column, label)) = rest.split_once('\t') else {
+                continue;
+            };
+            let lost = counts
+                .iter()
+                .find(|d| d.step == c.step && d.label == label)
+                .map_or(0, |d| d.counter.get());
+            if lost > 0 {
+                let loss = super::loss::Loss::values(column, lost, c.counter.get());
+                out.push((c.step, c.op, loss));
+            }
+        }
+        out
+    }
+
     /// Rows removed by all steps.
     pub fn rows_removed(&self) -> u64 {
         self.counts()
@@ -147,6 +183,12 @@ pub fn apply_with(
         // other conversion sees the arena version differ and converts the plan anew.
         let flags = lf.get_current_optimizations();
         lf = LazyFrame::from_logical_plan(lf.logical_plan, flags);
+    }
+    // A filter moved before an earlier step would hide from that step's counters the
+    // rows it removes: "values filled" would count only the rows a later filter keeps,
+    // and disagree with the workbench's preview of the step.
+    if options.stats.is_some() {
+        lf = lf.with_predicate_pushdown(false);
     }
     Ok(lf)
 }

@@ -400,13 +400,12 @@ impl TextFn for ParseNumber {
         let comma = self.decimal == Decimal::Comma;
         let value = map_num::<Float64Type, _>(c.clone(), move |s| parse_number(s, &noise, comma));
         // Only the values the step converts count: with `where`, the matching rows.
-        let failed = c.is_not_null().and(value.clone().is_null());
-        let failed = match cx.mask() {
-            Some(m) => failed.and(m),
-            None => failed,
+        let present = match cx.mask() {
+            Some(m) => c.is_not_null().and(m),
+            None => c.is_not_null(),
         };
         let label = format!("values of {} that are not numbers became null", self.column);
-        Ok(cx.count_failures(value, failed, &label))
+        Ok(cx.count_loss(value, present, &self.column, &label))
     }
     fn spark(&self, c: &str) -> Result<Spark, String> {
         let rx = |p: &str| java_regex(p).map(|j| sql_str(&j));

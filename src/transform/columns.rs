@@ -398,13 +398,12 @@ impl StepImpl for Cast {
         let from = cx.schema.try_get(&self.column)?.clone();
         let c = col(self.column.as_str());
         let converted = cast_expr(c.clone(), &from, self.to, self.format.as_deref());
-        let failed = c.clone().is_not_null().and(converted.clone().is_null());
         let label = format!(
             "values of {} that are not {} became null",
             self.column,
             self.to.name()
         );
-        let value = cx.count_failures(converted, failed, &label);
+        let value = cx.count_loss(converted, c.clone().is_not_null(), &self.column, &label);
         // Outside the condition the column keeps its old value, converted.
         let value = match cx.mask() {
             None => value,

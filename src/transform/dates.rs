@@ -122,9 +122,8 @@ impl StepImpl for ParseDate {
     fn apply(&self, lf: LazyFrame, cx: &ApplyCx) -> PolarsResult<LazyFrame> {
         let c = col(self.column.as_str());
         let parsed = self.parse(c.clone());
-        let failed = c.clone().is_not_null().and(parsed.clone().is_null());
         let label = format!("values of {} that are not dates became null", self.column);
-        let value = cx.count_failures(parsed, failed, &label);
+        let value = cx.count_loss(parsed, c.clone().is_not_null(), &self.column, &label);
         let value = match cx.mask() {
             None => value,
             // A column has one type: values outside the condition are parsed too.

@@ -614,6 +614,23 @@ impl ApplyCx<'_> {
         }
     }
 
+    /// `value` with a count of the present values (`present`) that it turns into missing
+    /// ones, under `label`, and of the present values, for the loss `wort run` reports
+    /// (see [`crate::recipe::loss`]).
+    pub fn count_loss(&self, value: Expr, present: Expr, column: &str, label: &str) -> Expr {
+        if self.counters.is_none() {
+            return value;
+        }
+        // The present values are counted as the failures are computed from them, so
+        // that both counts see the same rows.
+        let seen = self.count_true(
+            present.fill_null(lit(false)),
+            &crate::recipe::loss::present_label(column, label),
+        );
+        let failed = seen.and(value.clone().is_null());
+        self.count_failures(value, failed, label)
+    }
+
     /// `value` with a count of rows where `failed` is true (values that became null).
     pub fn count_failures(&self, value: Expr, failed: Expr, label: &str) -> Expr {
         if self.counters.is_none() {

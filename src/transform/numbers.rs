@@ -131,13 +131,12 @@ pub fn put(
 /// `value`, counting the rows (where the step's `where` holds) where it is null although
 /// every input (`given`) was there.
 pub fn counted(cx: &ApplyCx, column: &str, given: Expr, value: Expr) -> Expr {
-    let failed = given.and(value.clone().is_null());
-    let failed = match cx.mask() {
-        Some(m) => failed.and(m),
-        None => failed,
+    let present = match cx.mask() {
+        Some(m) => given.and(m),
+        None => given,
     };
     let label = format!("values of {column} with no result became null");
-    cx.count_failures(value, failed, &label)
+    cx.count_loss(value, present, column, &label)
 }
 
 /// The DataBrew steps for an operation writing `targetColumn`: straight into `to`, or,

@@ -827,7 +827,13 @@ fn wort_quarantine(dir: &Path, rules: &str, input: &Path) -> (Vec<(String, i64)>
     };
     let bad = read(&bad);
     let mut split: std::collections::BTreeMap<String, i64> = Default::default();
-    for t in bad.column("wort_failed_rules").unwrap().str().unwrap().iter() {
+    for t in bad
+        .column("wort_failed_rules")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+    {
         *split.entry(t.unwrap_or_default().to_string()).or_insert(0) += 1;
     }
     assert!(split.len() >= 3, "a split worth comparing: {split:?}");

@@ -72,3 +72,79 @@ fn sql_with_a_bare_name_holding_spaces_says_to_quote_it() {
     let got = std::fs::read_to_string(dir.path().join("ok.csv")).unwrap();
     assert_eq!(got, "Body Mass (g),name\n3750,a\n");
 }
+
+fn run_ok(dir: &std::path::Path, data: &str, steps: &str, extra: &[&str]) -> (i32, String) {
+    let input = write(dir, "in.csv", data);
+    let recipe = write(
+        dir,
+        "r.json",
+        format!("{{\"wort_recipe\": 1, \"steps\": {steps}}}"),
+    );
+    let out = wort()
+        .arg("run")
+        .arg(&recipe)
+        .arg(&input)
+        .arg("-o")
+        .arg(dir.join("out.csv"))
+        .args(extra)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[test]
+fn run_warns_of_large_losses_and_strict_refuses_to_publish() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = "study,n\nPAL0708,1\nPAL0708,2\nPAL0809,30\nPAL0910,40\n";
+    let steps = r#"[{"op": "cast", "column": "study", "to": "int"},
+                    {"op": "filter", "keep": "n > 10"}]"#;
+    let (code, e) = run_ok(dir.path(), data, steps, &[]);
+    assert_eq!(code, 0, "{e}");
+    // The cast is counted over every row, not only those the later filter keeps.
+    assert!(
+        e.contains("warning  step 1 (cast): 4 of 4 present values of study become missing (100%)"),
+        "{e}"
+    );
+    assert!(
+        e.contains("step   1 (cast): 4 values of study that are not int became null"),
+        "{e}"
+    );
+    assert!(
+        !e.contains("rows removed (50%)") || !e.contains("warning  step 2"),
+        "{e}"
+    );
+    let before = std::fs::read_to_string(dir.path().join("out.csv")).unwrap();
+    // --strict: nothing published, the old output stays, exit 1.
+    let (code, e) = run_ok(
+        dir.path(),
+        data,
+        r#"[{"op": "cast", "column": "study", "to": "int"}]"#,
+        &["--strict"],
+    );
+    assert_eq!(code, 1, "{e}");
+    assert!(
+        e.contains("not published: --strict and 1 step loss(es) over the limits"),
+        "{e}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("out.csv")).unwrap(),
+        before
+    );
+    // Small losses are no warning, and --strict publishes.
+    let data = "v\n1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\nx\n";
+    let (code, e) = run_ok(
+        dir.path(),
+        data,
+        r#"[{"op": "cast", "column": "v", "to": "int"}]"#,
+        &["--strict"],
+    );
+    assert_eq!(code, 0, "{e}");
+    assert!(!e.contains("warning"), "{e}");
+    assert!(
+        e.contains("1 values of v that are not int became null"),
+        "{e}"
+    );
+}
