@@ -5,6 +5,7 @@ mod cli;
 mod export;
 mod families;
 mod hardening;
+mod html;
 mod profile;
 mod recipe_format;
 mod safety;
