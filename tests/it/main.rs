@@ -10,6 +10,7 @@ mod profile;
 mod recipe_format;
 mod safety;
 mod source;
+mod sql;
 mod steps;
 mod structure;
 mod tui;
