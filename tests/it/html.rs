@@ -13,13 +13,18 @@ use std::process::Command;
 
 use crate::{nycflights, root, stdout_of, wort, write};
 
+/// A program on PATH.
+fn on_path(program: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(program))
+            .find(|p| p.is_file())
+    })
+}
+
 /// `chromium` on PATH, or `None` after a SKIPPED line.
 fn chromium(test: &str) -> Option<PathBuf> {
-    let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|d| d.join("chromium"))
-            .find(|p| p.is_file())
-    });
+    let found = on_path("chromium");
     if found.is_none() {
         assert!(
             std::env::var("WORT_REQUIRE_CHROMIUM").as_deref() != Ok("1"),
@@ -363,4 +368,47 @@ fn html_goes_to_stdout_when_it_is_not_a_terminal() {
     let text = String::from_utf8(out).unwrap();
     assert!(text.starts_with("<!DOCTYPE html>"));
     assert!(text.contains("<h3>a</h3>") && text.contains("<h3>b</h3>"));
+}
+
+#[test]
+fn html_is_refused_on_a_terminal() {
+    // `script` (util-linux) gives the command a pseudo-terminal as stdout.
+    let Some(script) = on_path("script") else {
+        eprintln!(
+            "SKIPPED html::html_is_refused_on_a_terminal: `script` (util-linux) is not installed"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "d.csv", "a\n1\n");
+    let rules = write(dir.path(), "r.dqdl", "Rules = [ RowCount > 0 ]\n");
+    let bin = assert_cmd::cargo::cargo_bin("wort");
+    for (cmd, args) in [
+        (
+            "wort profile",
+            format!("profile {} --format html", data.display()),
+        ),
+        (
+            "wort check",
+            format!(
+                "check {} --rules {} --format html",
+                data.display(),
+                rules.display()
+            ),
+        ),
+    ] {
+        let o = Command::new(&script)
+            .args(["-qec", &format!("{} {args}", bin.display()), "/dev/null"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(o.status.code(), Some(2), "{cmd}: {text}");
+        assert!(
+            text.contains(&format!(
+                "{cmd} --format html writes a web page, not terminal text: give -o report.html"
+            )),
+            "{cmd}: {text}"
+        );
+        assert!(!text.contains("<!DOCTYPE"), "{cmd} printed the page");
+    }
 }
