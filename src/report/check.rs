@@ -155,7 +155,12 @@ pub fn check_html(report: &Report) -> Result<String, HtmlError> {
         passed: report.passed,
         failed: report.failed,
         errors: report.errors,
-        score: format!("{:.0}%", report.score * 100.0),
+        // Glue's score; no rules (or no score) shows a dash, not "NaN%".
+        score: if report.score.is_finite() && !report.rules.is_empty() {
+            format!("{:.0}%", report.score * 100.0)
+        } else {
+            "–".into()
+        },
         score_chart: score_chart(report),
         rules: report.rules.iter().map(rule).collect(),
         analyzers: report
