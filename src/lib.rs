@@ -18,6 +18,7 @@ pub mod oom;
 pub mod profile;
 pub mod quality;
 pub mod recipe;
+pub mod report;
 pub mod source;
 pub mod transform;
 pub mod tui;

@@ -22,6 +22,9 @@ pub enum ReportFormat {
     Junit,
     /// GitHub Actions annotations (`::error file=…,line=…::…`).
     Github,
+    /// One self-contained HTML page: the score, every rule, failing rows (needs -o, or
+    /// stdout redirected to a file).
+    Html,
 }
 
 #[derive(Debug, Args)]
@@ -70,6 +73,9 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    if args.report == ReportFormat::Html {
+        super::profile::html_needs_a_file("wort check", args.output.as_deref())?;
+    }
     let dataset = args.dataset.clone().unwrap_or_else(|| {
         std::path::Path::new(&args.inputs[0])
             .file_name()
@@ -170,6 +176,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         ReportFormat::Json => report.to_json(),
         ReportFormat::Junit => report.to_junit(),
         ReportFormat::Github => report.to_github(&args.rules.display().to_string(), &rules),
+        ReportFormat::Html => crate::report::check_html(&report)?,
     };
     match &args.output {
         Some(path) => crate::source::write::write_text_atomic(path, &body)?,

@@ -11,6 +11,7 @@ mod profile;
 mod rules;
 mod run;
 mod schema;
+mod sql;
 mod suggest;
 
 use std::process::ExitCode;
@@ -66,6 +67,8 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Find values that look like spellings of the same thing (OpenRefine clustering).
     Cluster(cluster::ClusterArgs),
+    /// Ask the data a SQL question: `data` is all inputs, each file is also a table by its stem.
+    Sql(sql::SqlArgs),
 }
 
 /// Parse the command line and run it. Returns the process exit code.
@@ -84,6 +87,7 @@ pub fn main() -> anyhow::Result<ExitCode> {
         Some(Command::Export(args)) => export::run(args),
         Some(Command::Import(args)) => import::run(args),
         Some(Command::Cluster(args)) => cluster::run(args),
+        Some(Command::Sql(args)) => sql::run(args),
     }
 }
 

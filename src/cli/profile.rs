@@ -20,6 +20,8 @@ pub enum ReportFormat {
     Table,
     /// The whole profile as JSON.
     Json,
+    /// One self-contained HTML page with charts (needs -o, or stdout redirected to a file).
+    Html,
 }
 
 #[derive(Debug, Args)]
@@ -33,7 +35,7 @@ pub struct ProfileArgs {
     #[arg(long, value_delimiter = ',', value_name = "A,B")]
     pub columns: Option<Vec<String>>,
     /// Report format.
-    #[arg(long = "format", value_enum, default_value_t = ReportFormat::Table, value_name = "table|json")]
+    #[arg(long = "format", value_enum, default_value_t = ReportFormat::Table, value_name = "table|json|html")]
     pub report: ReportFormat,
     /// Write the report to FILE (atomically) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
@@ -49,6 +51,9 @@ pub struct ProfileArgs {
 }
 
 pub fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
+    if args.report == ReportFormat::Html {
+        html_needs_a_file("wort profile", args.output.as_deref())?;
+    }
     if let Some(out) = &args.output {
         crate::guard::Inputs::new()
             .data(&args.inputs)
@@ -105,6 +110,7 @@ pub fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
 
     let text = match args.report {
         ReportFormat::Json => profile.to_json(),
+        ReportFormat::Html => crate::report::profile_html(&profile)?,
         ReportFormat::Table => {
             let color = args.output.is_none() && super::term_style(&std::io::stdout()).0;
             profile::render::table(&profile, 100, color)
@@ -115,6 +121,22 @@ pub fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
         None => super::print_stdout(&text)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// An HTML page is written to a file: `-o FILE`, or stdout when it is not a terminal
+/// (`> report.html`, a pipe). On a terminal the page would only be noise, so it is
+/// refused before any work is done.
+pub(super) fn html_needs_a_file(
+    command: &str,
+    output: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    if output.is_none() && std::io::stdout().is_terminal() {
+        bail!(
+            "{command} --format html writes a web page, not terminal text: give -o report.html (or redirect stdout to a file) and open the file in a browser"
+        );
+    }
+    Ok(())
 }
 
 fn failed(msg: &str, inputs: &[String]) -> String {

@@ -548,7 +548,7 @@ impl Sql {
 /// The query with every ORDER BY item that does not say NULLS FIRST or NULLS LAST
 /// putting missing values last, as the `sort` step does: engines differ here (Spark
 /// puts them first when ascending), so wort and the exported job both say it.
-fn nulls_last(query: &str) -> Result<String, String> {
+pub(crate) fn nulls_last(query: &str) -> Result<String, String> {
     use sqlparser::ast::{OrderByKind, Query, VisitMut, VisitorMut};
     use sqlparser::dialect::GenericDialect;
     use sqlparser::parser::Parser;
