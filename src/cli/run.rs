@@ -51,7 +51,7 @@ pub struct RunArgs {
     /// more than half the rows removed (exit 1). Without it such losses are warnings.
     #[arg(long)]
     pub strict: bool,
-    /// No summary on stderr.
+    /// No summary and no warnings on stderr (errors still go there).
     #[arg(short, long)]
     pub quiet: bool,
     #[command(flatten)]
@@ -178,8 +178,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         .filter(|(_, _, l)| l.is_large())
         .map(|(step, op, l)| format!("step {step} ({op}): {}", l.describe()))
         .collect();
-    for l in &large {
-        eprintln!("warning  {l}");
+    if !args.quiet {
+        for l in &large {
+            eprintln!("warning  {l}");
+        }
     }
     if args.strict && !large.is_empty() {
         eprintln!(

@@ -13,14 +13,7 @@ pub const VALUES_THRESHOLD: f64 = 0.10;
 /// ...or removes more than this fraction of the rows.
 pub const ROWS_THRESHOLD: f64 = 0.50;
 
-/// The label of the counter of present values that goes with the loss counter
-/// `label` of `column` (hidden from the run summary).
-pub fn present_label(column: &str, label: &str) -> String {
-    format!("{PRESENT}{column}\t{label}")
-}
-
-/// The start of [`present_label`]s.
-pub const PRESENT: &str = "\u{0}present values of ";
+pub use crate::transform::{PRESENT, present_label};
 
 /// What one step loses in one column, or in rows.
 #[derive(Debug, Clone, PartialEq, Eq)]

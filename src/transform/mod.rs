@@ -522,6 +522,16 @@ fn sql_error_text(e: &PolarsError, schema: &Schema) -> String {
 // ---------------------------------------------------------------------------------------
 // Applying
 
+/// The label of the counter of present values that goes with the loss counter `label`
+/// of `column` (`ApplyCx::count_loss`; hidden from the run summary, read by
+/// `RunStats::losses`).
+pub fn present_label(column: &str, label: &str) -> String {
+    format!("{PRESENT}{column}\t{label}")
+}
+
+/// The start of [`present_label`]s.
+pub const PRESENT: &str = "\u{0}present values of ";
+
 /// Counters a step reports in the run summary (values that failed to cast, rows removed).
 #[derive(Debug, Default)]
 pub struct Counter(AtomicU64);
@@ -616,17 +626,14 @@ impl ApplyCx<'_> {
 
     /// `value` with a count of the present values (`present`) that it turns into missing
     /// ones, under `label`, and of the present values, for the loss `wort run` reports
-    /// (see [`crate::recipe::loss`]).
+    /// (`recipe::loss`).
     pub fn count_loss(&self, value: Expr, present: Expr, column: &str, label: &str) -> Expr {
         if self.counters.is_none() {
             return value;
         }
         // The present values are counted as the failures are computed from them, so
         // that both counts see the same rows.
-        let seen = self.count_true(
-            present.fill_null(lit(false)),
-            &crate::recipe::loss::present_label(column, label),
-        );
+        let seen = self.count_true(present.fill_null(lit(false)), &present_label(column, label));
         let failed = seen.and(value.clone().is_null());
         self.count_failures(value, failed, label)
     }
