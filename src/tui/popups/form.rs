@@ -30,6 +30,9 @@ pub struct FormField {
     pub input: LineInput,
     pub flag: bool,
     pub choice: usize,
+    /// Prefilled from the `column` field (`to` as `<column>_new`...) and not edited
+    /// since: it follows the column when that changes.
+    pub derived: bool,
 }
 
 impl FormField {
@@ -139,11 +142,16 @@ impl FormPopup {
                     Some(m) => m.get(&f.name).cloned(),
                     None => prefill(&spec.name, &f, &col, numeric),
                 };
+                let derived = existing.is_none()
+                    && !col.is_empty()
+                    && is_derived(&spec.name, &f)
+                    && value.is_some();
                 let mut field = FormField {
                     spec: f,
                     input: LineInput::default(),
                     flag: false,
                     choice: 0,
+                    derived,
                 };
                 if let Some(v) = value {
                     set_value(&mut field, &v);
@@ -167,6 +175,20 @@ impl FormPopup {
             preview: PreviewState::None,
             loss_confirmed: false,
         }
+    }
+
+    /// The text of the `column` field (the one derived defaults follow), if the form has
+    /// one that names a column.
+    fn column_text(&self) -> Option<String> {
+        // derive's `column` is the column it writes, not one it reads.
+        if self.spec.name == "derive" {
+            return None;
+        }
+        self.fields
+            .iter()
+            .find(|f| f.spec.name == "column" && f.spec.kind == FieldKind::Column && !f.derived)
+            .map(|f| f.input.text().trim().to_string())
+            .filter(|t| !t.is_empty())
     }
 
     /// Build the step from the fields.
@@ -461,6 +483,16 @@ fn format_list(text: &str) -> Option<Vec<String>> {
     (parts.len() > 1 && parts.iter().all(|p| p.contains('%'))).then_some(parts)
 }
 
+/// Whether `f`'s prefill is made from the column (and so should follow it).
+fn is_derived(op: &str, f: &FieldSpec) -> bool {
+    match (&f.kind, f.name.as_str()) {
+        (FieldKind::Column, "column") => op == "derive",
+        (FieldKind::Text, "to" | "expr") => true,
+        (FieldKind::List { array_only: true }, "into") => true,
+        _ => false,
+    }
+}
+
 /// What a new step's field starts with, from the focused column.
 fn prefill(op: &str, f: &FieldSpec, col: &str, numeric: bool) -> Option<Value> {
     let name = f.name.as_str();
@@ -499,6 +531,28 @@ pub fn handle(form: &mut FormPopup, action: Action) -> Outcome {
     if action != Action::Confirm {
         form.loss_confirmed = false;
     }
+    let column_before = form.column_text();
+    let outcome = handle_field(form, action, n);
+    // Defaults derived from the column follow it until the user edits them.
+    let column = form.column_text();
+    if column != column_before
+        && let Some(c) = column
+    {
+        let numeric = form
+            .schema
+            .get(c.as_str())
+            .is_some_and(|dt| dt.is_primitive_numeric());
+        let op = form.spec.name.clone();
+        for f in form.fields.iter_mut().filter(|f| f.derived) {
+            if let Some(v) = prefill(&op, &f.spec, &c, numeric) {
+                set_value(f, &v);
+            }
+        }
+    }
+    outcome
+}
+
+fn handle_field(form: &mut FormPopup, action: Action, n: usize) -> Outcome {
     match action {
         Action::Close => return Outcome::Close,
         Action::Confirm => {
@@ -544,9 +598,7 @@ pub fn handle(form: &mut FormPopup, action: Action) -> Outcome {
                     let k = f.choices().len().max(1);
                     f.choice = (f.choice + 1) % k;
                 }
-                _ if f.is_text() => {
-                    f.input.handle(&key);
-                }
+                _ if f.is_text() && f.input.handle(&key) => f.derived = false,
                 _ => {}
             }
         }
@@ -557,7 +609,7 @@ pub fn handle(form: &mut FormPopup, action: Action) -> Outcome {
 
 /// Draw the form.
 pub fn render(frame: &mut Frame, area: Rect, form: &FormPopup) {
-    let width = area.width.saturating_sub(4).clamp(20, 96);
+    let width = area.width.saturating_sub(4).clamp(20, 160);
     let preview_lines = preview_lines(form, width as usize - 4);
     let height = (form.fields.len() as u16 + 9 + preview_lines.len() as u16)
         .max(12)

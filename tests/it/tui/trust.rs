@@ -213,3 +213,31 @@ fn opening_data_offers_the_recipe_and_rules_saved_next_to_it() {
     assert!(app.recipe().steps.is_empty());
     assert!(app.popup.is_none());
 }
+
+#[test]
+fn a_default_made_from_the_column_follows_it_until_edited() {
+    let (_tmp, mut app) = penguins();
+    focus(&mut app, "Body Mass (g)");
+    palette_step(&mut app, "outliers");
+    shows(&app, &["Body Mass (g)_outlier"]);
+    // Change the column: `to` follows.
+    press(&mut app, "ctrl-u");
+    type_text(&mut app, "Flipper Length (mm)");
+    let s = shows(&app, &["Flipper Length (mm)_outlier"]);
+    assert!(!s.contains("Body Mass (g)_outlier"), "{s}");
+    // Once `to` is edited, it stays.
+    let Some(Popup::Form(f)) = &app.popup else {
+        panic!("no form")
+    };
+    let to = f.fields.iter().position(|f| f.spec.name == "to").unwrap();
+    for _ in 0..to {
+        press(&mut app, "down");
+    }
+    type_text(&mut app, "_x");
+    for _ in 0..to {
+        press(&mut app, "up");
+    }
+    press(&mut app, "ctrl-u");
+    type_text(&mut app, "Culmen Length (mm)");
+    shows(&app, &["Flipper Length (mm)_outlier_x"]);
+}
