@@ -50,6 +50,24 @@ pub fn quoted(s: &str, max: usize) -> String {
     format!("{t:?}")
 }
 
+/// Text in double quotes as the user typed it: backslashes and quotes stay as they are
+/// (a regular expression `^(\w+)` shows as `"^(\w+)"`, not with its backslash doubled);
+/// only line breaks and tabs are shown as `\n` and `\t`, so the text stays on one line.
+pub fn as_typed(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// A readable name for a polars type, in recipe vocabulary.
 pub fn type_name(dt: &DataType) -> String {
     match dt {
@@ -98,5 +116,17 @@ mod tests {
         let cols = ["arr_delay", "dep_delay", "carrier"];
         assert_eq!(did_you_mean("arr_dealy", cols), Some("arr_delay"));
         assert_eq!(did_you_mean("zzz", cols), None);
+    }
+}
+
+#[cfg(test)]
+mod typed_tests {
+    use super::as_typed;
+
+    #[test]
+    fn text_shows_as_typed() {
+        assert_eq!(as_typed(r"^(\w+)"), r#""^(\w+)""#);
+        assert_eq!(as_typed("a\"b"), "\"a\"b\"");
+        assert_eq!(as_typed("a\nb\tc"), r#""a\nb\tc""#);
     }
 }

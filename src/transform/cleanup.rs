@@ -145,7 +145,11 @@ impl TextFn for RemoveChars {
     const OUT: Out = Out::Text;
     io!();
     fn what(&self) -> String {
-        format!("remove {:?} from {}", self.chars, self.column)
+        format!(
+            "remove {} from {}",
+            crate::util::as_typed(&self.chars),
+            self.column
+        )
     }
     fn check_params(&self, cx: &mut CheckCx) {
         if self.chars.is_empty() {

@@ -333,8 +333,10 @@ impl TextFn for Pad {
             Side::Both => "both sides",
         };
         format!(
-            "pad {} to {} with {:?} on {side}",
-            self.column, self.length, self.fill
+            "pad {} to {} with {} on {side}",
+            self.column,
+            self.length,
+            crate::util::as_typed(&self.fill)
         )
     }
     fn check_params(&self, cx: &mut CheckCx) {
@@ -603,8 +605,10 @@ impl TextFn for SplitPart {
     io!();
     fn what(&self) -> String {
         format!(
-            "part {} of {} split at {:?}",
-            self.part, self.column, self.delimiter
+            "part {} of {} split at {}",
+            self.part,
+            self.column,
+            crate::util::as_typed(&self.delimiter)
         )
     }
     fn check_params(&self, cx: &mut CheckCx) {
@@ -674,7 +678,11 @@ impl TextFn for ExtractAll {
     const OUT: Out = Out::Text;
     io!();
     fn what(&self) -> String {
-        format!("every {:?} in {}", self.pattern, self.column)
+        format!(
+            "every {} in {}",
+            crate::util::as_typed(&self.pattern),
+            self.column
+        )
     }
     fn check_params(&self, cx: &mut CheckCx) {
         check_pattern(cx, &self.pattern);
@@ -716,7 +724,11 @@ impl TextFn for CountMatches {
     const OUT: Out = Out::Int;
     io!();
     fn what(&self) -> String {
-        format!("count {:?} in {}", self.pattern, self.column)
+        format!(
+            "count {} in {}",
+            crate::util::as_typed(&self.pattern),
+            self.column
+        )
     }
     fn check_params(&self, cx: &mut CheckCx) {
         check_pattern(cx, &self.pattern);
@@ -755,7 +767,11 @@ impl TextFn for Matches {
     const OUT: Out = Out::Bool;
     io!();
     fn what(&self) -> String {
-        format!("{} matches {:?}", self.column, self.pattern)
+        format!(
+            "{} matches {}",
+            self.column,
+            crate::util::as_typed(&self.pattern)
+        )
     }
     fn check_params(&self, cx: &mut CheckCx) {
         cx.regex(&self.pattern);
@@ -796,7 +812,12 @@ macro_rules! literal_test {
             const OUT: Out = Out::Bool;
             io!();
             fn what(&self) -> String {
-                format!("{} {} {:?}", self.column, $verb, self.value)
+                format!(
+                    "{} {} {}",
+                    self.column,
+                    $verb,
+                    crate::util::as_typed(&self.value)
+                )
             }
             fn check_params(&self, cx: &mut CheckCx) {
                 check_value(cx, &self.value);
@@ -862,7 +883,11 @@ impl TextFn for Find {
     const OUT: Out = Out::Int;
     io!();
     fn what(&self) -> String {
-        format!("position of {:?} in {}", self.value, self.column)
+        format!(
+            "position of {} in {}",
+            crate::util::as_typed(&self.value),
+            self.column
+        )
     }
     fn check_params(&self, cx: &mut CheckCx) {
         check_value(cx, &self.value);

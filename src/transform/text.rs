@@ -205,8 +205,10 @@ impl StepImpl for Replace {
     fn describe(&self) -> String {
         let kind = if self.regex { "regex " } else { "" };
         format!(
-            "replace {kind}{:?} with {:?} in {}",
-            self.pattern, self.with, self.column
+            "replace {kind}{} with {} in {}",
+            crate::util::as_typed(&self.pattern),
+            crate::util::as_typed(&self.with),
+            self.column
         )
     }
     fn kind(&self) -> Kind {
@@ -301,8 +303,10 @@ pub struct Extract {
 impl StepImpl for Extract {
     fn describe(&self) -> String {
         format!(
-            "extract {:?} from {} into {}",
-            self.pattern, self.column, self.to
+            "extract {} from {} into {}",
+            crate::util::as_typed(&self.pattern),
+            self.column,
+            self.to
         )
     }
     fn kind(&self) -> Kind {
@@ -418,9 +422,9 @@ pub struct Split {
 impl StepImpl for Split {
     fn describe(&self) -> String {
         format!(
-            "split {} at {:?} into {}",
+            "split {} at {} into {}",
             self.column,
-            self.delimiter,
+            crate::util::as_typed(&self.delimiter),
             self.into.join(", ")
         )
     }
@@ -531,9 +535,9 @@ pub struct Merge {
 impl StepImpl for Merge {
     fn describe(&self) -> String {
         format!(
-            "merge {} with {:?} into {}",
+            "merge {} with {} into {}",
             self.columns.to_vec().join(", "),
-            self.separator,
+            crate::util::as_typed(&self.separator),
             self.to
         )
     }
@@ -622,7 +626,11 @@ pub struct AddSuffix {
 
 impl StepImpl for AddPrefix {
     fn describe(&self) -> String {
-        format!("prefix {} with {:?}", self.column, self.text)
+        format!(
+            "prefix {} with {}",
+            self.column,
+            crate::util::as_typed(&self.text)
+        )
     }
     fn kind(&self) -> Kind {
         Kind::Values
@@ -669,7 +677,11 @@ impl StepImpl for AddPrefix {
 
 impl StepImpl for AddSuffix {
     fn describe(&self) -> String {
-        format!("suffix {} with {:?}", self.column, self.text)
+        format!(
+            "suffix {} with {}",
+            self.column,
+            crate::util::as_typed(&self.text)
+        )
     }
     fn kind(&self) -> Kind {
         Kind::Values
