@@ -27,7 +27,19 @@ pub fn run(args: InspectArgs) -> anyhow::Result<ExitCode> {
         .collect()
         .map_err(|e| anyhow::anyhow!(crate::transform::clean_polars_error(&e)))?;
     let mut text = src.report.summary();
-    text.push('\n');
+    // Which rows these are: a random or last-rows sample is not the file's first rows.
+    let r = &src.report;
+    let whole = r.total_rows.is_some() && r.sample_rows == r.total_rows;
+    let n = df.height();
+    let which = match r.sample {
+        _ if whole => format!("the file's first {n}"),
+        Sample::First(_) | Sample::Full => format!("the file's first {n}"),
+        Sample::Last(_) => format!("the first {n} of the last-rows sample"),
+        Sample::Random { .. } => format!(
+            "the first {n} of the random sample, in file order (--sample first:N shows the file's first rows)"
+        ),
+    };
+    text.push_str(&format!("rows   {which}\n"));
     text.push_str(&format!("{df}"));
     super::print_stdout(&text)?;
     Ok(ExitCode::SUCCESS)

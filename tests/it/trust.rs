@@ -148,3 +148,28 @@ fn run_warns_of_large_losses_and_strict_refuses_to_publish() {
         "{e}"
     );
 }
+
+#[test]
+fn inspect_says_which_rows_it_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut big = String::from("n\n");
+    for i in 0..30_000 {
+        big.push_str(&format!("{i}\n"));
+    }
+    let data = write(dir.path(), "big.csv", big);
+    let out = crate::stdout_of(wort().arg("inspect").arg(&data).args(["-n", "3"]));
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("rows   the first 3 of the random sample, in file order"),
+        "{text}"
+    );
+    let out = crate::stdout_of(wort().arg("inspect").arg(&data).args([
+        "-n",
+        "3",
+        "--sample",
+        "first:100",
+    ]));
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("rows   the file's first 3"), "{text}");
+    assert!(text.contains("│ 0   │") || text.contains("│ 0 "), "{text}");
+}
