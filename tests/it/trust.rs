@@ -173,3 +173,43 @@ fn inspect_says_which_rows_it_shows() {
     assert!(text.contains("rows   the file's first 3"), "{text}");
     assert!(text.contains("│ 0   │") || text.contains("│ 0 "), "{text}");
 }
+
+/// The fenced block of README.md that follows `marker`.
+fn readme_block(marker: &str) -> String {
+    let readme = std::fs::read_to_string(crate::root().join("README.md")).unwrap();
+    let at = readme.find(marker).expect("marker in README");
+    let rest = &readme[at..];
+    let start = rest.find("```\n").expect("a block") + 4;
+    let end = rest[start..].find("```").expect("the block's end") + start;
+    rest[start..end].to_string()
+}
+
+#[test]
+fn readme_run_summary_is_what_run_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("clean.parquet");
+    let o = wort()
+        .current_dir(crate::root())
+        .args([
+            "run",
+            "recipes/flights_clean.json",
+            "samples/flights.csv",
+            "-o",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let time = regex::Regex::new(r" in [0-9.]+ s$").unwrap();
+    let norm = |t: &str| -> Vec<String> {
+        t.lines()
+            .map(|l| time.replace(l, " in _ s").to_string())
+            .collect()
+    };
+    let got =
+        String::from_utf8_lossy(&o.stderr).replace(&out.display().to_string(), "clean.parquet");
+    assert_eq!(
+        norm(&got),
+        norm(&readme_block("Example summary, of `wort run"))
+    );
+}
