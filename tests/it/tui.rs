@@ -387,6 +387,14 @@ fn suggested_rules_can_be_accepted_rejected_and_edited() {
     press(&mut app, "enter");
     assert_eq!(app.state.rules.ruleset.rules.items.len(), 2);
     assert!(app.state.rules.text.contains("ColumnCount = 11"));
+    // The suggestion's generated comment does not stay on the edited rule.
+    let edited = &app.state.rules.ruleset.rules.items[1];
+    assert_eq!(edited.comments.len(), 1, "{:?}", edited.comments);
+    assert!(
+        edited.comments[0].starts_with(" edited from the suggestion: "),
+        "{:?}",
+        edited.comments
+    );
     shows(&app, &["2 rules on step 0: 2 pass, 0 fail"]);
     // Accept the rest at once: every suggested rule passes on the data it came from.
     accept_all_rules(&mut app);

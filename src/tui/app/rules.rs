@@ -146,7 +146,13 @@ impl App {
                     let s = rules.suggestions.remove(i);
                     let mut entry = entry;
                     if entry.comments.is_empty() {
-                        entry.comments = s.entry.comments;
+                        // The suggestion's comment explains the rule as suggested; an
+                        // edited rule says what it was edited from instead.
+                        entry.comments = if entry.rule == s.entry.rule {
+                            s.entry.comments
+                        } else {
+                            vec![format!(" edited from the suggestion: {}", s.entry.rule)]
+                        };
                     }
                     rs.rules.items.push(entry);
                 }
