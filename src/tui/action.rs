@@ -168,6 +168,7 @@ actions! {
     TransformMenu = "transform_menu": "menu of every recipe step, by category",
     ClusterColumn = "cluster_column": "cluster the focused text column: merge spellings of one thing into one value",
     ToggleProfile = "toggle_profile": "profile panel: the focused column",
+    HtmlProfile = "html_profile": "write the profile of the data in view as an HTML page next to the data, and show its path",
     ToggleDataset = "toggle_dataset": "dataset panel: counts, duplicates, correlations",
     ToggleRecipe = "toggle_recipe": "recipe panel: the steps; the grid shows the selected step",
     ToggleRules = "toggle_rules": "rules panel: suggested and written DQDL rules, pass/fail",

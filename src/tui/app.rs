@@ -338,6 +338,7 @@ impl App {
             Action::ClusterColumn => self.open_cluster(),
             Action::OpenFilledStep(step) => self.open_filled_form(*step),
             Action::ToggleProfile => self.toggle_panel(Panel::Profile),
+            Action::HtmlProfile => self.write_html_profile(),
             Action::ToggleDataset => self.toggle_panel(Panel::Dataset),
             Action::ToggleRecipe => self.toggle_panel(Panel::Recipe),
             Action::ToggleRules => self.toggle_panel(Panel::Rules),

@@ -297,6 +297,7 @@ pub const DEFAULTS: &[(Context, &str, Action)] = &[
     (Context::Global, "t", Action::TransformMenu),
     (Context::Global, "C", Action::ClusterColumn),
     (Context::Global, "p", Action::ToggleProfile),
+    (Context::Global, "P", Action::HtmlProfile),
     (Context::Global, "D", Action::ToggleDataset),
     (Context::Global, "r", Action::ToggleRecipe),
     (Context::Global, "R", Action::ToggleRules),

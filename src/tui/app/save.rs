@@ -185,4 +185,42 @@ impl App {
         }
         self.state.message = Some(info(&format!("loaded {}", done.join(" and "))));
     }
+
+    /// Write the profile of the data in view as an HTML page next to the data
+    /// (`<stem>.profile.html`, or `<stem>.step<N>.profile.html` after N steps).
+    pub(in crate::tui) fn write_html_profile(&mut self) {
+        let s = &self.state;
+        let Some(profile) = s.profile() else {
+            self.state.message = Some(info(
+                "the profile of this step is still being computed; try again in a moment",
+            ));
+            return;
+        };
+        let mut profile = (**profile).clone();
+        profile.dataset.inputs = s.inputs.clone();
+        profile.dataset.sample = s.sample.as_ref().map(|x| x.description.clone());
+        let (recipe_path, _) = s.default_paths();
+        let stem = recipe_path
+            .file_name()
+            .map(|n| {
+                n.to_string_lossy()
+                    .trim_end_matches(".recipe.json")
+                    .to_string()
+            })
+            .unwrap_or_else(|| "data".into());
+        let name = match s.view_pos() {
+            0 => format!("{stem}.profile.html"),
+            n => format!("{stem}.step{n}.profile.html"),
+        };
+        let path = recipe_path.with_file_name(name);
+        let written = crate::report::profile_html(&profile)
+            .map_err(|e| e.to_string())
+            .and_then(|html| {
+                crate::source::write::write_text_atomic(&path, &html).map_err(|e| e.to_string())
+            });
+        self.state.message = Some(match written {
+            Ok(()) => info(&format!("wrote {}", path.display())),
+            Err(e) => error(&format!("could not write {}: {e}", path.display())),
+        });
+    }
 }

@@ -241,3 +241,23 @@ fn a_default_made_from_the_column_follows_it_until_edited() {
     type_text(&mut app, "Culmen Length (mm)");
     shows(&app, &["Flipper Length (mm)_outlier_x"]);
 }
+
+#[test]
+fn capital_p_writes_the_html_profile_of_the_step_in_view() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = copy_orders(tmp.path());
+    let mut app = open_with(&[&data], tmp.path(), None, None);
+    press(&mut app, "p");
+    press(&mut app, "P");
+    let page = tmp.path().join("orders.profile.html");
+    shows(&app, &["wrote ", "orders.profile.html"]);
+    let html = std::fs::read_to_string(&page).unwrap();
+    for c in ["order_id", "customer", "shipped_date", "notes"] {
+        assert!(html.contains(c), "no {c} in the page");
+    }
+    assert!(html.contains("<svg"), "no chart");
+    // After a step, the page of that step.
+    add_step(&mut app, "customer", "trim");
+    press(&mut app, "P");
+    assert!(tmp.path().join("orders.step1.profile.html").exists());
+}
