@@ -224,6 +224,9 @@ impl Keeper {
                 }
             }
             Keep::Random { n, .. } => {
+                if n == 0 {
+                    return;
+                }
                 if self.rows.len() < n {
                     let kept = (row, self.row(rec, raw));
                     self.rows.push(kept);

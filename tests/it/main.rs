@@ -4,6 +4,7 @@ mod check;
 mod cli;
 mod export;
 mod families;
+mod fuzz_corpus;
 mod hardening;
 mod kills;
 mod pipes;

@@ -585,3 +585,21 @@ fn random_sample_is_uniform_over_rows() {
         );
     }
 }
+
+#[test]
+fn a_sample_of_no_rows_keeps_none() {
+    // Found by the sniff_scan fuzz target: a random sample of 0 rows drew a slot
+    // from the empty range 0..0 and panicked once the reservoir's first skip was 0.
+    for seed in 0..64 {
+        let kept = kept_rows(
+            &numbered(50),
+            Keep::Random {
+                n: 0,
+                seed,
+                raw: false,
+            },
+        );
+        assert!(kept.is_empty(), "seed {seed}: {kept:?}");
+    }
+    assert!(kept_rows(&numbered(50), Keep::Last { n: 0, raw: true }).is_empty());
+}
