@@ -83,7 +83,10 @@ pub fn sniff_scan(data: &[u8]) {
         );
         assert!(d.field_count >= 1, "a dialect without columns: {sniffed:?}");
         if let Some(delimiter) = overrides.delimiter {
-            assert_eq!(d.delimiter, delimiter, "the delimiter override was not kept");
+            assert_eq!(
+                d.delimiter, delimiter,
+                "the delimiter override was not kept"
+            );
         }
         if let Some(skip) = overrides.skip_lines {
             assert_eq!(d.preamble_lines, skip, "--skip-lines was not kept");
@@ -161,7 +164,10 @@ fn scan_and_normalize(file: &[u8], dialect: &Dialect, opts: &ScanOptions) {
         },
     )
     .expect("normalised output scans");
-    assert_eq!(again.bad_rows, 0, "normalised output has bad rows: {again:?}");
+    assert_eq!(
+        again.bad_rows, 0,
+        "normalised output has bad rows: {again:?}"
+    );
     if dialect.field_count > 0 {
         let header = u64::from(dialect.has_header);
         assert!(
@@ -243,7 +249,10 @@ pub fn databrew(data: &[u8]) {
             Ok(r) => r,
             Err(e) => panic!("an imported recipe does not parse: {e}\n{json}"),
         };
-        assert_eq!(recipe.steps, imported.recipe.steps, "import JSON lost steps");
+        assert_eq!(
+            recipe.steps, imported.recipe.steps,
+            "import JSON lost steps"
+        );
         let _ = validate(&recipe, &schema);
     }
 }
