@@ -224,6 +224,9 @@ impl Keeper {
                 }
             }
             Keep::Random { n, .. } => {
+                if n == 0 {
+                    return;
+                }
                 if self.rows.len() < n {
                     let kept = (row, self.row(rec, raw));
                     self.rows.push(kept);
@@ -287,16 +290,45 @@ pub fn normalize<R: Read, W: Write>(
     opts: &ScanOptions,
     out: W,
 ) -> Result<ScanResult, ScanError> {
-    let mut writer = WriterBuilder::new()
-        .flexible(true)
-        .quote_style(QuoteStyle::Necessary)
-        .terminator(Terminator::Any(b'\n'))
-        .buffer_capacity(1 << 16)
-        .from_writer(out);
+    let writer = |out: W| {
+        WriterBuilder::new()
+            .flexible(true)
+            .quote_style(QuoteStyle::Necessary)
+            .terminator(Terminator::Any(b'\n'))
+            .buffer_capacity(1 << 16)
+            .from_writer(out)
+    };
+    // The writer is made at the first good record: a first cell that starts with
+    // U+FEFF would read back as a byte-order mark and lose that character, so that one
+    // record is written fully quoted, before the writer takes over.
+    let mut out = Some(out);
+    let mut csv_out = None;
     let result = run(input, dialect, opts, Limits::default(), |rec| {
-        writer.write_byte_record(rec).map_err(csv_to_io)
+        if let Some(mut out) = out.take() {
+            if rec.get(0).is_some_and(|f| f.starts_with(BOM)) {
+                let mut quoted = WriterBuilder::new()
+                    .flexible(true)
+                    .quote_style(QuoteStyle::Always)
+                    .terminator(Terminator::Any(b'\n'))
+                    .from_writer(&mut out);
+                quoted.write_byte_record(rec).map_err(csv_to_io)?;
+                quoted.flush()?;
+                drop(quoted);
+                csv_out = Some(writer(out));
+                return Ok(());
+            }
+            csv_out = Some(writer(out));
+        }
+        match csv_out.as_mut() {
+            Some(w) => w.write_byte_record(rec).map_err(csv_to_io),
+            None => Ok(()),
+        }
     })?;
-    writer.flush()?;
+    match (csv_out, out) {
+        (Some(mut w), _) => w.flush()?,
+        (None, Some(mut out)) => out.flush()?,
+        (None, None) => {}
+    }
     Ok(result)
 }
 

@@ -5,6 +5,7 @@ mod check;
 mod cli;
 mod export;
 mod families;
+mod fuzz_corpus;
 mod hardening;
 mod html;
 mod kills;

@@ -585,3 +585,38 @@ fn random_sample_is_uniform_over_rows() {
         );
     }
 }
+
+#[test]
+fn a_sample_of_no_rows_keeps_none() {
+    // Found by the sniff_scan fuzz target: a random sample of 0 rows drew a slot
+    // from the empty range 0..0 and panicked once the reservoir's first skip was 0.
+    for seed in 0..64 {
+        let kept = kept_rows(
+            &numbered(50),
+            Keep::Random {
+                n: 0,
+                seed,
+                raw: false,
+            },
+        );
+        assert!(kept.is_empty(), "seed {seed}: {kept:?}");
+    }
+    assert!(kept_rows(&numbered(50), Keep::Last { n: 0, raw: true }).is_empty());
+}
+
+#[test]
+fn a_first_cell_starting_with_a_bom_character_survives_normalizing() {
+    // Found by the sniff_scan fuzz target: a blank first line, then a cell holding
+    // U+FEFF. Normalised, the file started with that character, which every reader
+    // (the csv crate, polars) strips as a byte-order mark: the value was lost.
+    let input = "\n\u{feff}x,1\n\u{feff}y,2\n";
+    let d = dialect(b',', 2);
+    let (out, r) = normalized(input.as_bytes(), &d, &opts(2));
+    assert_eq!(r.rows, 1);
+    assert_eq!(out, "\"\u{feff}x\",\"1\"\n\u{feff}y,2\n");
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(out.as_bytes());
+    let first = rdr.records().next().expect("a record").expect("reads");
+    assert_eq!(&first[0], "\u{feff}x");
+}
