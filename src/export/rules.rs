@@ -356,7 +356,8 @@ impl Tr<'_> {
 
     /// A condition tested on a metric: numbers resolved (or `Invalid(...)`).
     fn metric_condition(&self, c: &Condition) -> String {
-        let num = |v: &Value| -> Result<String, String> { self.number(v).map(opt_float) };
+        let num =
+            |v: &Value| -> Result<String, String> { self.rules.number_value(v).map(opt_float) };
         let out = match c {
             Condition::Compare { op, value } => {
                 num(value).map(|x| format!("Compare({}, {x})", py_str(op.as_str())))
@@ -377,32 +378,6 @@ impl Tr<'_> {
             }
         };
         out.unwrap_or_else(|m| invalid(&m))
-    }
-
-    /// A number a metric is compared with (wort's `test`): None for NULL.
-    fn number(&self, v: &Value) -> Result<Option<f64>, String> {
-        match v {
-            Value::Null => Ok(None),
-            Value::Number(e) => Ok(e.constant_value()),
-            Value::Text(s) => s
-                .unescaped()
-                .trim()
-                .parse::<f64>()
-                .map(Some)
-                .map_err(|_| format!("{s:?} is not a number")),
-            Value::Constant(name) => self
-                .rules
-                .constant(name)
-                .and_then(|c| match &c.value {
-                    crate::quality::dqdl::ConstantValue::Text(s) => s.unescaped().parse().ok(),
-                    _ => None,
-                })
-                .map(Some)
-                .ok_or_else(|| format!("Variable not found: {name}")),
-            Value::Duration(d) => Ok(Some(d.seconds() as f64 / 3600.0)),
-            Value::Size(s) => Ok(Some(s.bytes() as f64)),
-            other => Err(format!("{other:?} is not a number")),
-        }
     }
 
     /// A row condition (ColumnValues, ColumnLength, DataFreshness) with its literals.

@@ -908,6 +908,34 @@ pub fn comment(text: &str) -> String {
 }
 
 impl Ruleset {
+    /// The number a static value stands for when a metric is compared with it: `None`
+    /// for `NULL`; text and text constants parsed; durations in hours, sizes in bytes.
+    /// A dynamic expression (`avg(last(3))`) gives `None` here: the evaluator resolves
+    /// it from history first.
+    pub fn number_value(&self, v: &Value) -> Result<Option<f64>, String> {
+        match v {
+            Value::Null => Ok(None),
+            Value::Number(e) => Ok(e.constant_value()),
+            Value::Text(s) => s
+                .unescaped()
+                .trim()
+                .parse::<f64>()
+                .map(Some)
+                .map_err(|_| format!("{s:?} is not a number")),
+            Value::Constant(name) => self
+                .constant(name)
+                .and_then(|c| match &c.value {
+                    ConstantValue::Text(s) => s.unescaped().parse().ok(),
+                    _ => None,
+                })
+                .map(Some)
+                .ok_or_else(|| format!("Variable not found: {name}")),
+            Value::Duration(d) => Ok(Some(d.seconds() as f64 / 3600.0)),
+            Value::Size(s) => Ok(Some(s.bytes() as f64)),
+            other => Err(format!("{other:?} is not a number")),
+        }
+    }
+
     /// A ruleset holding these rules.
     pub fn with_rules(rules: Vec<RuleEntry>) -> Self {
         Ruleset {

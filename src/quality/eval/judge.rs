@@ -222,48 +222,26 @@ impl Cx<'_> {
         let mut notes = Vec::new();
         let mut num = |val: &Value| -> Result<Option<f64>, String> {
             match val {
-                Value::Null => Ok(None),
-                Value::Number(e) => {
-                    if e.is_dynamic() {
-                        let x = match eval_num(e, &hist)? {
-                            Num::One(x) => x,
-                            Num::List(_) => {
-                                return Err("Rule threshold results in list, and a single value is expected. Use aggregation functions to produce a single value; e.g. avg(last(10))".into());
-                            }
-                        };
-                        let k = max_last(e);
-                        if hist.len() < k {
-                            notes.push(if hist.is_empty() {
-                                format!("{e} = {}: no history yet for this rule (record runs with --record)", fmt_num(x))
-                            } else {
-                                format!("{e} = {} from {} of the {k} runs it asks for", fmt_num(x), hist.len())
-                            });
-                        } else {
-                            notes.push(format!("{e} = {}", fmt_num(x)));
+                Value::Number(e) if e.is_dynamic() => {
+                    let x = match eval_num(e, &hist)? {
+                        Num::One(x) => x,
+                        Num::List(_) => {
+                            return Err("Rule threshold results in list, and a single value is expected. Use aggregation functions to produce a single value; e.g. avg(last(10))".into());
                         }
-                        Ok(Some(x))
+                    };
+                    let k = max_last(e);
+                    if hist.len() < k {
+                        notes.push(if hist.is_empty() {
+                            format!("{e} = {}: no history yet for this rule (record runs with --record)", fmt_num(x))
+                        } else {
+                            format!("{e} = {} from {} of the {k} runs it asks for", fmt_num(x), hist.len())
+                        });
                     } else {
-                        Ok(e.constant_value())
+                        notes.push(format!("{e} = {}", fmt_num(x)));
                     }
+                    Ok(Some(x))
                 }
-                Value::Text(s) => s
-                    .unescaped()
-                    .trim()
-                    .parse::<f64>()
-                    .map(Some)
-                    .map_err(|_| format!("{s:?} is not a number")),
-                Value::Constant(name) => self
-                    .rules
-                    .constant(name)
-                    .and_then(|c| match &c.value {
-                        crate::quality::dqdl::ConstantValue::Text(s) => s.unescaped().parse().ok(),
-                        _ => None,
-                    })
-                    .map(Some)
-                    .ok_or_else(|| format!("Variable not found: {name}")),
-                Value::Duration(d) => Ok(Some(d.seconds() as f64 / 3600.0)),
-                Value::Size(s) => Ok(Some(s.bytes() as f64)),
-                other => Err(format!("{other:?} is not a number")),
+                other => self.rules.number_value(other),
             }
         };
         let ok = match cond {
