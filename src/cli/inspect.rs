@@ -32,12 +32,11 @@ pub fn run(args: InspectArgs) -> anyhow::Result<ExitCode> {
     let whole = r.total_rows.is_some() && r.sample_rows == r.total_rows;
     let n = df.height();
     let which = match r.sample {
-        _ if whole => format!("the file's first {n}"),
-        Sample::First(_) | Sample::Full => format!("the file's first {n}"),
-        Sample::Last(_) => format!("the first {n} of the last-rows sample"),
-        Sample::Random { .. } => format!(
+        Sample::Last(_) if !whole => format!("the first {n} of the last-rows sample"),
+        Sample::Random { .. } if !whole => format!(
             "the first {n} of the random sample, in file order (--sample first:N shows the file's first rows)"
         ),
+        _ => format!("the file's first {n}"),
     };
     text.push_str(&format!("rows   {which}\n"));
     text.push_str(&format!("{df}"));

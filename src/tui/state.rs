@@ -286,6 +286,15 @@ impl State {
     /// Default save paths next to the data file: `<stem>.recipe.json` and
     /// `<stem>.rules.dqdl`.
     pub fn default_paths(&self) -> (PathBuf, PathBuf) {
+        (
+            self.beside_data("recipe.json"),
+            self.beside_data("rules.dqdl"),
+        )
+    }
+
+    /// `<stem>.<suffix>` in the data file's directory (`orders.recipe.json` beside
+    /// `orders.csv.gz`; `data.<suffix>` for a glob).
+    pub fn beside_data(&self, suffix: &str) -> PathBuf {
         let first = self.inputs.first().cloned().unwrap_or_default();
         let p = std::path::Path::new(&first);
         let dir = p.parent().map(|d| d.to_path_buf()).unwrap_or_default();
@@ -297,12 +306,8 @@ impl State {
             .split('.')
             .next()
             .filter(|s| !s.is_empty() && !s.contains('*'))
-            .unwrap_or("data")
-            .to_string();
-        (
-            dir.join(format!("{stem}.recipe.json")),
-            dir.join(format!("{stem}.rules.dqdl")),
-        )
+            .unwrap_or("data");
+        dir.join(format!("{stem}.{suffix}"))
     }
 
     /// Whether the recipe or rules differ from what was saved.

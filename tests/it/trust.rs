@@ -3,7 +3,9 @@
 
 use crate::{wort, write};
 
-fn run_err(dir: &std::path::Path, data: &str, steps: &str) -> String {
+/// `wort run` of the recipe `steps` over `data`, writing `out.csv` in `dir`: the exit
+/// code and stderr.
+fn run_recipe(dir: &std::path::Path, data: &str, steps: &str, extra: &[&str]) -> (i32, String) {
     let input = write(dir, "in.csv", data);
     let recipe = write(
         dir,
@@ -16,9 +18,20 @@ fn run_err(dir: &std::path::Path, data: &str, steps: &str) -> String {
         .arg(&input)
         .arg("-o")
         .arg(dir.join("out.csv"))
-        .assert()
-        .code(2);
-    String::from_utf8_lossy(&out.get_output().stderr).to_string()
+        .args(extra)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+/// The stderr of a run that must fail with a usage/input error (exit 2).
+fn run_err(dir: &std::path::Path, data: &str, steps: &str) -> String {
+    let (code, e) = run_recipe(dir, data, steps, &[]);
+    assert_eq!(code, 2, "{e}");
+    e
 }
 
 #[test]
@@ -54,45 +67,15 @@ fn sql_with_a_bare_name_holding_spaces_says_to_quote_it() {
         "{e}"
     );
     // Quoted as advised, it runs.
-    let input = write(dir.path(), "in.csv", data);
-    let recipe = write(
+    let (code, e) = run_recipe(
         dir.path(),
-        "ok.json",
-        r#"{"wort_recipe": 1, "steps": [{"op": "filter", "keep": "\"Body Mass (g)\" IS NOT NULL"}]}"#,
+        data,
+        r#"[{"op": "filter", "keep": "\"Body Mass (g)\" IS NOT NULL"}]"#,
+        &["-q"],
     );
-    wort()
-        .arg("run")
-        .arg(&recipe)
-        .arg(&input)
-        .arg("-o")
-        .arg(dir.path().join("ok.csv"))
-        .arg("-q")
-        .assert()
-        .success();
-    let got = std::fs::read_to_string(dir.path().join("ok.csv")).unwrap();
+    assert_eq!(code, 0, "{e}");
+    let got = std::fs::read_to_string(dir.path().join("out.csv")).unwrap();
     assert_eq!(got, "Body Mass (g),name\n3750,a\n");
-}
-
-fn run_ok(dir: &std::path::Path, data: &str, steps: &str, extra: &[&str]) -> (i32, String) {
-    let input = write(dir, "in.csv", data);
-    let recipe = write(
-        dir,
-        "r.json",
-        format!("{{\"wort_recipe\": 1, \"steps\": {steps}}}"),
-    );
-    let out = wort()
-        .arg("run")
-        .arg(&recipe)
-        .arg(&input)
-        .arg("-o")
-        .arg(dir.join("out.csv"))
-        .args(extra)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).to_string(),
-    )
 }
 
 #[test]
@@ -101,7 +84,7 @@ fn run_warns_of_large_losses_and_strict_refuses_to_publish() {
     let data = "study,n\nPAL0708,1\nPAL0708,2\nPAL0809,30\nPAL0910,40\n";
     let steps = r#"[{"op": "cast", "column": "study", "to": "int"},
                     {"op": "filter", "keep": "n > 10"}]"#;
-    let (code, e) = run_ok(dir.path(), data, steps, &[]);
+    let (code, e) = run_recipe(dir.path(), data, steps, &[]);
     assert_eq!(code, 0, "{e}");
     // The cast is counted over every row, not only those the later filter keeps.
     assert!(
@@ -118,7 +101,7 @@ fn run_warns_of_large_losses_and_strict_refuses_to_publish() {
     );
     let before = std::fs::read_to_string(dir.path().join("out.csv")).unwrap();
     // --strict: nothing published, the old output stays, exit 1.
-    let (code, e) = run_ok(
+    let (code, e) = run_recipe(
         dir.path(),
         data,
         r#"[{"op": "cast", "column": "study", "to": "int"}]"#,
@@ -135,7 +118,7 @@ fn run_warns_of_large_losses_and_strict_refuses_to_publish() {
     );
     // Small losses are no warning, and --strict publishes.
     let data = "v\n1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\nx\n";
-    let (code, e) = run_ok(
+    let (code, e) = run_recipe(
         dir.path(),
         data,
         r#"[{"op": "cast", "column": "v", "to": "int"}]"#,

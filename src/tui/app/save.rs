@@ -199,20 +199,10 @@ impl App {
         let mut profile = (**profile).clone();
         profile.dataset.inputs = s.inputs.clone();
         profile.dataset.sample = s.sample.as_ref().map(|x| x.description.clone());
-        let (recipe_path, _) = s.default_paths();
-        let stem = recipe_path
-            .file_name()
-            .map(|n| {
-                n.to_string_lossy()
-                    .trim_end_matches(".recipe.json")
-                    .to_string()
-            })
-            .unwrap_or_else(|| "data".into());
-        let name = match s.view_pos() {
-            0 => format!("{stem}.profile.html"),
-            n => format!("{stem}.step{n}.profile.html"),
+        let path = match s.view_pos() {
+            0 => s.beside_data("profile.html"),
+            n => s.beside_data(&format!("step{n}.profile.html")),
         };
-        let path = recipe_path.with_file_name(name);
         let written = crate::report::profile_html(&profile)
             .map_err(|e| e.to_string())
             .and_then(|html| {
