@@ -648,11 +648,13 @@ class Checker:
                 "CustomSql %s: the row form must select columns of primary, but %s is not one"
                 % (_json.dumps(sql), _json.dumps(bad[0]))
             )
-        keys = out.distinct().toDF(*["__wort_k%d" % i for i in range(len(out_cols))])
-        cond = reduce(lambda a, x: a & x,
-                      [col(c).eqNullSafe(F.col("__wort_k%d" % i)) for i, c in enumerate(out_cols)])
         total = self.df.count()
-        matched = self.df.drop(ROW).join(keys, cond, "left_semi").count() if out_cols else 0
+        data = self.df.drop(ROW)
+        if out_cols:
+            keys, cond, _ = _match_keys(out, out_cols, data, "__wort_k")
+            matched = data.join(keys, cond, "left_semi").count()
+        else:
+            matched = 0
         if total == 0:
             return result("Failed", "The dataset has no rows")
         ratio = matched / total
@@ -809,11 +811,8 @@ class Checker:
         if not cols or any(c not in self.types for c in cols):
             return None, data
         mark = "__wort_q%d" % len([c for c in data.columns if c.startswith("__wort_q")])
-        keys = out.distinct().toDF(*["%s_k%d" % (mark, i) for i in range(len(cols))])
-        keys = keys.withColumn(mark, F.lit(True))
-        cond = reduce(lambda a, x: a & x,
-                      [data[c].eqNullSafe(keys["%s_k%d" % (mark, i)]) for i, c in enumerate(cols)])
-        joined = data.join(keys, cond, "left").drop(*["%s_k%d" % (mark, i) for i in range(len(cols))])
+        keys, cond, names = _match_keys(out, cols, data, mark + "_k", mark)
+        joined = data.join(keys, cond, "left").drop(*names)
         return F.col(mark).isNotNull(), joined
 
     def row_pass(self, leaf, b):
@@ -829,6 +828,18 @@ class Checker:
         if plan[0] == "exact":
             return self.full_pass(leaf, plan[3])
         return None
+
+
+def _match_keys(out, cols, data, prefix, mark=None):
+    """A CustomSql row query's distinct rows as keys (columns `prefix`0, 1..., and a
+    true column `mark` when given), and the condition that matches a row of `data` to
+    them on the columns the query selects (missing equals missing)."""
+    names = ["%s%d" % (prefix, i) for i in range(len(cols))]
+    keys = out.distinct().toDF(*names)
+    if mark is not None:
+        keys = keys.withColumn(mark, F.lit(True))
+    cond = reduce(lambda a, x: a & x, [data[c].eqNullSafe(keys[n]) for c, n in zip(cols, names)])
+    return keys, cond, names
 
 
 ROW_LEVEL = ("IsComplete", "ColumnValues", "ColumnLength", "ColumnDataType", "DataFreshness")
