@@ -105,7 +105,10 @@ impl ReadSpec {
             Format::Json => "json",
             Format::Ndjson => "ndjson",
         };
-        spec.encoding = encoding_name(file.encoding);
+        spec.encoding = match file.decoded {
+            Some(wide) => wide_encoding_name(wide),
+            None => encoding_name(file.encoding),
+        };
         spec.notes = vec![format!("Sniffed from the sample {}:", file.path)];
         if let Some(d) = &file.dialect {
             spec.delimiter = char::from(d.delimiter);
@@ -122,7 +125,10 @@ impl ReadSpec {
             } else {
                 0
             };
-            spec.multiline = quoted_line_breaks(std::path::Path::new(&file.path), file, d)?;
+            // Spark decodes wide text only when it reads whole files (multiLine); line
+            // splitting without it assumes one byte per line break.
+            spec.multiline = file.decoded.is_some()
+                || quoted_line_breaks(std::path::Path::new(&file.path), file, d)?;
             spec.notes.push(format!(
                 "  delimiter {}, quote {}, header {}, {} preamble line(s), {}{}",
                 printable(spec.delimiter),
@@ -312,6 +318,17 @@ fn encoding_name(e: Encoding) -> &'static str {
         Encoding::Utf8 => "UTF-8",
         Encoding::Latin1 => "ISO-8859-1",
         Encoding::Windows1252 => "windows-1252",
+    }
+}
+
+/// The Java charset for UTF-16/UTF-32 text. With a byte order mark, `UTF-16`/`UTF-32`
+/// read the order from the mark and drop it; without one the order must be named.
+fn wide_encoding_name(found: source::wide::Detected) -> &'static str {
+    use source::wide::Wide;
+    match (found.wide, found.bom) {
+        (Wide::Utf16Le | Wide::Utf16Be, true) => "UTF-16",
+        (Wide::Utf32Le | Wide::Utf32Be, true) => "UTF-32",
+        (wide, false) => wide.name(),
     }
 }
 

@@ -1007,6 +1007,41 @@ fn cases(dir: &Path) -> Vec<Case> {
         inputs: vec![samples.join("latin1_customers.csv")],
         flags: vec!["--encoding".into(), "latin1".into()],
     });
+    // Wide text: the same customers as UTF-16/UTF-32, with and without a byte order mark.
+    let customers: String = std::fs::read(samples.join("latin1_customers.csv"))
+        .expect("latin1 sample")
+        .into_iter()
+        .map(char::from)
+        .collect();
+    for (name, bytes) in [
+        ("utf16le_bom_customers", {
+            let mut b = vec![0xFF, 0xFE];
+            b.extend(customers.encode_utf16().flat_map(u16::to_le_bytes));
+            b
+        }),
+        (
+            "utf16be_customers",
+            customers
+                .encode_utf16()
+                .flat_map(u16::to_be_bytes)
+                .collect(),
+        ),
+        ("utf32le_bom_customers", {
+            let mut b = vec![0xFF, 0xFE, 0, 0];
+            b.extend(customers.chars().flat_map(|c| u32::from(c).to_le_bytes()));
+            b
+        }),
+    ] {
+        let path = dir.join(format!("{name}.csv"));
+        std::fs::write(&path, bytes).expect("write wide text");
+        out.push(Case::new(
+            name,
+            recipe_text(
+                r#"[{"op": "upper", "column": "city"}, {"op": "fill_missing", "column": "comment", "strategy": "empty"}]"#,
+            ),
+            vec![path],
+        ));
+    }
     out.push(Case::new(
         "seattle_weather",
         recipe_text(
