@@ -139,9 +139,10 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<ExitCode> {
         source::write::write_text_atomic(out, &body)
             .with_context(|| format!("writing {}", out.display()))?;
         eprintln!(
-            "wrote {} (map_values merging {} clusters)",
+            "wrote {} (map_values merging {} cluster{})",
             out.display(),
-            clusters.len()
+            clusters.len(),
+            if clusters.len() == 1 { "" } else { "s" }
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -150,8 +151,9 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<ExitCode> {
 /// One block per cluster: the suggested value, then every value with its count.
 fn report_text(column: &str, method: Method, distinct: usize, clusters: &[Cluster]) -> String {
     let mut s = format!(
-        "{} clusters in column \"{column}\" ({distinct} distinct values, method {})\n",
+        "{} cluster{} in column \"{column}\" ({distinct} distinct values, method {})\n",
         clusters.len(),
+        if clusters.len() == 1 { "" } else { "s" },
         method.name()
     );
     for (i, c) in clusters.iter().enumerate() {

@@ -865,7 +865,12 @@ impl StepImpl for MapValues {
                     .otherwise(x.replace_strict(lit(keys), lit(values), Some(d), Some(dt.clone())))
             }
         };
-        Ok(lf.with_column(cx.values(self.target(), value.cast(dt))))
+        let new = cx.values(self.target(), value.cast(dt));
+        let label = match &self.to {
+            Some(_) => "values mapped to a different value",
+            None => "values changed",
+        };
+        Ok(lf.with_column(cx.count_changed(col(self.column.as_str()), new, label)))
     }
     fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
         let pairs: Vec<String> = self

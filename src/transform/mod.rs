@@ -638,6 +638,22 @@ impl ApplyCx<'_> {
         self.count_failures(value, failed, label)
     }
 
+    /// `new` (a column's new values), counting under `label` the rows where it differs
+    /// from `old` (a missing value differs from a present one), as the workbench's
+    /// preview counts values changed.
+    pub fn count_changed(&self, old: Expr, new: Expr, label: &str) -> Expr {
+        if self.counters.is_none() {
+            return new;
+        }
+        let changed = self.count_true(new.clone().neq_missing(old), label);
+        let name = new.clone().meta().output_name();
+        let out = when(changed).then(new.clone()).otherwise(new);
+        match name {
+            Ok(name) => out.alias(name),
+            Err(_) => out,
+        }
+    }
+
     /// `value` with a count of rows where `failed` is true (values that became null).
     pub fn count_failures(&self, value: Expr, failed: Expr, label: &str) -> Expr {
         if self.counters.is_none() {

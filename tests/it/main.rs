@@ -12,6 +12,7 @@ mod kills;
 mod pipes;
 mod profile;
 mod quarantine;
+mod readme;
 mod recipe_format;
 mod rules_spark;
 mod safety;
