@@ -611,7 +611,20 @@ fn handle_field(form: &mut FormPopup, action: Action, n: usize) -> Outcome {
 pub fn render(frame: &mut Frame, area: Rect, form: &FormPopup) {
     let width = area.width.saturating_sub(4).clamp(20, 160);
     let preview_lines = preview_lines(form, width as usize - 4);
-    let height = (form.fields.len() as u16 + 9 + preview_lines.len() as u16)
+    // The step's doc and the focused field's doc are wrapped, not cut: the part that
+    // says how to write a value is often at the end.
+    let text_w = (width as usize).saturating_sub(2).max(1);
+    let step_doc = wrapped(&form.spec.doc, text_w);
+    let field_doc = wrapped(
+        &form
+            .fields
+            .get(form.focus)
+            .and_then(|f| f.spec.doc.clone())
+            .unwrap_or_default(),
+        text_w,
+    );
+    let extra = (step_doc.len() + field_doc.len()).saturating_sub(2) as u16;
+    let height = (form.fields.len() as u16 + 9 + extra + preview_lines.len() as u16)
         .max(12)
         .min(area.height);
     let popup = super::centered(area, width, height);
@@ -632,11 +645,10 @@ pub fn render(frame: &mut Frame, area: Rect, form: &FormPopup) {
         .unwrap_or(8)
         .max(8);
     let input_w = (inner.width as usize).saturating_sub(label_w + 3).max(4);
-    let mut lines: Vec<Line> = Vec::new();
-    lines.push(Line::styled(
-        cut(&form.spec.doc, inner.width as usize),
-        hint(),
-    ));
+    let mut lines: Vec<Line> = step_doc
+        .into_iter()
+        .map(|l| Line::styled(l, hint()))
+        .collect();
     for (i, f) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
         let label = format!("{}{}", f.spec.name, if f.spec.required { "*" } else { "" });
@@ -682,17 +694,16 @@ pub fn render(frame: &mut Frame, area: Rect, form: &FormPopup) {
         }
         lines.push(Line::from(spans));
     }
-    // The focused field's doc.
-    let doc = form
-        .fields
-        .get(form.focus)
-        .and_then(|f| f.spec.doc.clone())
-        .unwrap_or_default();
-    lines.push(Line::styled(cut(&doc, inner.width as usize), hint()));
+    lines.extend(field_doc.into_iter().map(|l| Line::styled(l, hint())));
     if form.problems.is_empty() {
         if form.step.is_some() {
+            let loses = matches!(&form.preview, PreviewState::Ready(p, _) if p.large_loss());
             lines.push(Line::styled(
-                "✓ valid: Enter applies",
+                if loses {
+                    "✓ valid, but it loses data (see the preview)"
+                } else {
+                    "✓ valid: Enter applies"
+                },
                 Style::default().fg(Color::Green),
             ));
         }
@@ -714,6 +725,19 @@ pub fn render(frame: &mut Frame, area: Rect, form: &FormPopup) {
         inner,
         "Enter apply · Esc cancel · Tab/↑↓ field · ←→ choose · → at the end completes a column",
     );
+}
+
+/// `text` in lines of at most `width` columns (at least one line, maybe empty).
+fn wrapped(text: &str, width: usize) -> Vec<String> {
+    let lines: Vec<String> = textwrap::wrap(text, width)
+        .into_iter()
+        .map(|l| l.into_owned())
+        .collect();
+    if lines.is_empty() {
+        vec![String::new()]
+    } else {
+        lines
+    }
 }
 
 fn preview_lines(form: &FormPopup, width: usize) -> Vec<Line<'static>> {

@@ -45,7 +45,14 @@ fn moving_or_editing_after_the_first_enter_asks_again_and_small_losses_only_show
     // Removing most rows asks twice.
     palette_step(&mut app, "filter");
     type_text(&mut app, "\"Sample Number\" <= 10");
-    shows(&app, &["⚠ 314 of 344 rows removed (91%)"]);
+    // The step's doc is wrapped, not cut, whatever its length.
+    shows(
+        &app,
+        &[
+            "⚠ 314 of 344 rows removed (91%)",
+            "dropped by `keep`, as in SQL `WHERE`.",
+        ],
+    );
     press(&mut app, "enter");
     shows(&app, &["press Enter again to apply anyway"]);
     // Any other key takes the confirmation back.
