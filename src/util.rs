@@ -29,6 +29,11 @@ where
 }
 
 /// 1234567 -> "1,234,567".
+/// `n` and the noun, singular for one: `1 step`, `3 steps`, `1,200 rows`.
+pub fn count_of(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
 pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);

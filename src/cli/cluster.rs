@@ -139,10 +139,9 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<ExitCode> {
         source::write::write_text_atomic(out, &body)
             .with_context(|| format!("writing {}", out.display()))?;
         eprintln!(
-            "wrote {} (map_values merging {} cluster{})",
+            "wrote {} (map_values merging {})",
             out.display(),
-            clusters.len(),
-            if clusters.len() == 1 { "" } else { "s" }
+            crate::util::count_of(clusters.len() as u64, "cluster", "clusters")
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -151,9 +150,8 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<ExitCode> {
 /// One block per cluster: the suggested value, then every value with its count.
 fn report_text(column: &str, method: Method, distinct: usize, clusters: &[Cluster]) -> String {
     let mut s = format!(
-        "{} cluster{} in column \"{column}\" ({distinct} distinct values, method {})\n",
-        clusters.len(),
-        if clusters.len() == 1 { "" } else { "s" },
+        "{} in column \"{column}\" ({distinct} distinct values, method {})\n",
+        crate::util::count_of(clusters.len() as u64, "cluster", "clusters"),
         method.name()
     );
     for (i, c) in clusters.iter().enumerate() {

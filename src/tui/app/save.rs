@@ -160,8 +160,8 @@ impl App {
             recipe.files = crate::recipe::Files::beside(&saved.recipe_path);
             match self.check(&recipe) {
                 Ok(()) => {
-                    let n = recipe.steps.len();
-                    done.push(format!("{} ({n} steps)", saved.recipe_path.display()));
+                    let n = crate::util::count_of(recipe.steps.len() as u64, "step", "steps");
+                    done.push(format!("{} ({n})", saved.recipe_path.display()));
                     self.state.saved.0 = recipe.clone();
                     self.state.paths.recipe = Some(saved.recipe_path.clone());
                     let what = format!("loaded {}", saved.recipe_path.display());

@@ -149,9 +149,9 @@ pub fn render_saved(frame: &mut Frame, area: Rect, found: &crate::tui::session::
     if let Some(r) = &found.recipe {
         lines.push(Line::raw(cut(
             &format!(
-                "  {} ({} steps)",
+                "  {} ({})",
                 found.recipe_path.display(),
-                r.steps.len()
+                crate::util::count_of(r.steps.len() as u64, "step", "steps")
             ),
             w,
         )));
