@@ -197,7 +197,7 @@ fn opening_data_offers_the_recipe_and_rules_saved_next_to_it() {
         &app,
         &[
             "Saved next to the data:",
-            "orders.recipe.json (1 steps)",
+            "orders.recipe.json (1 step)",
             "orders.rules.dqdl",
             "y  load them",
         ],
