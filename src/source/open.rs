@@ -124,8 +124,11 @@ pub fn open(inputs: &[String], opts: &ReadOptions) -> Result<Source, SourceError
     };
     let (conversions, columns, tokens) =
         infer_frame(&raw, &null_tokens, inferable).map_err(|e| source.polars_error(&e))?;
-    let converted = convert_frame(raw, &conversions, &null_tokens, inferable)
+    let mut converted = convert_frame(raw, &conversions, &null_tokens, inferable)
         .map_err(|e| source.polars_error(&e))?;
+    // The sample is gathered in many small chunks; every query over it (thousands of
+    // rule expressions on a wide file) would pay for each chunk of each column.
+    converted.rechunk_mut_par();
     source.report.sample_rows = Some(converted.height() as u64);
     source.conversions = conversions;
     source.report.columns = columns;

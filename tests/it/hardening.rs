@@ -420,6 +420,60 @@ fn a_recipe_of_thousands_of_steps_plans_in_linear_time() {
     assert_eq!(std::fs::read_to_string(&out).unwrap(), want);
 }
 
+/// `wort suggest` on a 3,000-column, 50-row file took minutes and gigabytes: the
+/// sample was one chunk per row, and the 22,000 rule metrics ran as one streaming
+/// graph over it. Every column gets its rules, and each passes on the data.
+#[test]
+fn suggest_on_thousands_of_columns_gives_every_column_its_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let cols = 3_000;
+    let mut text: String = (0..cols)
+        .map(|i| format!("c{i}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    text.push('\n');
+    for r in 0..50 {
+        let row: Vec<String> = (0..cols)
+            .map(|i| {
+                if i % 3 == 0 {
+                    ["a", "b", "NA"][(r + i) % 3].to_string()
+                } else {
+                    ((r * 7 + i) % 101).to_string()
+                }
+            })
+            .collect();
+        text.push_str(&row.join(","));
+        text.push('\n');
+    }
+    let data = write(dir.path(), "wide.csv", text);
+    let rules = dir.path().join("wide.dqdl");
+    ok_out(wort().arg("suggest").arg(&data).arg("-o").arg(&rules));
+    let dqdl = std::fs::read_to_string(&rules).unwrap();
+    for c in ["c1", "c2999", "c1501"] {
+        assert!(
+            dqdl.contains(&format!("IsComplete \"{c}\"")),
+            "{c}: {dqdl:.2000}"
+        );
+    }
+    // c0, c3... hold a third missing values: a completeness bound, not IsComplete.
+    assert!(dqdl.contains("Completeness \"c2997\" >="), "{dqdl:.2000}");
+    let o = wort()
+        .arg("check")
+        .arg(&data)
+        .arg("--rules")
+        .arg(&rules)
+        .arg("--format")
+        .arg("json")
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 // ---- 6. Out of memory ------------------------------------------------------------------
 
 /// Under an address-space limit a failed allocation printed "memory allocation of N
