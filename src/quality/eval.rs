@@ -215,11 +215,11 @@ pub fn evaluate(rules: &Ruleset, lf: LazyFrame, opts: &EvalOptions) -> Result<Re
     for exprs in batch.exprs.chunks(METRICS_PER_QUERY) {
         let part = lf
             .clone()
-            .select(exprs.to_vec())
+            .select(exprs)
             .collect_with_engine(cx.engine)
             .map(|r| r.unwrap_single())
             // Should the streaming engine refuse an expression, the in-memory one answers.
-            .or_else(|_| lf.clone().select(exprs.to_vec()).collect())
+            .or_else(|_| lf.clone().select(exprs).collect())
             .map_err(|e| err(clean_polars_error(&e)))?;
         values = if values.width() == 0 {
             part
