@@ -157,13 +157,20 @@ fn event_loop(
             // Take every pending event before drawing again, so a held key does not
             // queue up frames.
             loop {
-                match event::read()? {
-                    Event::Key(k) if k.kind != KeyEventKind::Release => app.handle_key(k),
-                    Event::Resize(w, h) => app.update(Action::Resize(w, h)),
+                let changed = match event::read()? {
+                    Event::Key(k) if k.kind != KeyEventKind::Release => {
+                        app.handle_key(k);
+                        true
+                    }
+                    Event::Resize(w, h) => {
+                        app.update(Action::Resize(w, h));
+                        true
+                    }
+                    // The pointer moving over the screen changes nothing.
                     Event::Mouse(m) => app.handle_mouse(m),
-                    _ => {}
-                }
-                dirty = true;
+                    _ => true,
+                };
+                dirty |= changed;
                 if app.state.quit || !event::poll(Duration::ZERO)? {
                     break;
                 }

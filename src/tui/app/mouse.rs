@@ -13,24 +13,25 @@ use super::*;
 const WHEEL_ROWS: isize = 3;
 
 impl App {
-    /// A mouse event from the terminal.
-    pub fn handle_mouse(&mut self, e: MouseEvent) {
+    /// A mouse event from the terminal. Returns whether it was one the workbench
+    /// takes (moves and other buttons are not: the screen need not be drawn again).
+    pub fn handle_mouse(&mut self, e: MouseEvent) -> bool {
         let wheel = match e.kind {
             MouseEventKind::ScrollUp => Some(-1),
             MouseEventKind::ScrollDown => Some(1),
             MouseEventKind::Down(MouseButton::Left) => None,
-            _ => return,
+            _ => return false,
         };
         if self.popup.is_some() {
             // The open popup takes the wheel as ↑ and ↓: its list scrolls.
             if let Some(d) = wheel {
                 self.update(if d < 0 { Action::Up } else { Action::Down });
             }
-            return;
+            return wheel.is_some();
         }
         let screen = Rect::new(0, 0, self.state.size.0, self.state.size.1);
         if views::too_small(screen) {
-            return;
+            return false;
         }
         let areas = views::layout(screen, &self.state);
         let at = Position::new(e.column, e.row);
@@ -54,10 +55,11 @@ impl App {
                 (None, _) => self.click_panel(area, panel, at),
             }
         } else {
-            return;
+            return false;
         }
         self.state.message = None;
         self.after_update();
+        true
     }
 
     /// Move the grid cursor by `delta` rows, whichever part has the focus.

@@ -98,9 +98,12 @@ impl App {
             return self.clear_view_sort(&why);
         }
         let target = SortJob::target_of(&base, &v.column, v.descending);
-        if self.state.running_for(JobKind::ViewSort, target)
-            || self.state.paused.contains(&(JobKind::ViewSort, target))
-        {
+        if self.state.paused.contains(&(JobKind::ViewSort, target)) {
+            // Esc while it sorted: the sort is dropped, not left waiting.
+            self.state.view_sort = None;
+            return;
+        }
+        if self.state.running_for(JobKind::ViewSort, target) {
             return;
         }
         let job = SortJob {

@@ -464,7 +464,15 @@ fn rules_view(state: &State, area: Rect) -> RulesView {
         .iter()
         .rposition(|e| *e == Some(r.selected))
         .unwrap_or(first);
-    let scroll = (last + 1).saturating_sub(body_h as usize).min(first);
+    let mut scroll = (last + 1).saturating_sub(body_h as usize).min(first);
+    // Start at an entry, not at the continuation of a wrapped one.
+    while scroll > 0
+        && scroll < first
+        && items[scroll].is_some()
+        && items[scroll] == items[scroll - 1]
+    {
+        scroll += 1;
+    }
     RulesView {
         lines,
         items,

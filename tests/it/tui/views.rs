@@ -132,6 +132,14 @@ fn view_sort_follows_the_step_in_view_and_esc_clears_it() {
     // `o` with no view sort says how to make one.
     press(&mut app, "o");
     shows(&app, &["no view sort to record: [ or ] sorts the view"]);
+    // Esc while the sort runs drops it (the key again starts it anew).
+    app.press("]");
+    assert!(app.state.view_sort.is_some());
+    app.press("esc");
+    assert!(app.settle());
+    assert!(app.state.view_sort.is_none());
+    assert!(app.state.sorted_view().is_none());
+    shows(&app, &["cancelled: sorting the view"]);
 }
 
 #[test]
@@ -227,14 +235,15 @@ fn frequency_sheet_pages_and_handles_numbers_and_empty_text() {
     );
 }
 
-fn mouse(app: &mut App, kind: MouseEventKind, column: u16, row: u16) {
-    app.handle_mouse(MouseEvent {
+fn mouse(app: &mut App, kind: MouseEventKind, column: u16, row: u16) -> bool {
+    let taken = app.handle_mouse(MouseEvent {
         kind,
         column,
         row,
         modifiers: KeyModifiers::NONE,
     });
     assert!(app.settle(), "jobs did not finish after a mouse event");
+    taken
 }
 
 fn click(app: &mut App, column: u16, row: u16) {
@@ -269,6 +278,9 @@ fn mouse_clicks_focus_cells_columns_and_panel_rows_and_the_wheel_scrolls() {
         "Liam Wright"
     );
     let row = app.state.grid.row;
+    // Moving the pointer changes nothing (the screen is not drawn again).
+    assert!(!mouse(&mut app, MouseEventKind::Moved, 0, 0));
+    assert_eq!(app.state.grid.row, row);
     // The wheel moves three rows.
     mouse(&mut app, MouseEventKind::ScrollDown, x, y);
     assert_eq!(app.state.grid.row, row + 3);
