@@ -62,8 +62,13 @@ pub fn count(column: &Column) -> Result<Frequencies, String> {
             AnyValue::String(s) => Kind::Literal(polars_str(s)),
             AnyValue::StringOwned(s) => Kind::Literal(polars_str(s)),
             AnyValue::Boolean(b) => Kind::Literal(b.to_string()),
-            AnyValue::Float32(f) if f.is_finite() => Kind::Literal(f.to_string()),
-            AnyValue::Float64(f) if f.is_finite() => Kind::Literal(f.to_string()),
+            // A float SQL reads back exactly (`{:?}`: the shortest that does). Very
+            // large or small ones (1e300, which SQL does not parse with an exponent),
+            // NaN, infinities and 32-bit floats (as a literal, compared as a 64-bit
+            // one: 0.1 would not equal itself) are matched on their text.
+            AnyValue::Float64(f) if f.is_finite() && !format!("{f:?}").contains('e') => {
+                Kind::Literal(format!("{f:?}"))
+            }
             v if v.dtype().is_integer() => Kind::Literal(text.clone()),
             _ => Kind::Text(text),
         };
@@ -173,12 +178,14 @@ mod tests {
                     [Some(3.5f64), Some(f64::NAN), Some(3.5)],
                 ),
                 Column::new("ok".into(), [true, false, true]),
+                Column::new("huge".into(), [1e300f64, 2.5e-10, 1e300]),
+                Column::new("f32".into(), [0.1f32, 0.2, 0.1]),
                 Column::new("n".into(), [7i64, -2, 7]),
                 dates.into(),
             ],
         )
         .unwrap();
-        for name in ["Body Mass (g)", "ok", "n", "d"] {
+        for name in ["Body Mass (g)", "ok", "huge", "f32", "n", "d"] {
             let f = count(df.column(name).unwrap()).unwrap();
             assert_eq!(f.values[0].count, 2, "{name}: {f:?}");
             for v in &f.values {
