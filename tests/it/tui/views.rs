@@ -351,3 +351,35 @@ fn rules_panel_at_80_columns_wraps_rules_instead_of_cutting_them() {
     }
     insta::assert_snapshot!("rules_at_80_columns", s);
 }
+
+#[test]
+fn small_terminals_and_clicks_anywhere_are_safe() {
+    let (_tmp, mut app) = orders_app();
+    focus(&mut app, "region");
+    press(&mut app, "] F");
+    for (w, h) in [(40, 10), (20, 5), (1, 1), (0, 0)] {
+        app.update(Action::Resize(w, h));
+        let _ = screen_sized(&app, w, h);
+    }
+    press(&mut app, "esc");
+    // A click and a wheel turn on every cell of a small screen, with each panel open.
+    for panel in ["", "p", "p r", "r R", "R D"] {
+        press(&mut app, panel);
+        for (w, h) in [(40, 12), (24, 6), (10, 3)] {
+            app.update(Action::Resize(w, h));
+            for y in 0..h + 1 {
+                for x in 0..w + 1 {
+                    for kind in [
+                        MouseEventKind::Down(MouseButton::Left),
+                        MouseEventKind::ScrollDown,
+                        MouseEventKind::ScrollUp,
+                    ] {
+                        mouse(&mut app, kind, x, y);
+                    }
+                }
+            }
+            let _ = screen_sized(&app, w, h);
+        }
+    }
+    assert!(app.popup.is_none());
+}
