@@ -875,3 +875,43 @@ pub fn from_databrew(b: &BrewIn) -> Imported {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sort's preview note on `df`.
+    fn note(sort: &Sort, df: &DataFrame) -> String {
+        let schema = df.schema().as_ref().clone();
+        let cx = ApplyCx {
+            schema: &schema,
+            condition: None,
+            counters: None,
+            tables: None,
+        };
+        sort.preview(df.clone().lazy(), &cx).unwrap().join("\n")
+    }
+
+    #[test]
+    fn sort_preview_says_which_rows_move_with_missing_last() {
+        let df = df!("m" => [Some(3i64), None, Some(1), Some(2)]).unwrap();
+        assert_eq!(
+            note(&Sort::by_column("m", false), &df),
+            "rows reordered: 4 of 4 moved; first rows now row 3 (1), row 4 (2), row 1 (3), …"
+        );
+        assert_eq!(
+            note(&Sort::by_column("m", true), &df),
+            "rows reordered: 2 of 4 moved; first rows now row 1 (3), row 4 (2), row 3 (1), …"
+        );
+        let sorted = df!("t" => ["a", "b"]).unwrap();
+        assert_eq!(
+            note(&Sort::by_column("t", false), &sorted),
+            "rows reordered: none of 2 moved (already in this order)"
+        );
+        let text = df!("t" => [Some("b"), None, Some("a")]).unwrap();
+        assert_eq!(
+            note(&Sort::by_column("t", false), &text),
+            "rows reordered: 3 of 3 moved; first rows now row 3 (\"a\"), row 1 (\"b\"), row 2 (null)"
+        );
+    }
+}
