@@ -105,6 +105,12 @@ pub fn handle(p: &mut FrequencyPopup, action: Action) -> Outcome {
 pub fn render(frame: &mut Frame, area: Rect, p: &FrequencyPopup) {
     let popup = super::sheet(area);
     let title = match &p.table {
+        Some(Ok(t)) if !p.picked.is_empty() => format!(
+            "frequency \"{}\" · {} distinct · {} picked",
+            cut(&p.column, 30),
+            crate::util::thousands(t.distinct),
+            p.picked.len()
+        ),
         Some(Ok(t)) => format!(
             "frequency \"{}\" · {} distinct",
             cut(&p.column, 30),

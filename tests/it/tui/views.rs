@@ -176,7 +176,17 @@ fn frequency_sheet_counts_values_and_filters_on_them() {
         "every row counted once"
     );
     // Pick MALE and FEMALE, then Enter: a filled filter step, not applied yet.
-    press(&mut app, "space down space enter");
+    press(&mut app, "space down space");
+    shows(
+        &app,
+        &[
+            "frequency \"Sex\" · 2 distinct · 2 picked",
+            "[x] MALE",
+            "[x] FEMALE",
+            "[ ] (missing)",
+        ],
+    );
+    press(&mut app, "enter");
     shows(
         &app,
         &[
