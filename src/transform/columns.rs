@@ -595,10 +595,84 @@ pub(crate) fn sql_sort_keys(cols: &[String], flags: &[bool]) -> String {
         .join(", ")
 }
 
+/// The column [`Sort::with_positions`] adds: each row's 0-based position before the sort.
+pub const SORT_POSITION: &str = "__wort_sort_position";
+
+/// Rows listed after "first rows now" in the sort preview.
+const PREVIEW_FIRST_ROWS: usize = 3;
+
 impl Sort {
     fn flags(&self) -> Vec<bool> {
         descending_flags(self.descending.as_ref(), self.by.to_vec().len())
     }
+
+    /// One sort key, ascending or descending (the view sort, recorded as a step).
+    pub fn by_column(column: &str, descending: bool) -> Sort {
+        Sort {
+            by: OneOrMany::One(column.to_string()),
+            descending: descending.then_some(BoolOrMany::One(true)),
+        }
+    }
+
+    fn order(&self, lf: LazyFrame) -> LazyFrame {
+        let by: Vec<PlSmallStr> = self.by.to_vec().into_iter().map(PlSmallStr::from).collect();
+        let opts = SortMultipleOptions::default()
+            .with_order_descending_multi(self.flags())
+            .with_nulls_last(true)
+            .with_maintain_order(true);
+        lf.sort(by, opts)
+    }
+
+    /// The rows sorted as the step sorts them, with [`SORT_POSITION`] added last: where
+    /// each row was before (0-based). One definition for the step's preview and the
+    /// workbench's view sort.
+    pub fn with_positions(&self, lf: LazyFrame) -> LazyFrame {
+        self.order(lf.with_row_index(SORT_POSITION, None))
+    }
+}
+
+/// "rows reordered: 341 of 344 moved; first rows now 12 (32.1), 3 (33.5), …": how a
+/// sort moves rows, from the positions of [`Sort::with_positions`] (1-based row
+/// numbers and the first key's values in the message).
+fn reorder_note(sorted: &DataFrame, first_key: &str) -> PolarsResult<String> {
+    let pos = sorted.column(SORT_POSITION)?.cast(&DataType::UInt64)?;
+    let pos = pos.u64()?;
+    let moved = pos
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| *p != Some(*i as u64))
+        .count() as u64;
+    let n = crate::util::thousands;
+    let total = sorted.height() as u64;
+    if moved == 0 {
+        return Ok(format!(
+            "rows reordered: none of {} moved (already in this order)",
+            n(total)
+        ));
+    }
+    let key = sorted.column(first_key)?;
+    let first: Vec<String> = (0..sorted.height().min(PREVIEW_FIRST_ROWS))
+        .map(|i| {
+            let row = pos.get(i).map_or(0, |p| p + 1);
+            let value = match key.get(i) {
+                Ok(AnyValue::Null) | Err(_) => "null".to_string(),
+                Ok(AnyValue::String(s)) => format!("{s:?}"),
+                Ok(v) => v.to_string(),
+            };
+            format!("row {} ({value})", n(row))
+        })
+        .collect();
+    let more = if sorted.height() > PREVIEW_FIRST_ROWS {
+        ", …"
+    } else {
+        ""
+    };
+    Ok(format!(
+        "rows reordered: {} of {} moved; first rows now {}{more}",
+        n(moved),
+        n(total),
+        first.join(", ")
+    ))
 }
 
 impl StepImpl for Sort {
@@ -638,12 +712,20 @@ impl StepImpl for Sort {
         }
     }
     fn apply(&self, lf: LazyFrame, _cx: &ApplyCx) -> PolarsResult<LazyFrame> {
-        let by: Vec<PlSmallStr> = self.by.to_vec().into_iter().map(PlSmallStr::from).collect();
-        let opts = SortMultipleOptions::default()
-            .with_order_descending_multi(self.flags())
-            .with_nulls_last(true)
-            .with_maintain_order(true);
-        Ok(lf.sort(by, opts))
+        Ok(self.order(lf))
+    }
+    fn preview(&self, before: LazyFrame, _cx: &ApplyCx) -> PolarsResult<Vec<String>> {
+        let Some(first) = self.by.to_vec().into_iter().next() else {
+            return Ok(Vec::new());
+        };
+        let sorted = self
+            .with_positions(before)
+            .select([col(first.as_str()), col(SORT_POSITION)])
+            .collect()?;
+        Ok(vec![reorder_note(&sorted, &first)?])
+    }
+    fn reorders_rows(&self) -> bool {
+        true
     }
     fn pyspark(&self, _cx: &PyCx) -> Result<String, String> {
         Ok(format!(
@@ -792,4 +874,44 @@ pub fn from_databrew(b: &BrewIn) -> Imported {
             _ => Err(format!("{op} is not imported here")),
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sort's preview note on `df`.
+    fn note(sort: &Sort, df: &DataFrame) -> String {
+        let schema = df.schema().as_ref().clone();
+        let cx = ApplyCx {
+            schema: &schema,
+            condition: None,
+            counters: None,
+            tables: None,
+        };
+        sort.preview(df.clone().lazy(), &cx).unwrap().join("\n")
+    }
+
+    #[test]
+    fn sort_preview_says_which_rows_move_with_missing_last() {
+        let df = df!("m" => [Some(3i64), None, Some(1), Some(2)]).unwrap();
+        assert_eq!(
+            note(&Sort::by_column("m", false), &df),
+            "rows reordered: 4 of 4 moved; first rows now row 3 (1), row 4 (2), row 1 (3), …"
+        );
+        assert_eq!(
+            note(&Sort::by_column("m", true), &df),
+            "rows reordered: 2 of 4 moved; first rows now row 1 (3), row 4 (2), row 3 (1), …"
+        );
+        let sorted = df!("t" => ["a", "b"]).unwrap();
+        assert_eq!(
+            note(&Sort::by_column("t", false), &sorted),
+            "rows reordered: none of 2 moved (already in this order)"
+        );
+        let text = df!("t" => [Some("b"), None, Some("a")]).unwrap();
+        assert_eq!(
+            note(&Sort::by_column("t", false), &text),
+            "rows reordered: 3 of 3 moved; first rows now row 3 (\"a\"), row 1 (\"b\"), row 2 (null)"
+        );
+    }
 }

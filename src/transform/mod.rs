@@ -91,6 +91,11 @@ pub trait StepImpl {
     fn preview(&self, _before: LazyFrame, _cx: &ApplyCx) -> PolarsResult<Vec<String>> {
         Ok(Vec::new())
     }
+    /// Whether the step only puts the rows in another order (its preview then says
+    /// which rows moved, not which values changed row by row).
+    fn reorders_rows(&self) -> bool {
+        false
+    }
 }
 
 /// Why an op could not be built from its JSON.

@@ -26,9 +26,11 @@ use crate::source::ReadOptions;
 mod editing;
 mod grid;
 mod jobs;
+mod mouse;
 mod rules;
 mod save;
 mod search;
+mod view_sort;
 
 /// Rows read first, to show something while the sample is drawn.
 const PEEK_ROWS: u64 = 500;
@@ -112,6 +114,7 @@ impl App {
             history: History::new(recipe.clone()),
             grid: GridState::default(),
             filter: None,
+            view_sort: None,
             search: SearchState::default(),
             panel: None,
             focus: Focus::Grid,
@@ -315,6 +318,10 @@ impl App {
                     self.popup = Some(Popup::Jump(popups::jump::JumpPopup::new(names)));
                 }
             }
+            Action::SortAscending => self.sort_view(false),
+            Action::SortDescending => self.sort_view(true),
+            Action::RecordSort => self.record_view_sort(),
+            Action::Frequency => self.open_frequency(),
             Action::ToggleFreeze => {
                 s.grid.frozen = !s.grid.frozen;
                 s.message = Some(info(if s.grid.frozen {
@@ -401,6 +408,7 @@ impl App {
     /// After every action: keep the cursor in range, start the jobs the view needs,
     /// autosave.
     fn after_update(&mut self) {
+        self.refresh_view_sort();
         self.clamp_cursor();
         self.scroll_into_view();
         self.ensure_jobs();

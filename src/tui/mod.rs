@@ -29,6 +29,7 @@ pub mod action;
 pub mod app;
 pub mod fixes;
 pub mod frames;
+pub mod frequency;
 mod fuzzy;
 pub mod history;
 pub mod input;
@@ -37,6 +38,7 @@ pub mod popups;
 pub mod session;
 pub mod state;
 pub mod steps;
+pub mod view_sort;
 pub mod views;
 pub mod worker;
 
@@ -45,7 +47,9 @@ use std::time::Duration;
 
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use ratatui::crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind,
+};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -55,11 +59,13 @@ pub use action::Action;
 pub use app::{App, OpenOptions};
 pub use keymap::Keymap;
 
-/// Put the terminal back as it was (raw mode off, main screen, cursor shown).
+/// Put the terminal back as it was (raw mode off, mouse released, main screen, cursor
+/// shown).
 fn restore_terminal() {
     let _ = disable_raw_mode();
     let _ = execute!(
         io::stdout(),
+        DisableMouseCapture,
         LeaveAlternateScreen,
         ratatui::crossterm::cursor::Show
     );
@@ -116,7 +122,7 @@ pub fn run(mut opts: OpenOptions) -> anyhow::Result<()> {
     install_panic_hook();
     let _guard = TerminalGuard::new();
     enable_raw_mode()?;
-    execute!(io::stdout(), EnterAlternateScreen)?;
+    execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     terminal.clear()?;
     let result = event_loop(&mut terminal, &mut app);
@@ -151,12 +157,20 @@ fn event_loop(
             // Take every pending event before drawing again, so a held key does not
             // queue up frames.
             loop {
-                match event::read()? {
-                    Event::Key(k) if k.kind != KeyEventKind::Release => app.handle_key(k),
-                    Event::Resize(w, h) => app.update(Action::Resize(w, h)),
-                    _ => {}
-                }
-                dirty = true;
+                let changed = match event::read()? {
+                    Event::Key(k) if k.kind != KeyEventKind::Release => {
+                        app.handle_key(k);
+                        true
+                    }
+                    Event::Resize(w, h) => {
+                        app.update(Action::Resize(w, h));
+                        true
+                    }
+                    // The pointer moving over the screen changes nothing.
+                    Event::Mouse(m) => app.handle_mouse(m),
+                    _ => true,
+                };
+                dirty |= changed;
                 if app.state.quit || !event::poll(Duration::ZERO)? {
                     break;
                 }

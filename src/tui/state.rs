@@ -184,6 +184,8 @@ pub struct State {
     pub history: History,
     pub grid: GridState,
     pub filter: Option<RowFilter>,
+    /// The view sort (`[` `]`): not a step.
+    pub view_sort: Option<super::view_sort::ViewSort>,
     pub search: SearchState,
     pub panel: Option<Panel>,
     pub focus: Focus,
@@ -244,8 +246,12 @@ impl State {
     }
 
     /// What the grid shows: the filtered rows when a filter applies to the view,
-    /// else the view frame. Row numbers are given for filtered frames.
+    /// else the view frame, in the view sort's order when there is one. Row numbers
+    /// are given for filtered or sorted frames.
     pub fn displayed(&self) -> Option<(Arc<FrameInfo>, Option<&[u64]>)> {
+        if let Some(s) = self.sorted_view() {
+            return Some((s.frame.clone(), Some(&s.rows)));
+        }
         if let Some(f) = &self.filter
             && f.key == self.view_key()
         {
@@ -255,6 +261,22 @@ impl State {
             .map(|(f, _)| f)
             .or_else(|| self.peek.clone())
             .map(|f| (f, None))
+    }
+
+    /// The rows a view sort applies to now: the data after the step in view, or the
+    /// rows of it failing a rule.
+    pub fn sort_base(&self) -> super::view_sort::Base {
+        let key = self.view_key();
+        let filter = self.filter.as_ref().filter(|f| f.key == key);
+        super::view_sort::Base {
+            key,
+            filter: filter.map(|f| (f.label.clone(), f.rows.len())),
+        }
+    }
+
+    /// The view sort's rows, when they belong to the data in view.
+    pub fn sorted_view(&self) -> Option<&super::view_sort::Sorted> {
+        self.view_sort.as_ref()?.current(&self.sort_base())
     }
 
     /// The name of the focused column.

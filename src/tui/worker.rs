@@ -33,6 +33,10 @@ pub enum JobKind {
     Preview,
     Failing,
     Search,
+    /// The view sort (`[` `]`): the data in view in another order, not a step.
+    ViewSort,
+    /// The frequency sheet (`F`) of a column.
+    Frequency,
 }
 
 impl JobKind {
@@ -48,6 +52,8 @@ impl JobKind {
             JobKind::Preview => "previewing",
             JobKind::Failing => "finding failing rows",
             JobKind::Search => "searching",
+            JobKind::ViewSort => "sorting the view",
+            JobKind::Frequency => "counting values",
         }
     }
 }
@@ -106,6 +112,12 @@ pub enum Job {
         needle: String,
         df: DataFrame,
     },
+    ViewSort(super::view_sort::SortJob),
+    /// Count the values of `column` for the frequency sheet asking under `target`.
+    Frequency {
+        target: u64,
+        column: Column,
+    },
 }
 
 impl Job {
@@ -120,6 +132,8 @@ impl Job {
             Job::Preview { .. } => JobKind::Preview,
             Job::Failing { .. } => JobKind::Failing,
             Job::Search { .. } => JobKind::Search,
+            Job::ViewSort(_) => JobKind::ViewSort,
+            Job::Frequency { .. } => JobKind::Frequency,
         }
     }
 }
@@ -148,6 +162,8 @@ pub struct Preview {
     pub notes: Vec<String>,
     /// Present values made missing and rows removed.
     pub losses: Vec<crate::recipe::loss::Loss>,
+    /// The step puts the rows in another order (a sort): the notes say how.
+    pub reordered: bool,
 }
 
 impl Preview {
@@ -203,6 +219,14 @@ pub enum Output {
         key: FrameKey,
         needle: String,
         hits: Vec<(usize, usize)>,
+    },
+    ViewSorted {
+        target: u64,
+        result: Result<super::view_sort::Sorted, String>,
+    },
+    Counted {
+        target: u64,
+        result: Result<super::frequency::Frequencies, String>,
     },
 }
 
@@ -294,6 +318,14 @@ fn failed(kind: JobKind, message: String) -> Output {
             key: 0,
             needle: String::new(),
             hits: Vec::new(),
+        },
+        JobKind::ViewSort => Output::ViewSorted {
+            target: 0,
+            result: Err(message),
+        },
+        JobKind::Frequency => Output::Counted {
+            target: 0,
+            result: Err(message),
         },
     }
 }
@@ -429,6 +461,15 @@ fn run(job: Job, r: &Reporter) {
             let hits = search(&df, &needle);
             r.output(Output::Searched { key, needle, hits }, true);
         }
+        Job::ViewSort(job) => {
+            let target = job.target;
+            let result = job.run();
+            r.output(Output::ViewSorted { target, result }, true);
+        }
+        Job::Frequency { target, column } => {
+            let result = super::frequency::count(&column);
+            r.output(Output::Counted { target, result }, true);
+        }
     }
 }
 
@@ -506,13 +547,21 @@ fn preview(
         .step()
         .preview(b.clone().lazy(), &cx)
         .map_err(|e| clean_polars_error(&e))?;
+    let reordered = step.op.step().reorders_rows();
     let mut p = Preview {
         rows_before: b.height(),
         rows_after: a.height(),
         cols_before: b.width(),
         cols_after: a.width(),
         notes,
-        losses: crate::recipe::loss::between(b, a),
+        // Losses compare the frames row by row, which a new order would upset; moving
+        // rows loses nothing.
+        losses: if reordered {
+            Vec::new()
+        } else {
+            crate::recipe::loss::between(b, a)
+        },
+        reordered,
         ..Preview::default()
     };
     let before_names: Vec<String> = b.get_column_names().iter().map(|n| n.to_string()).collect();
@@ -563,7 +612,9 @@ fn preview(
                 super::frames::badge(ca.dtype()),
             ));
         }
-        if b.height() != a.height() {
+        // A sort moves rows: its note says how; comparing row by row would count
+        // every moved value as changed.
+        if b.height() != a.height() || reordered {
             continue;
         }
         let sb = cb.as_materialized_series().cast(&DataType::String);

@@ -689,14 +689,14 @@ fn cell_detail_shows_the_whole_value_and_row() {
 #[test]
 fn frozen_first_column_stays_while_scrolling() {
     let (_tmp, mut app) = orders_app();
-    press(&mut app, "F $");
+    press(&mut app, "! $");
     let s = screen(&app);
     let header = s.lines().next().unwrap();
     assert!(
         header.contains("order_id") && header.contains("notes"),
         "{header}"
     );
-    press(&mut app, "F");
+    press(&mut app, "!");
     let s = screen(&app);
     assert!(!s.lines().next().unwrap().contains("order_id"), "{s}");
 }
@@ -794,6 +794,10 @@ mod random {
         "$",
         "c",
         "F",
+        "!",
+        "[",
+        "]",
+        "o",
         "t",
         "p",
         "D",
@@ -1212,3 +1216,4 @@ mod cluster;
 mod fixes;
 
 mod trust;
+mod views;

@@ -288,23 +288,35 @@ impl App {
         }
     }
 
-    /// The cluster view of the focused column, over the data in view.
-    pub(in crate::tui) fn open_cluster(&mut self) {
+    /// The focused column and the frame of the step in view, or a message saying the
+    /// frame is not there yet (for what works on it: `what` once the grid shows it).
+    pub(in crate::tui) fn focused_view_frame(
+        &mut self,
+        what: &str,
+    ) -> Option<(String, std::sync::Arc<crate::tui::frames::FrameInfo>)> {
         let s = &self.state;
-        let Some(column) = s.focused_column() else {
-            return;
-        };
+        let column = s.focused_column()?;
         let Some((frame, at)) = s.view_frame() else {
             self.state.message = Some(info("the data is still loading"));
-            return;
+            return None;
         };
         let pos = s.view_pos();
         if at < pos {
             self.state.message = Some(info(&format!(
-                "step {pos} is not computed yet: cluster once the grid shows it"
+                "step {pos} is not computed yet: {what} once the grid shows it"
             )));
-            return;
+            return None;
         }
+        Some((column, frame))
+    }
+
+    /// The cluster view of the focused column, over the data in view.
+    pub(in crate::tui) fn open_cluster(&mut self) {
+        let Some((column, frame)) = self.focused_view_frame("cluster") else {
+            return;
+        };
+        let s = &self.state;
+        let pos = s.view_pos();
         let dtype = frame.df.column(&column).map(|c| c.dtype().clone());
         if !matches!(dtype, Ok(polars::prelude::DataType::String)) {
             let shown =

@@ -156,6 +156,8 @@ impl App {
         } else if s.filter.is_some() {
             s.filter = None;
             s.message = Some(info("filter cleared"));
+        } else if s.view_sort.is_some() {
+            self.clear_view_sort("view sort cleared: the rows are in the data's order");
         } else if s.focus == Focus::Panel {
             s.focus = Focus::Grid;
         } else if s.panel.is_some() {

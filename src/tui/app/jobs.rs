@@ -299,6 +299,8 @@ impl App {
                 }
                 Err(e) => self.state.message = Some(error(&e)),
             },
+            Output::ViewSorted { result, .. } => self.on_view_sorted(result),
+            Output::Counted { target, result } => self.on_counted(target, result),
             Output::Searched { key, needle, hits } => {
                 let s = &mut self.state;
                 if s.search.needle != needle || s.search.key.map(|k| k.0) != Some(key) {

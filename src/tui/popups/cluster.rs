@@ -150,23 +150,16 @@ pub fn handle(p: &mut ClusterPopup, action: Action) -> Outcome {
         }
         return Outcome::Keep;
     }
-    let n = p.clusters.len();
+    if super::list_move(&action, &mut p.selected, p.clusters.len()) {
+        return Outcome::Keep;
+    }
     match action {
         Action::Close => return Outcome::Close,
-        Action::Confirm => match p.step() {
-            Ok(step) => return Outcome::run(Action::OpenFilledStep(Box::new(step))),
-            Err(why) => p.note = Some(why),
-        },
-        Action::Up => p.selected = p.selected.saturating_sub(1),
-        Action::Down => p.selected = (p.selected + 1).min(n.saturating_sub(1)),
-        Action::PageUp => p.selected = p.selected.saturating_sub(super::LIST_PAGE),
-        Action::PageDown => p.selected = (p.selected + super::LIST_PAGE).min(n.saturating_sub(1)),
+        Action::Confirm => return super::open_step(p.step(), &mut p.note),
         Action::Left => p.cycle_keep(-1),
         Action::Right => p.cycle_keep(1),
         Action::NextField => p.next_method(1),
         Action::PrevField => p.next_method(-1),
-        a if typed(&a, 'k') => p.selected = p.selected.saturating_sub(1),
-        a if typed(&a, 'j') => p.selected = (p.selected + 1).min(n.saturating_sub(1)),
         a if typed(&a, ' ') => {
             if let Some(c) = p.clusters.get_mut(p.selected) {
                 c.merge = !c.merge;
@@ -189,9 +182,7 @@ pub fn handle(p: &mut ClusterPopup, action: Action) -> Outcome {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, p: &ClusterPopup) {
-    let width = area.width.saturating_sub(4).clamp(40, 100);
-    let height = area.height.saturating_sub(2).max(8);
-    let popup = super::centered(area, width, height);
+    let popup = super::sheet(area);
     let merged = p.clusters.iter().filter(|c| c.merge).count();
     let inner = frame_box(
         frame,

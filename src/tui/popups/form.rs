@@ -847,6 +847,7 @@ fn preview_lines(form: &FormPopup, width: usize) -> Vec<Line<'static>> {
                 && p.removed.is_empty()
                 && p.retyped.is_empty()
                 && p.rows_after == p.rows_before
+                && !p.reordered
             {
                 lines.push(Line::styled("  no change to the data", hint()));
             }

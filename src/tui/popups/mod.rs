@@ -10,6 +10,7 @@ pub mod cluster;
 pub mod detail;
 pub mod fixes;
 pub mod form;
+pub mod frequency;
 pub mod help;
 pub mod jump;
 pub mod menu;
@@ -40,6 +41,7 @@ pub enum Popup {
     Detail(detail::DetailPopup),
     Cluster(Box<cluster::ClusterPopup>),
     Fixes(fixes::FixesPopup),
+    Frequency(Box<frequency::FrequencyPopup>),
     /// "Quit without saving?"
     Quit,
     Save(save::SavePopup),
@@ -91,6 +93,7 @@ pub fn handle(popup: &mut Popup, state: &State, action: Action) -> Outcome {
         Popup::Detail(p) => detail::handle(p, &action),
         Popup::Cluster(p) => cluster::handle(p, action),
         Popup::Fixes(p) => fixes::handle(p, action),
+        Popup::Frequency(p) => frequency::handle(p, action),
         Popup::Quit => prompts::quit(&action),
         Popup::Save(p) => save::handle(p, state, action),
         Popup::Restore(s) => prompts::restore(s, &action),
@@ -116,6 +119,7 @@ pub fn render(frame: &mut Frame, popup: Option<&Popup>, state: &State) {
         Popup::Detail(p) => detail::render(frame, area, p, state),
         Popup::Cluster(p) => cluster::render(frame, area, p),
         Popup::Fixes(p) => fixes::render(frame, area, p),
+        Popup::Frequency(p) => frequency::render(frame, area, p),
         Popup::Quit => prompts::render_quit(frame, area, state),
         Popup::Save(p) => save::render(frame, area, p),
         Popup::Restore(s) => prompts::render_restore(frame, area, s),
@@ -214,6 +218,48 @@ pub fn scroll(offset: &mut u16, action: &Action, page: u16) -> bool {
 
 /// How far PgUp and PgDn move in a list.
 pub const LIST_PAGE: usize = 10;
+
+/// The movement keys of the lists without a filter line (cluster view, frequency
+/// sheet): ↑↓ and j/k by one, PgUp/PgDn by [`LIST_PAGE`], Home/End and g/G to the
+/// ends of `len` entries. Whether `action` was one of them.
+pub fn list_move(action: &Action, selected: &mut usize, len: usize) -> bool {
+    use ratatui::crossterm::event::KeyCode;
+    let last = len.saturating_sub(1);
+    match action {
+        Action::Up => *selected = selected.saturating_sub(1),
+        Action::Down => *selected = (*selected + 1).min(last),
+        Action::PageUp => *selected = selected.saturating_sub(LIST_PAGE),
+        Action::PageDown => *selected = (*selected + LIST_PAGE).min(last),
+        Action::Input(k) if k.code == KeyCode::Home => *selected = 0,
+        Action::Input(k) if k.code == KeyCode::End => *selected = last,
+        a if typed(a, 'k') => *selected = selected.saturating_sub(1),
+        a if typed(a, 'j') => *selected = (*selected + 1).min(last),
+        a if typed(a, 'g') => *selected = 0,
+        a if typed(a, 'G') => *selected = last,
+        _ => return false,
+    }
+    true
+}
+
+/// Enter in a popup that proposes a step (cluster view, frequency sheet): open the
+/// step's form, or stay open with why there is no step in `note`.
+pub fn open_step(step: Result<crate::recipe::Step, String>, note: &mut Option<String>) -> Outcome {
+    match step {
+        Ok(step) => Outcome::run(Action::OpenFilledStep(Box::new(step))),
+        Err(why) => {
+            *note = Some(why);
+            Outcome::Keep
+        }
+    }
+}
+
+/// Where a large popup (cluster view, frequency sheet) goes in `area`: up to 100
+/// columns wide, the height less two rows.
+pub fn sheet(area: Rect) -> Rect {
+    let width = area.width.saturating_sub(4).clamp(40, 100);
+    let height = area.height.saturating_sub(2).max(8);
+    centered(area, width, height)
+}
 
 /// The movement keys of the fuzzy-filtered lists (palette, column jump): ↑↓ (and
 /// Tab) move the selection among `len` matches, ←→ move the cursor in the filter.

@@ -55,10 +55,15 @@ pub fn layout(area: Rect, state: &State) -> Areas {
     }
 }
 
+/// Whether `area` is too small for the workbench (it then shows only a note).
+pub fn too_small(area: Rect) -> bool {
+    area.width < 24 || area.height < 6
+}
+
 /// Draw the whole screen, with the open popup over it.
 pub fn render(frame: &mut Frame, state: &State, popup: Option<&Popup>) {
     let area = frame.area();
-    if area.width < 24 || area.height < 6 {
+    if too_small(area) {
         frame.render_widget(
             ratatui::widgets::Paragraph::new("wort: the terminal is too small")
                 .wrap(ratatui::widgets::Wrap { trim: true }),

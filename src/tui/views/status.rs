@@ -71,6 +71,12 @@ pub fn render(frame: &mut Frame, status: Rect, hint: Rect, state: &State, popup:
             bar.fg(Color::Yellow),
         ));
     }
+    if let (Some(v), Some(_)) = (&state.view_sort, state.sorted_view()) {
+        left.push(Span::styled(
+            format!("│ view sorted by {} {} (not a step) ", v.column, v.arrow()),
+            bar.fg(Color::Yellow),
+        ));
+    }
     if let Some((f, _)) = state.displayed()
         && let Some(c) = f.columns.get(state.grid.col)
     {
