@@ -592,9 +592,10 @@ impl StepImpl for Sql {
         let empty = DataFrame::empty_with_schema(cx.schema).lazy();
         if let Err(e) = self.run(empty).and_then(|mut lf| lf.collect_schema()) {
             cx.problem(format!(
-                "query {}: {}",
+                "query {}: {}{}",
                 crate::util::quoted(&self.query, 80),
-                super::clean_polars_error(&e)
+                super::clean_polars_error(&e),
+                super::quoting_hint(&self.query, cx.schema)
             ));
         }
     }

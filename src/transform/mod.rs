@@ -467,7 +467,7 @@ pub fn check_sql(sql: &str, schema: &Schema) -> Result<Expr, String> {
 
 /// Advice on quoting when `sql` failed: a column name with spaces or symbols written
 /// bare, or the whole expression in double quotes (which SQL reads as one name).
-fn quoting_hint(sql: &str, schema: &Schema) -> String {
+pub(crate) fn quoting_hint(sql: &str, schema: &Schema) -> String {
     let t = sql.trim();
     if t.len() > 2
         && t.starts_with('"')

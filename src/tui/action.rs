@@ -45,6 +45,12 @@ macro_rules! actions {
             /// Search the grid for this text (the search prompt).
             #[serde(skip)]
             RunSearch(String),
+            /// Run this SQL over the data in view (the query pane's Enter).
+            #[serde(skip)]
+            RunQuery(String),
+            /// Open this query as a `sql` step in its form (the query pane's ctrl-k).
+            #[serde(skip)]
+            KeepQuery(String),
             /// Quit without saving (the quit prompt's `y`).
             #[serde(skip)]
             QuitWithoutSaving,
@@ -96,6 +102,8 @@ macro_rules! actions {
                     Action::JumpToColumn(_) => "jump_to_column",
                     Action::ApplyForm => "apply_form",
                     Action::RunSearch(_) => "run_search",
+                    Action::RunQuery(_) => "run_query",
+                    Action::KeepQuery(_) => "keep_query",
                     Action::QuitWithoutSaving => "quit_without_saving",
                     Action::SaveAndQuit => "save_and_quit",
                     Action::SaveTo { .. } => "save_to",
@@ -119,6 +127,8 @@ macro_rules! actions {
                     Action::JumpToColumn(_) => "put the cursor on a column",
                     Action::ApplyForm => "apply the open step form",
                     Action::RunSearch(_) => "search the grid",
+                    Action::RunQuery(_) => "run a SQL query over the data in view",
+                    Action::KeepQuery(_) => "keep the query as a sql step",
                     Action::QuitWithoutSaving => "quit without saving",
                     Action::SaveAndQuit => "save, then quit",
                     Action::SaveTo { .. } => "save to these paths",
@@ -171,6 +181,7 @@ actions! {
     SortDescending = "sort_descending": "sort the view by the focused column, descending, missing last (not a step; again clears)",
     RecordSort = "record_sort": "record the view sort as a sort step (through its form and preview)",
     Frequency = "frequency": "frequency sheet of the focused column: count, % and bar per value; Enter filters on it",
+    Query = "query": "SQL query pane over the data in view: the result shows in the grid (not a step); ctrl-k keeps it as a sql step",
     ToggleProfile = "toggle_profile": "profile panel: the focused column",
     HtmlProfile = "html_profile": "write the profile of the data in view as an HTML page next to the data, and show its path",
     ToggleDataset = "toggle_dataset": "dataset panel: counts, duplicates, correlations",

@@ -27,6 +27,7 @@ mod editing;
 mod grid;
 mod jobs;
 mod mouse;
+mod query;
 mod rules;
 mod save;
 mod search;
@@ -115,6 +116,8 @@ impl App {
             grid: GridState::default(),
             filter: None,
             view_sort: None,
+            query: None,
+            query_history: Vec::new(),
             search: SearchState::default(),
             panel: None,
             focus: Focus::Grid,
@@ -322,6 +325,9 @@ impl App {
             Action::SortDescending => self.sort_view(true),
             Action::RecordSort => self.record_view_sort(),
             Action::Frequency => self.open_frequency(),
+            Action::Query => self.open_query(),
+            Action::RunQuery(sql) => self.run_query(sql),
+            Action::KeepQuery(sql) => self.keep_query(sql),
             Action::ToggleFreeze => {
                 s.grid.frozen = !s.grid.frozen;
                 s.message = Some(info(if s.grid.frozen {
@@ -408,6 +414,7 @@ impl App {
     /// After every action: keep the cursor in range, start the jobs the view needs,
     /// autosave.
     fn after_update(&mut self) {
+        self.refresh_query();
         self.refresh_view_sort();
         self.clamp_cursor();
         self.scroll_into_view();

@@ -216,7 +216,45 @@ fn fmt_float(f: f64) -> String {
         return format!("{f:.1}");
     }
     let s = format!("{f}");
-    if s.len() > 16 { format!("{f:.6e}") } else { s }
+    if s.len() <= 16 {
+        return s;
+    }
+    // Ten significant digits without an exponent where the number reads that way
+    // (4716.017964, not 4.716018e3); an exponent only for the very large or small.
+    let mag = f.abs();
+    if (1e-4..1e15).contains(&mag) {
+        let int_digits = (mag.log10().floor() as i32 + 1).max(1);
+        let prec = (10 - int_digits).max(0) as usize;
+        let t = format!("{f:.prec$}");
+        return if t.contains('.') {
+            t.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            t
+        };
+    }
+    format!("{f:.6e}")
+}
+
+/// Apply one step (numbered `number` in the recipe) through `recipe::apply`.
+pub fn apply_one(
+    step: &Step,
+    number: usize,
+    from: &FrameInfo,
+    files: &crate::recipe::Files,
+) -> Result<FrameInfo, String> {
+    let lf = crate::recipe::apply(
+        &crate::recipe::Recipe::of_step_in(step, files),
+        from.df.clone().lazy(),
+    )
+    .map_err(|e| format!("step {number} ({}): {}", e.op, e.message))?;
+    let df = lf.collect().map_err(|e| {
+        format!(
+            "step {number} ({}): {}",
+            step.op.name(),
+            crate::util::clean_polars_error(&e)
+        )
+    })?;
+    Ok(FrameInfo::new(df))
 }
 
 /// Cached frames with a size budget; the oldest go first, never the current chain of steps.
@@ -310,5 +348,16 @@ mod tests {
         assert_eq!(f.columns[0].empties, 1);
         // Missing is not a value: "x" and "".
         assert_eq!(f.columns[0].distinct, Some(2));
+    }
+
+    #[test]
+    fn long_floats_read_without_an_exponent_unless_huge_or_tiny() {
+        assert_eq!(fmt_float(4716.017964071856), "4716.017964");
+        assert_eq!(fmt_float(0.1 + 0.2), "0.3");
+        assert_eq!(fmt_float(-3712.9032258064517), "-3712.903226");
+        assert_eq!(fmt_float(2.5), "2.5");
+        assert_eq!(fmt_float(3.0), "3.0");
+        assert_eq!(fmt_float(1.234567891234e20), "1.234568e20");
+        assert_eq!(fmt_float(1.2345678912345e-7), "1.234568e-7");
     }
 }

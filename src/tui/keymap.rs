@@ -300,6 +300,7 @@ pub const DEFAULTS: &[(Context, &str, Action)] = &[
     (Context::Global, "]", Action::SortDescending),
     (Context::Global, "o", Action::RecordSort),
     (Context::Global, "F", Action::Frequency),
+    (Context::Global, "S", Action::Query),
     (Context::Global, "p", Action::ToggleProfile),
     (Context::Global, "P", Action::HtmlProfile),
     (Context::Global, "D", Action::ToggleDataset),

@@ -35,6 +35,7 @@ pub mod history;
 pub mod input;
 pub mod keymap;
 pub mod popups;
+pub mod query;
 pub mod session;
 pub mod state;
 pub mod steps;

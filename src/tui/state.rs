@@ -186,6 +186,10 @@ pub struct State {
     pub filter: Option<RowFilter>,
     /// The view sort (`[` `]`): not a step.
     pub view_sort: Option<super::view_sort::ViewSort>,
+    /// The query pane's query and result (`S`), shown in the grid instead of the data.
+    pub query: Option<super::query::QueryView>,
+    /// The queries run in this session, oldest first.
+    pub query_history: Vec<String>,
     pub search: SearchState,
     pub panel: Option<Panel>,
     pub focus: Focus,
@@ -249,6 +253,9 @@ impl State {
     /// else the view frame, in the view sort's order when there is one. Row numbers
     /// are given for filtered or sorted frames.
     pub fn displayed(&self) -> Option<(Arc<FrameInfo>, Option<&[u64]>)> {
+        if let Some(r) = self.query_result() {
+            return Some((r.clone(), None));
+        }
         if let Some(s) = self.sorted_view() {
             return Some((s.frame.clone(), Some(&s.rows)));
         }
@@ -272,6 +279,11 @@ impl State {
             key,
             filter: filter.map(|f| (f.label.clone(), f.rows.len())),
         }
+    }
+
+    /// The query's result, when it was computed on the data in view.
+    pub fn query_result(&self) -> Option<&Arc<FrameInfo>> {
+        self.query.as_ref()?.current(self.view_key())
     }
 
     /// The view sort's rows, when they belong to the data in view.

@@ -37,6 +37,8 @@ pub enum JobKind {
     ViewSort,
     /// The frequency sheet (`F`) of a column.
     Frequency,
+    /// A query of the query pane (`S`).
+    Query,
 }
 
 impl JobKind {
@@ -54,6 +56,7 @@ impl JobKind {
             JobKind::Search => "searching",
             JobKind::ViewSort => "sorting the view",
             JobKind::Frequency => "counting values",
+            JobKind::Query => "running the query",
         }
     }
 }
@@ -113,6 +116,7 @@ pub enum Job {
         df: DataFrame,
     },
     ViewSort(super::view_sort::SortJob),
+    Query(super::query::QueryJob),
     /// Count the values of `column` for the frequency sheet asking under `target`.
     Frequency {
         target: u64,
@@ -133,6 +137,7 @@ impl Job {
             Job::Failing { .. } => JobKind::Failing,
             Job::Search { .. } => JobKind::Search,
             Job::ViewSort(_) => JobKind::ViewSort,
+            Job::Query(_) => JobKind::Query,
             Job::Frequency { .. } => JobKind::Frequency,
         }
     }
@@ -224,6 +229,7 @@ pub enum Output {
         target: u64,
         result: Result<super::view_sort::Sorted, String>,
     },
+    Queried(super::query::Queried),
     Counted {
         target: u64,
         result: Result<super::frequency::Frequencies, String>,
@@ -327,6 +333,11 @@ fn failed(kind: JobKind, message: String) -> Output {
             target: 0,
             result: Err(message),
         },
+        JobKind::Query => Output::Queried(super::query::Queried {
+            base: 0,
+            sql: String::new(),
+            result: Err(message),
+        }),
     }
 }
 
@@ -364,7 +375,7 @@ fn run(job: Job, r: &Reporter) {
                     step.op.name(),
                     i + 1
                 ));
-                match apply_one(&step, number, &cur, &files) {
+                match super::frames::apply_one(&step, number, &cur, &files) {
                     Ok(next) => {
                         let next = Arc::new(next);
                         r.output(
@@ -466,6 +477,7 @@ fn run(job: Job, r: &Reporter) {
             let result = job.run();
             r.output(Output::ViewSorted { target, result }, true);
         }
+        Job::Query(job) => r.output(Output::Queried(job.run()), true),
         Job::Frequency { target, column } => {
             let result = super::frequency::count(&column);
             r.output(Output::Counted { target, result }, true);
@@ -484,28 +496,6 @@ fn open(inputs: &[String], options: &ReadOptions) -> Result<Box<Opened>, String>
         source: src,
         frame: FrameInfo::new(df),
     }))
-}
-
-/// Apply one step (numbered `number` in the recipe) through `recipe::apply`.
-pub fn apply_one(
-    step: &Step,
-    number: usize,
-    from: &FrameInfo,
-    files: &recipe::Files,
-) -> Result<FrameInfo, String> {
-    let lf = recipe::apply(
-        &recipe::Recipe::of_step_in(step, files),
-        from.df.clone().lazy(),
-    )
-    .map_err(|e| format!("step {number} ({}): {}", e.op, e.message))?;
-    let df = lf.collect().map_err(|e| {
-        format!(
-            "step {number} ({}): {}",
-            step.op.name(),
-            clean_polars_error(&e)
-        )
-    })?;
-    Ok(FrameInfo::new(df))
 }
 
 fn run_profile(df: DataFrame, r: &Reporter) -> Result<Profile, String> {
@@ -533,7 +523,7 @@ fn preview(
     before: &FrameInfo,
     files: &recipe::Files,
 ) -> Result<(Preview, Arc<FrameInfo>), String> {
-    let after = apply_one(step, 1, before, files)?;
+    let after = super::frames::apply_one(step, 1, before, files)?;
     let (b, a) = (&before.df, &after.df);
     let schema = b.schema().as_ref().clone();
     let cx = crate::transform::ApplyCx {

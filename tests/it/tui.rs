@@ -1215,5 +1215,6 @@ mod cluster;
 
 mod fixes;
 
+mod query;
 mod trust;
 mod views;

@@ -156,6 +156,9 @@ impl App {
         } else if s.filter.is_some() {
             s.filter = None;
             s.message = Some(info("filter cleared"));
+        } else if s.query.is_some() {
+            s.query = None;
+            s.message = Some(info("query result closed: the grid shows the data again"));
         } else if s.view_sort.is_some() {
             self.clear_view_sort("view sort cleared: the rows are in the data's order");
         } else if s.focus == Focus::Panel {

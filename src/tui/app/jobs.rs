@@ -301,6 +301,7 @@ impl App {
             },
             Output::ViewSorted { result, .. } => self.on_view_sorted(result),
             Output::Counted { target, result } => self.on_counted(target, result),
+            Output::Queried(q) => self.on_queried(q),
             Output::Searched { key, needle, hits } => {
                 let s = &mut self.state;
                 if s.search.needle != needle || s.search.key.map(|k| k.0) != Some(key) {

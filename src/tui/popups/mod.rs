@@ -16,6 +16,7 @@ pub mod jump;
 pub mod menu;
 pub mod palette;
 pub mod prompts;
+pub mod query;
 pub mod rule_edit;
 pub mod rules_editor;
 pub mod save;
@@ -42,6 +43,7 @@ pub enum Popup {
     Cluster(Box<cluster::ClusterPopup>),
     Fixes(fixes::FixesPopup),
     Frequency(Box<frequency::FrequencyPopup>),
+    Query(Box<query::QueryPopup>),
     /// "Quit without saving?"
     Quit,
     Save(save::SavePopup),
@@ -94,6 +96,7 @@ pub fn handle(popup: &mut Popup, state: &State, action: Action) -> Outcome {
         Popup::Cluster(p) => cluster::handle(p, action),
         Popup::Fixes(p) => fixes::handle(p, action),
         Popup::Frequency(p) => frequency::handle(p, action),
+        Popup::Query(p) => query::handle(p, action),
         Popup::Quit => prompts::quit(&action),
         Popup::Save(p) => save::handle(p, state, action),
         Popup::Restore(s) => prompts::restore(s, &action),
@@ -120,6 +123,7 @@ pub fn render(frame: &mut Frame, popup: Option<&Popup>, state: &State) {
         Popup::Cluster(p) => cluster::render(frame, area, p),
         Popup::Fixes(p) => fixes::render(frame, area, p),
         Popup::Frequency(p) => frequency::render(frame, area, p),
+        Popup::Query(p) => query::render(frame, area, p),
         Popup::Quit => prompts::render_quit(frame, area, state),
         Popup::Save(p) => save::render(frame, area, p),
         Popup::Restore(s) => prompts::render_restore(frame, area, s),

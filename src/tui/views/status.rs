@@ -71,6 +71,16 @@ pub fn render(frame: &mut Frame, status: Rect, hint: Rect, state: &State, popup:
             bar.fg(Color::Yellow),
         ));
     }
+    if let (Some(q), Some(r)) = (&state.query, state.query_result()) {
+        left.push(Span::styled(
+            format!(
+                "│ query result, {} rows (not a step): {} ",
+                crate::util::thousands(r.height() as u64),
+                cut(&q.sql, 40)
+            ),
+            bar.fg(Color::Yellow),
+        ));
+    }
     if let (Some(v), Some(_)) = (&state.view_sort, state.sorted_view()) {
         left.push(Span::styled(
             format!("│ view sorted by {} {} (not a step) ", v.column, v.arrow()),

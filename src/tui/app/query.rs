@@ -1,0 +1,142 @@
+//! The query pane (`S`): open it, run its query in the worker, show the result in the
+//! grid, keep it as a `sql` step (`ctrl-k`), and close the result when the data in view
+//! changes under it.
+
+use super::*;
+
+use crate::tui::query::{self, Queried, QueryJob, QueryView};
+
+impl App {
+    /// `S`: the pane, with the query in view (or the last one) to edit.
+    pub(in crate::tui) fn open_query(&mut self) {
+        let s = &self.state;
+        let text = s
+            .query
+            .as_ref()
+            .map(|q| q.sql.clone())
+            .or_else(|| s.query_history.last().cloned())
+            .unwrap_or_else(|| "SELECT * FROM data LIMIT 100".to_string());
+        let mut pane = popups::query::QueryPopup::new(&text, s.query_history.clone());
+        if let Some(r) = s.query_result() {
+            pane.shape = Some(shape(r));
+        }
+        self.popup = Some(Popup::Query(Box::new(pane)));
+    }
+
+    /// Enter in the pane: run `sql` over the data after the step in view.
+    pub(in crate::tui) fn run_query(&mut self, sql: String) {
+        let s = &mut self.state;
+        let sql = sql.trim().to_string();
+        if !sql.is_empty() && s.query_history.last() != Some(&sql) {
+            s.query_history.push(sql.clone());
+        }
+        let Some((frame, at)) = s.view_frame() else {
+            return self.query_failed("the data is still loading".into());
+        };
+        let pos = s.view_pos();
+        if at < pos {
+            return self.query_failed(format!(
+                "step {pos} is not computed yet: run the query once the grid shows it"
+            ));
+        }
+        let base = s.view_key();
+        let files = s.recipe().files.clone();
+        if let Some(Popup::Query(p)) = &mut self.popup {
+            p.running = true;
+            p.error = None;
+            p.history = self.state.query_history.clone();
+        }
+        let target = self.next_id;
+        self.start(
+            Job::Query(QueryJob {
+                target,
+                base,
+                sql,
+                frame,
+                files,
+            }),
+            target,
+        );
+    }
+
+    fn query_failed(&mut self, why: String) {
+        match &mut self.popup {
+            Some(Popup::Query(p)) => {
+                p.running = false;
+                p.error = Some(why);
+            }
+            _ => self.state.message = Some(error(&why)),
+        }
+    }
+
+    /// The query's result from the worker: into the grid, or its error into the pane.
+    pub(in crate::tui) fn on_queried(&mut self, q: Queried) {
+        match q.result {
+            Err(e) => self.query_failed(e),
+            Ok(frame) => {
+                let text = shape(&frame);
+                if let Some(Popup::Query(p)) = &mut self.popup {
+                    p.running = false;
+                    p.error = None;
+                    p.shape = Some(text.clone());
+                }
+                let s = &mut self.state;
+                s.query = Some(QueryView {
+                    base: q.base,
+                    sql: q.sql,
+                    result: Some(frame),
+                });
+                s.grid.row = 0;
+                s.grid.top = 0;
+                s.grid.col = 0;
+                s.grid.left = 0;
+                s.search = SearchState::default();
+                s.message = Some(info(&format!(
+                    "query result: {text} (not a step); S edits the query, Esc shows the data again"
+                )));
+            }
+        }
+    }
+
+    /// `ctrl-k` in the pane: the query as a `sql` step, in its form (previewed, applied
+    /// with Enter like any step).
+    pub(in crate::tui) fn keep_query(&mut self, sql: String) {
+        if sql.trim().is_empty() {
+            self.state.message = Some(info("no query to keep: S opens the query pane"));
+            return;
+        }
+        self.open_filled_form(query::step(&sql));
+    }
+
+    /// After every update: a result of other data than the data in view is closed (the
+    /// step in view changed, or the query became a step).
+    pub(in crate::tui) fn refresh_query(&mut self) {
+        let s = &mut self.state;
+        let Some(q) = &s.query else {
+            return;
+        };
+        if q.result.is_none() || q.base == s.view_key() {
+            return;
+        }
+        let pos = s.view_pos();
+        let kept = pos > 0 && {
+            let last = &s.recipe().steps[pos - 1];
+            last.op == query::step(&q.sql).op && !last.disabled
+        };
+        s.query = None;
+        s.message = Some(info(&if kept {
+            format!("the query is now step {pos} of the recipe")
+        } else {
+            "query result closed: the data in view changed (S runs the query again)".to_string()
+        }));
+    }
+}
+
+/// "3 rows × 2 columns".
+fn shape(f: &crate::tui::frames::FrameInfo) -> String {
+    format!(
+        "{} × {}",
+        crate::util::count_of(f.height() as u64, "row", "rows"),
+        crate::util::count_of(f.columns.len() as u64, "column", "columns")
+    )
+}
