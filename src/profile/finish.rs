@@ -527,6 +527,43 @@ fn date_parts(p: &mut ColumnProfile, days: &HashMap<i64, u64>) {
     );
     p.by_month = Some(months);
     p.by_weekday = Some(weekdays);
+    p.timeline = timeline(days);
+}
+
+/// Values per period from the first to the last day seen (see [`Timeline`]).
+fn timeline(days: &HashMap<i64, u64>) -> Option<Timeline> {
+    let (first, last) = (*days.keys().min()?, *days.keys().max()?);
+    let (a, b) = (date_of(first)?, date_of(last)?);
+    let month = |d: NaiveDate| d.year() as i64 * 12 + d.month0() as i64;
+    let (unit, start, end): (&'static str, i64, i64) = if last - first <= 92 {
+        ("day", first, last)
+    } else if b.year() - a.year() <= 6 {
+        ("month", month(a), month(b))
+    } else {
+        ("year", a.year() as i64, b.year() as i64)
+    };
+    let mut counts = vec![0u64; (end - start + 1) as usize];
+    for (&d, &n) in days {
+        let Some(date) = date_of(d) else { continue };
+        let at = match unit {
+            "day" => d,
+            "month" => month(date),
+            _ => date.year() as i64,
+        };
+        counts[(at - start) as usize] += n;
+    }
+    let label = |i: i64| match unit {
+        "day" => day_string(i),
+        "month" => format!("{}-{:02}", i.div_euclid(12), i.rem_euclid(12) + 1),
+        _ => i.to_string(),
+    };
+    Some(Timeline {
+        unit,
+        periods: (start..=end)
+            .zip(counts)
+            .map(|(i, n)| (label(i), n))
+            .collect(),
+    })
 }
 
 fn text_column(p: &mut ColumnProfile, t: TextAcc, opts: &ProfileOptions) {

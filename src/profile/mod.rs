@@ -217,6 +217,17 @@ pub struct EntityMatch {
     pub percent: f64,
 }
 
+/// Values per period of a date or datetime column, every period from the first to the
+/// last (empty ones too): days when the values span at most three months, months
+/// when at most six years, else years. For the workbench's timeline chart.
+#[derive(Debug, Clone, Serialize)]
+pub struct Timeline {
+    /// `day`, `month` or `year`.
+    pub unit: &'static str,
+    /// (label, count): `2013-01-05`, `2013-01`, `2013`.
+    pub periods: Vec<(String, u64)>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct YearCount {
     pub year: i32,
@@ -319,6 +330,10 @@ pub struct ColumnProfile {
     /// Monday first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by_weekday: Option<Vec<u64>>,
+    /// Values per day, month or year, for the workbench's chart (not in the JSON
+    /// report, which has `by_year`, `by_month` and `by_weekday`).
+    #[serde(skip)]
+    pub timeline: Option<Timeline>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub future: Option<u64>,
     pub hints: Vec<Hint>,

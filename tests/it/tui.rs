@@ -1211,6 +1211,7 @@ fn bench_workbench() {
     println!("with the profile panel: median {med:.2} ms, p99 {p99:.2} ms, max {max:.2} ms");
 }
 
+mod charts;
 mod cluster;
 
 mod fixes;

@@ -1,6 +1,7 @@
 //! Views: functions from `&State` (and the open popup) to the screen. They never
 //! change state.
 
+pub mod charts;
 pub mod grid;
 pub mod panels;
 pub mod profile;

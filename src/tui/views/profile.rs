@@ -6,7 +6,9 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Sparkline, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::charts;
 use serde_json::Value;
 
 use crate::profile::render::fmt_num;
@@ -15,13 +17,13 @@ use crate::tui::popups::{cut, hint};
 use crate::tui::state::State;
 use crate::util::thousands;
 
-fn head() -> Style {
+pub(super) fn head() -> Style {
     Style::default()
         .fg(Color::Cyan)
         .add_modifier(Modifier::BOLD)
 }
 
-fn value_text(v: &Value) -> String {
+pub(super) fn value_text(v: &Value) -> String {
     match v {
         Value::String(s) if s.is_empty() => "\"\"".into(),
         Value::String(s) => s.clone(),
@@ -31,7 +33,7 @@ fn value_text(v: &Value) -> String {
     }
 }
 
-fn pct(p: f64) -> String {
+pub(super) fn pct(p: f64) -> String {
     if p > 0.0 && p < 0.1 {
         "<0.1%".into()
     } else {
@@ -78,13 +80,9 @@ pub fn render_column(frame: &mut Frame, area: Rect, state: &State) {
     };
     let w = area.width as usize;
     let top = stats_lines(c, profile.dataset.rows);
-    let hist = c
-        .histogram
-        .as_ref()
-        .map(|h| (h, "values"))
-        .or_else(|| c.length.as_ref().map(|l| (&l.histogram, "lengths")));
+    let chart = charts::Kind::of(c);
     let scroll = state.panel_scroll;
-    // Stats first, then the histogram, then the lists (scrolled together below).
+    // Stats first, then the chart, then the lists (scrolled together below).
     let mut y = area.y;
     let top_h = (top.len() as u16).min(area.height);
     frame.render_widget(
@@ -92,34 +90,20 @@ pub fn render_column(frame: &mut Frame, area: Rect, state: &State) {
         Rect::new(area.x, y, area.width, top_h),
     );
     y += top_h;
-    if let Some((h, what)) = hist
+    let mut top_drawn = false;
+    if let Some(kind) = &chart
         && scroll == 0
-        && area.y + area.height > y + 7
     {
-        frame.render_widget(
-            Paragraph::new(Line::styled(
-                format!("Histogram of {what} ({} bins)", h.counts.len()),
-                head(),
-            )),
-            Rect::new(area.x, y, area.width, 1),
-        );
-        let data: Vec<u64> = stretch(&h.counts, w);
-        frame.render_widget(
-            Sparkline::default()
-                .data(&data)
-                .style(Style::default().fg(Color::Green)),
-            Rect::new(area.x, y + 1, area.width, 4),
-        );
-        let lo = h.edges.first().copied().map(fmt_num).unwrap_or_default();
-        let hi = h.edges.last().copied().map(fmt_num).unwrap_or_default();
-        let gap = w.saturating_sub(lo.len() + hi.len());
-        frame.render_widget(
-            Paragraph::new(Line::styled(format!("{lo}{}{hi}", " ".repeat(gap)), hint())),
-            Rect::new(area.x, y + 5, area.width, 1),
-        );
-        y += 6;
+        // Half of what is left, at least a few rows, leaving some to the lists.
+        let left = (area.y + area.height).saturating_sub(y);
+        let h = kind.height(left.saturating_sub(2).max(left / 2));
+        if h >= charts::MIN_HEIGHT.min(kind.height(u16::MAX)) && h >= 3 {
+            charts::render(frame, Rect::new(area.x, y, area.width, h), kind);
+            y += h;
+            top_drawn = kind.shows_top();
+        }
     }
-    let rest = list_lines(c, w);
+    let rest = list_lines(c, w, top_drawn);
     if y < area.y + area.height {
         frame.render_widget(
             Paragraph::new(rest)
@@ -128,22 +112,6 @@ pub fn render_column(frame: &mut Frame, area: Rect, state: &State) {
             Rect::new(area.x, y, area.width, area.y + area.height - y),
         );
     }
-}
-
-/// Spread `counts` over `width` columns (each bin as wide as fits).
-fn stretch(counts: &[u64], width: usize) -> Vec<u64> {
-    if counts.is_empty() || width == 0 {
-        return Vec::new();
-    }
-    let per = (width / counts.len()).max(1);
-    let mut out = Vec::with_capacity(width);
-    for c in counts {
-        for _ in 0..per {
-            out.push(*c);
-        }
-    }
-    out.truncate(width);
-    out
 }
 
 fn stats_lines(c: &ColumnProfile, rows: u64) -> Vec<Line<'static>> {
@@ -245,7 +213,8 @@ fn stats_lines(c: &ColumnProfile, rows: u64) -> Vec<Line<'static>> {
     lines
 }
 
-fn list_lines(c: &ColumnProfile, w: usize) -> Vec<Line<'static>> {
+/// The lists below the chart; `top_drawn`: the chart showed the top values.
+fn list_lines(c: &ColumnProfile, w: usize, top_drawn: bool) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     if !c.hints.is_empty() {
         lines.push(Line::styled("Hints", head()));
@@ -256,7 +225,7 @@ fn list_lines(c: &ColumnProfile, w: usize) -> Vec<Line<'static>> {
             ));
         }
     }
-    if !c.top.is_empty() {
+    if !c.top.is_empty() && !top_drawn {
         lines.push(Line::styled("Top values", head()));
         let max = c.top.iter().map(|t| t.count).max().unwrap_or(1);
         let label_w = c
