@@ -142,6 +142,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     };
     let fresh = || ApplyOptions {
         stats: Some(Arc::new(RunStats::default())),
+        literal_statistics: true,
     };
     let stats = recipe::replay(
         &mut src,

@@ -94,6 +94,21 @@ impl RunStats {
         out
     }
 
+    /// The counters' values, to put back with [`RunStats::restore`].
+    fn snapshot(&self) -> Vec<u64> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.iter().map(|e| e.counter.get()).collect()
+    }
+
+    /// Put back the values of [`RunStats::snapshot`]: a statistics pass runs the
+    /// counting steps before it, which must not count its rows.
+    fn restore(&self, values: &[u64]) {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        for (e, v) in entries.iter().zip(values) {
+            e.counter.set(*v);
+        }
+    }
+
     /// Rows removed by all steps.
     pub fn rows_removed(&self) -> u64 {
         self.counts()
@@ -109,6 +124,10 @@ impl RunStats {
 pub struct ApplyOptions {
     /// Collect per-step counts while the plan runs.
     pub stats: Option<Arc<RunStats>>,
+    /// Compute whole-column statistics (medians, means, quantiles...) in streaming
+    /// passes ahead of the main one and apply them as literals, so that the main pass
+    /// streams (`wort run`); the workbench keeps them as aggregates in the plan.
+    pub literal_statistics: bool,
 }
 
 /// Apply every enabled step of `recipe` to `lf`.
@@ -138,6 +157,18 @@ pub fn apply_with(
     // again (`collect_schema` on a fresh LazyFrame does), which made planning quadratic
     // in the number of steps (1,000 derive steps: 31 s in a debug build).
     let (mut lp_arena, mut expr_arena) = (Default::default(), Default::default());
+    let run_stats = options.stats.clone();
+    let pass = move |plan: LazyFrame| -> PolarsResult<DataFrame> {
+        let saved = run_stats.as_ref().map(|s| s.snapshot());
+        let out = plan
+            .with_predicate_pushdown(false)
+            .collect_with_engine(Engine::Streaming)
+            .map(|r| r.unwrap_single());
+        if let (Some(s), Some(v)) = (&run_stats, saved) {
+            s.restore(&v);
+        }
+        out
+    };
     for (n, step) in recipe.active_steps() {
         let op = step.op.name();
         let err = |message: String| StepError {
@@ -168,6 +199,11 @@ pub fn apply_with(
                 None
             },
             tables: Some(&recipe.files),
+            stats_pass: if options.literal_statistics {
+                Some(&pass)
+            } else {
+                None
+            },
         };
         lf = step
             .op

@@ -12,6 +12,7 @@ pub mod computed;
 pub mod datemath;
 pub mod dates;
 pub mod encode;
+pub mod literal;
 pub mod missing;
 pub mod numbers;
 pub mod outliers;
@@ -543,6 +544,9 @@ impl Counter {
     fn add(&self, n: u64) {
         self.0.fetch_add(n, Ordering::Relaxed);
     }
+    pub(crate) fn set(&self, n: u64) {
+        self.0.store(n, Ordering::Relaxed);
+    }
 }
 
 /// Registers (or finds) the counter with a label.
@@ -558,6 +562,9 @@ pub struct ApplyCx<'a> {
     pub counters: Option<&'a CounterFactory>,
     /// The other datasets, for steps that read them.
     pub tables: Option<&'a dyn Tables>,
+    /// When set, whole-column statistics are computed ahead by this streaming pass and
+    /// applied as literals (`wort run`); when not, they stay aggregates in the plan.
+    pub stats_pass: Option<&'a literal::StatsPass>,
 }
 
 impl ApplyCx<'_> {

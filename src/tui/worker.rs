@@ -500,6 +500,7 @@ fn preview(
         condition: None,
         counters: None,
         tables: Some(files),
+        stats_pass: None,
     };
     let notes = step
         .op
