@@ -128,6 +128,8 @@ pub struct ApplyOptions {
     /// passes ahead of the main one and apply them as literals, so that the main pass
     /// streams (`wort run`); the workbench keeps them as aggregates in the plan.
     pub literal_statistics: bool,
+    /// Sort out of core, spilling here (`wort run`); in memory without it.
+    pub spill: Option<Arc<super::spill::Spill>>,
 }
 
 /// Apply every enabled step of `recipe` to `lf`.
@@ -169,6 +171,16 @@ pub fn apply_with(
         }
         out
     };
+    let spill = options.spill.clone();
+    let sort_pass = move |plan: LazyFrame,
+                          by: &[PlSmallStr],
+                          opts: &SortMultipleOptions|
+          -> PolarsResult<LazyFrame> {
+        match &spill {
+            Some(s) => s.sort(plan, by, opts),
+            None => Ok(plan.sort(by.to_vec(), opts.clone())),
+        }
+    };
     for (n, step) in recipe.active_steps() {
         let op = step.op.name();
         let err = |message: String| StepError {
@@ -201,6 +213,11 @@ pub fn apply_with(
             tables: Some(&recipe.files),
             stats_pass: if options.literal_statistics {
                 Some(&pass)
+            } else {
+                None
+            },
+            sort_pass: if options.spill.is_some() {
+                Some(&sort_pass)
             } else {
                 None
             },

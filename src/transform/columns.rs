@@ -637,13 +637,13 @@ impl StepImpl for Sort {
             ));
         }
     }
-    fn apply(&self, lf: LazyFrame, _cx: &ApplyCx) -> PolarsResult<LazyFrame> {
+    fn apply(&self, lf: LazyFrame, cx: &ApplyCx) -> PolarsResult<LazyFrame> {
         let by: Vec<PlSmallStr> = self.by.to_vec().into_iter().map(PlSmallStr::from).collect();
         let opts = SortMultipleOptions::default()
             .with_order_descending_multi(self.flags())
             .with_nulls_last(true)
             .with_maintain_order(true);
-        Ok(lf.sort(by, opts))
+        cx.sort(lf, by, opts)
     }
     fn pyspark(&self, _cx: &PyCx) -> Result<String, String> {
         Ok(format!(

@@ -16,6 +16,11 @@ use super::ApplyCx;
 /// per group) with the streaming engine.
 pub type StatsPass = dyn Fn(LazyFrame) -> PolarsResult<DataFrame>;
 
+/// Sorts the rows of a plan out of core (`wort run` under `--memory-limit`): the plan
+/// up to the sort is run and spilled, and the returned plan reads the sorted rows.
+pub type SortPass =
+    dyn Fn(LazyFrame, &[PlSmallStr], &SortMultipleOptions) -> PolarsResult<LazyFrame>;
+
 /// The hidden column a group-wise statistic is joined in as.
 const GROUP_STAT: &str = "__wort_group_stat";
 
@@ -23,6 +28,19 @@ impl ApplyCx<'_> {
     /// Whether statistics are computed ahead and applied as literals.
     pub fn literal_statistics(&self) -> bool {
         self.stats_pass.is_some()
+    }
+
+    /// `lf` sorted by `by`: out of core when a sort pass is set, else in the plan.
+    pub fn sort(
+        &self,
+        lf: LazyFrame,
+        by: Vec<PlSmallStr>,
+        opts: SortMultipleOptions,
+    ) -> PolarsResult<LazyFrame> {
+        match self.sort_pass {
+            Some(pass) => pass(lf, &by, &opts),
+            None => Ok(lf.sort(by, opts)),
+        }
     }
 
     /// `stats` (aggregate expressions over `lf`), as literals when a statistics pass is

@@ -565,6 +565,8 @@ pub struct ApplyCx<'a> {
     /// When set, whole-column statistics are computed ahead by this streaming pass and
     /// applied as literals (`wort run`); when not, they stay aggregates in the plan.
     pub stats_pass: Option<&'a literal::StatsPass>,
+    /// When set, `sort` runs the plan so far and sorts its rows out of core.
+    pub sort_pass: Option<&'a literal::SortPass>,
 }
 
 impl ApplyCx<'_> {

@@ -501,6 +501,7 @@ fn preview(
         counters: None,
         tables: Some(files),
         stats_pass: None,
+        sort_pass: None,
     };
     let notes = step
         .op

@@ -32,6 +32,7 @@ fn both(df: &DataFrame, steps: &str) -> [(DataFrame, Vec<(usize, String, u64)>);
         let opts = wort::recipe::ApplyOptions {
             stats: Some(stats.clone()),
             literal_statistics,
+            spill: None,
         };
         let out = wort::recipe::apply_with(&recipe, df.clone().lazy(), &opts)
             .expect("plans")
@@ -248,4 +249,187 @@ fn wort_run_fills_with_the_statistic_of_the_whole_file() {
     let expect = median.round_ties_even() as i64;
     assert_eq!(got.lines().nth(1), Some(format!("0,{expect}").as_str()));
     assert_eq!(got.lines().count(), 5001);
+}
+
+/// The recipe applied in memory, and through `wort run`'s path with the sort spilled
+/// to `dir` under a memory limit of `limit` bytes.
+fn in_memory_and_spilled(
+    df: &DataFrame,
+    steps: &str,
+    limit: u64,
+    dir: &std::path::Path,
+) -> (DataFrame, DataFrame) {
+    let text = format!("{{\"wort_recipe\": 1, \"steps\": {steps}}}");
+    let recipe = wort::recipe::Recipe::parse(&text, "test").expect("recipe parses");
+    let memory = wort::recipe::apply(&recipe, df.clone().lazy())
+        .expect("plans")
+        .collect()
+        .expect("runs");
+    let opts = wort::recipe::ApplyOptions {
+        stats: Some(Arc::new(wort::recipe::RunStats::default())),
+        literal_statistics: true,
+        spill: Some(Arc::new(wort::recipe::spill::Spill::new(
+            limit,
+            dir.to_path_buf(),
+        ))),
+    };
+    let spilled = wort::recipe::apply_with(&recipe, df.clone().lazy(), &opts)
+        .expect("plans")
+        .collect()
+        .expect("runs");
+    (memory, spilled)
+}
+
+/// Rows with many ties, nulls in the keys, and an order of arrival to keep.
+fn ties(n: usize, seed: u64) -> DataFrame {
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let mut next = move || {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (x >> 33) as i64
+    };
+    let (mut a, mut b, mut c) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..n {
+        let r = next();
+        a.push((r % 7 != 0).then_some(r % 5));
+        b.push((r % 11 != 0).then(|| ["x", "y", "z"][(r % 3) as usize].to_string()));
+        c.push(i as i64);
+    }
+    df! { "a" => a, "b" => b, "i" => c }.expect("frame")
+}
+
+#[rstest]
+#[case::one_key(r#"[{"op":"sort","by":"a"}]"#)]
+#[case::two_keys_desc(r#"[{"op":"sort","by":["b","a"],"descending":[true,false]}]"#)]
+#[case::all_desc(r#"[{"op":"sort","by":["a","b"],"descending":true}]"#)]
+#[case::after_steps(
+    r#"[{"op":"filter","remove":"a = 2"},{"op":"fill_missing","column":"a","strategy":"median"},
+        {"op":"sort","by":["a","b"]},{"op":"derive","column":"j","expr":"i * 2"}]"#
+)]
+#[case::twice(r#"[{"op":"sort","by":"b"},{"op":"dedupe","columns":["a","b"]},{"op":"sort","by":"a","descending":true}]"#)]
+fn a_spilled_sort_is_the_stable_in_memory_sort(
+    #[case] steps: &str,
+    #[values(1, 40_000, 1 << 30)] limit: u64,
+) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let df = ties(1500, 7);
+    let (memory, spilled) = in_memory_and_spilled(&df, steps, limit, dir.path());
+    assert!(
+        memory.equals_missing(&spilled),
+        "limit {limit}: in memory\n{memory}\nspilled\n{spilled}"
+    );
+    assert_eq!(spilled.height(), memory.height());
+    drop(spilled);
+    let left: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").collect();
+    assert!(left.is_empty(), "spill files left: {left:?}");
+}
+
+#[test]
+fn a_spilled_sort_of_no_rows_gives_no_rows() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let df = ties(0, 1);
+    let (memory, spilled) =
+        in_memory_and_spilled(&df, r#"[{"op":"sort","by":"a"}]"#, 1, dir.path());
+    assert!(memory.equals_missing(&spilled));
+    assert_eq!(spilled.height(), 0);
+}
+
+/// `wort run` of a sort and a dedupe with `extra` arguments (`--memory-limit`,
+/// `--temp-dir`...): the exit code and stderr; the output is `out.csv` in `dir`.
+fn run_sorted(dir: &std::path::Path, extra: &[&str]) -> (i32, String) {
+    let mut csv = String::from("k,v\n");
+    for i in 0..2000 {
+        csv.push_str(&format!("{},{}\n", (i * 7919) % 13, i));
+    }
+    crate::trust::run_recipe(
+        dir,
+        &csv,
+        r#"[{"op":"sort","by":"k"},{"op":"dedupe","columns":"k"}]"#,
+        extra,
+    )
+}
+
+#[test]
+fn wort_run_spills_a_sort_to_the_temp_dir_and_leaves_it_empty() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spill = tempfile::tempdir().expect("spill dir");
+    let spill_arg = spill.path().to_string_lossy().to_string();
+    let (code, err) = run_sorted(
+        dir.path(),
+        &["--memory-limit", "1K", "--temp-dir", &spill_arg, "-q"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let spilled = std::fs::read_to_string(dir.path().join("out.csv")).expect("output");
+    assert_eq!(run_sorted(dir.path(), &["-q"]).0, 0);
+    let in_memory = std::fs::read_to_string(dir.path().join("out.csv")).expect("output");
+    assert_eq!(spilled, in_memory);
+    // Keys 0..12, each first met at the smallest i with (i * 7919) % 13 == k.
+    let lines: Vec<&str> = spilled.lines().collect();
+    assert_eq!(lines.len(), 14, "{spilled}");
+    assert_eq!(lines[1], "0,0");
+    assert_eq!(std::fs::read_dir(spill.path()).expect("dir").count(), 0);
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().to_string())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.starts_with(".wort-")),
+        "left beside the output: {names:?}"
+    );
+}
+
+#[test]
+fn a_bad_memory_limit_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (bad, says) in [
+        ("2X", "unknown unit"),
+        ("lots", "not a size"),
+        ("0", "at least 1 byte"),
+    ] {
+        let (code, err) = run_sorted(dir.path(), &["--memory-limit", bad]);
+        assert_eq!(code, 2, "{bad}: {err}");
+        assert!(err.contains(says), "{bad}: {err}");
+    }
+    assert!(!dir.path().join("out.csv").exists());
+}
+
+#[test]
+fn a_temp_dir_that_is_not_a_directory_is_an_error_before_anything_runs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let missing = dir.path().join("nowhere").to_string_lossy().to_string();
+    let (code, err) = run_sorted(dir.path(), &["--temp-dir", &missing]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--temp-dir") && err.contains("not a directory"),
+        "{err}"
+    );
+    assert!(!dir.path().join("out.csv").exists());
+}
+
+#[test]
+fn a_failed_run_leaves_the_temp_dir_empty() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spill = tempfile::tempdir().expect("spill dir");
+    let spill_arg = spill.path().to_string_lossy().to_string();
+    // The sort spills its rows; then the rules fail on the output: nothing is published.
+    let rules = write(dir.path(), "rules.dqdl", "Rules = [ RowCount > 100 ]\n");
+    let rules_arg = rules.to_string_lossy().to_string();
+    let (code, err) = run_sorted(
+        dir.path(),
+        &[
+            "--memory-limit",
+            "1",
+            "--temp-dir",
+            &spill_arg,
+            "--rules",
+            &rules_arg,
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("not published"), "{err}");
+    assert_eq!(std::fs::read_dir(spill.path()).expect("dir").count(), 0);
+    assert!(!dir.path().join("out.csv").exists());
 }
