@@ -172,6 +172,16 @@ pub fn apply_with(
         out
     };
     let spill = options.spill.clone();
+    let dedupe_spill = options.spill.clone();
+    let dedupe_pass = move |plan: LazyFrame,
+                            key: Expr,
+                            keep: &dyn Fn(LazyFrame) -> LazyFrame|
+          -> PolarsResult<LazyFrame> {
+        match &dedupe_spill {
+            Some(s) => s.dedupe(plan, key, keep),
+            None => Ok(keep(plan)),
+        }
+    };
     let sort_pass = move |plan: LazyFrame,
                           by: &[PlSmallStr],
                           opts: &SortMultipleOptions|
@@ -218,6 +228,11 @@ pub fn apply_with(
             },
             sort_pass: if options.spill.is_some() {
                 Some(&sort_pass)
+            } else {
+                None
+            },
+            dedupe_pass: if options.spill.is_some() {
+                Some(&dedupe_pass)
             } else {
                 None
             },

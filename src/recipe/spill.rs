@@ -1,4 +1,4 @@
-//! Out-of-core `sort` for `wort run`.
+//! Out-of-core `sort` and `dedupe` for `wort run`.
 //!
 //! polars sorts in memory. Under `--memory-limit`, `wort run` instead writes the rows
 //! the sort gets to a temporary Parquet file (streaming, with each row's position), cuts
@@ -7,7 +7,13 @@
 //! merge, a batch of each run at a time, which emits every buffered row up to the
 //! smallest of the runs' last loaded rows (nothing still on disk can come before it).
 //! Ties are broken by position, so the result is the stable sort the in-memory plan
-//! gives (nulls last). The files are [`TempFile`]s in the spill directory: unnamed
+//! gives (nulls last).
+//!
+//! `dedupe` keeps a set of the keys seen; when the rows it gets do not fit in the
+//! budget, they are spilled with their position and a hash of the key, each hash
+//! partition small enough to fit is deduplicated on its own (equal keys share a
+//! partition, in their order of arrival, so the first of each is kept), and the kept
+//! rows are merged back into their original order by position. The files are [`TempFile`]s in the spill directory: unnamed
 //! where the system allows, so a killed run leaves nothing behind.
 
 use std::path::{Path, PathBuf};
@@ -19,6 +25,8 @@ use crate::source::temp::TempFile;
 
 /// The hidden position column the spilled rows carry.
 const ROW: &str = "__wort_row";
+/// The hidden hash of a dedupe's key.
+const HASH: &str = "__wort_key_hash";
 /// The fewest rows of a run, whatever the limit (a limit below one row still sorts).
 const MIN_RUN: u64 = 64;
 
@@ -61,9 +69,7 @@ impl Spill {
         sink(lf.with_row_index(ROW, None), all.path())?;
         let rows = count(all.path())?;
         let (keys, order) = with_position(by, opts);
-        let sample = scan(all.path())?.slice(0, 10_000).collect()?;
-        let row_bytes = (sample.estimated_size() / sample.height().max(1)).max(1) as u64;
-        let run_rows = (self.budget / row_bytes).max(MIN_RUN);
+        let run_rows = self.rows_per_budget(all.path())?;
         let sorted = if rows <= run_rows {
             let one = self.temp()?;
             sink(scan(all.path())?.sort(keys, order), one.path())?;
@@ -85,11 +91,70 @@ impl Spill {
             merged
         };
         let lf = scan(sorted.path())?.drop(by_name([ROW], true, false));
+        self.keep_file(sorted);
+        Ok(lf)
+    }
+}
+
+impl Spill {
+    /// `keep` (a plan that removes the rows whose key was met before) applied to `lf`,
+    /// partition by partition of the key's hash when the rows do not fit the budget.
+    pub fn dedupe(
+        &self,
+        lf: LazyFrame,
+        key: Expr,
+        keep: &dyn Fn(LazyFrame) -> LazyFrame,
+    ) -> PolarsResult<LazyFrame> {
+        let all = self.temp()?;
+        let hashed = lf
+            .with_row_index(ROW, None)
+            .with_column(key.hash(0x5eed, 0xd00d, 0xfeed, 0xbeef).alias(HASH));
+        sink(hashed, all.path())?;
+        let rows = count(all.path())?;
+        let partitions = rows.div_ceil(self.rows_per_budget(all.path())?);
+        let hidden = || by_name([ROW, HASH], true, false);
+        if partitions <= 1 {
+            let lf = keep(scan(all.path())?).drop(hidden());
+            self.keep_file(all);
+            return Ok(lf);
+        }
+        let mut parts = Vec::new();
+        for i in 0..partitions {
+            let part = self.temp()?;
+            let rows = scan(all.path())?.filter((col(HASH) % lit(partitions)).eq(lit(i)));
+            sink(keep(rows).drop(by_name([HASH], true, false)), part.path())?;
+            parts.push(part);
+        }
+        drop(all);
+        let merged = self.temp()?;
+        let order = SortMultipleOptions::default().with_maintain_order(true);
+        let batch = (self.budget / 64 / partitions).max(MIN_RUN);
+        merge(
+            &parts,
+            &[ROW.into()],
+            &order,
+            batch as IdxSize,
+            merged.path(),
+        )?;
+        let lf = scan(merged.path())?.drop(by_name([ROW], true, false));
+        self.keep_file(merged);
+        Ok(lf)
+    }
+
+    /// How many rows of the spilled file at `path` fit the budget (at least
+    /// [`MIN_RUN`]), from the size of its first rows in memory.
+    fn rows_per_budget(&self, path: &Path) -> PolarsResult<u64> {
+        let sample = scan(path)?.slice(0, 10_000).collect()?;
+        let row_bytes = (sample.estimated_size() / sample.height().max(1)).max(1) as u64;
+        Ok((self.budget / row_bytes).max(MIN_RUN))
+    }
+
+    /// Keep `file` until the run is over: the plan reads it.
+    fn keep_file(&self, file: TempFile) {
         self.kept
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push(sorted);
-        Ok(lf)
+            .push(file);
     }
 }
 

@@ -21,6 +21,11 @@ pub type StatsPass = dyn Fn(LazyFrame) -> PolarsResult<DataFrame>;
 pub type SortPass =
     dyn Fn(LazyFrame, &[PlSmallStr], &SortMultipleOptions) -> PolarsResult<LazyFrame>;
 
+/// Removes rows with a key met before out of core (`wort run` under
+/// `--memory-limit`): given the plan so far, the key, and the plan that removes them.
+pub type DedupePass =
+    dyn Fn(LazyFrame, Expr, &dyn Fn(LazyFrame) -> LazyFrame) -> PolarsResult<LazyFrame>;
+
 /// The hidden column a group-wise statistic is joined in as.
 const GROUP_STAT: &str = "__wort_group_stat";
 
@@ -40,6 +45,20 @@ impl ApplyCx<'_> {
         match self.sort_pass {
             Some(pass) => pass(lf, &by, &opts),
             None => Ok(lf.sort(by, opts)),
+        }
+    }
+
+    /// `keep` (a plan removing the rows whose `key` was met before) applied to `lf`:
+    /// out of core when a dedupe pass is set.
+    pub fn dedupe(
+        &self,
+        lf: LazyFrame,
+        key: Expr,
+        keep: &dyn Fn(LazyFrame) -> LazyFrame,
+    ) -> PolarsResult<LazyFrame> {
+        match self.dedupe_pass {
+            Some(pass) => pass(lf, key, keep),
+            None => Ok(keep(lf)),
         }
     }
 

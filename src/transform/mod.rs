@@ -567,6 +567,8 @@ pub struct ApplyCx<'a> {
     pub stats_pass: Option<&'a literal::StatsPass>,
     /// When set, `sort` runs the plan so far and sorts its rows out of core.
     pub sort_pass: Option<&'a literal::SortPass>,
+    /// When set, `dedupe` runs the plan so far and removes duplicates out of core.
+    pub dedupe_pass: Option<&'a literal::DedupePass>,
 }
 
 impl ApplyCx<'_> {

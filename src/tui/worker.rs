@@ -502,6 +502,7 @@ fn preview(
         tables: Some(files),
         stats_pass: None,
         sort_pass: None,
+        dedupe_pass: None,
     };
     let notes = step
         .op

@@ -258,15 +258,16 @@ fn in_memory_and_spilled(
     steps: &str,
     limit: u64,
     dir: &std::path::Path,
-) -> (DataFrame, DataFrame) {
+) -> (DataFrame, DataFrame, u64) {
     let text = format!("{{\"wort_recipe\": 1, \"steps\": {steps}}}");
     let recipe = wort::recipe::Recipe::parse(&text, "test").expect("recipe parses");
     let memory = wort::recipe::apply(&recipe, df.clone().lazy())
         .expect("plans")
         .collect()
         .expect("runs");
+    let stats = Arc::new(wort::recipe::RunStats::default());
     let opts = wort::recipe::ApplyOptions {
-        stats: Some(Arc::new(wort::recipe::RunStats::default())),
+        stats: Some(stats.clone()),
         literal_statistics: true,
         spill: Some(Arc::new(wort::recipe::spill::Spill::new(
             limit,
@@ -277,7 +278,7 @@ fn in_memory_and_spilled(
         .expect("plans")
         .collect()
         .expect("runs");
-    (memory, spilled)
+    (memory, spilled, stats.rows_removed())
 }
 
 /// Rows with many ties, nulls in the keys, and an order of arrival to keep.
@@ -310,13 +311,23 @@ fn ties(n: usize, seed: u64) -> DataFrame {
         {"op":"sort","by":["a","b"]},{"op":"derive","column":"j","expr":"i * 2"}]"#
 )]
 #[case::twice(r#"[{"op":"sort","by":"b"},{"op":"dedupe","columns":["a","b"]},{"op":"sort","by":"a","descending":true}]"#)]
-fn a_spilled_sort_is_the_stable_in_memory_sort(
+#[case::dedupe_columns(r#"[{"op":"dedupe","columns":["a","b"]}]"#)]
+#[case::dedupe_rows(r#"[{"op":"drop","columns":["i"]},{"op":"dedupe"}]"#)]
+#[case::dedupe_where(r#"[{"op":"dedupe","columns":"a","where":"b = 'x'"}]"#)]
+#[case::dedupe_then_sort(
+    r#"[{"op":"fill_missing","column":"b","strategy":"mode"},{"op":"dedupe","columns":["b","a"]},
+        {"op":"sort","by":"b"},{"op":"derive","column":"j","expr":"i + 1"}]"#
+)]
+fn spilled_sorts_and_dedupes_give_the_in_memory_rows(
     #[case] steps: &str,
     #[values(1, 40_000, 1 << 30)] limit: u64,
 ) {
     let dir = tempfile::tempdir().expect("temp dir");
     let df = ties(1500, 7);
-    let (memory, spilled) = in_memory_and_spilled(&df, steps, limit, dir.path());
+    let (memory, spilled, removed) = in_memory_and_spilled(&df, steps, limit, dir.path());
+    assert!(memory.height() > 10, "{memory}");
+    // The spilled steps count the rows they remove once, as the in-memory ones do.
+    assert_eq!(removed, (df.height() - spilled.height()) as u64);
     assert!(
         memory.equals_missing(&spilled),
         "limit {limit}: in memory\n{memory}\nspilled\n{spilled}"
@@ -331,7 +342,7 @@ fn a_spilled_sort_is_the_stable_in_memory_sort(
 fn a_spilled_sort_of_no_rows_gives_no_rows() {
     let dir = tempfile::tempdir().expect("temp dir");
     let df = ties(0, 1);
-    let (memory, spilled) =
+    let (memory, spilled, _) =
         in_memory_and_spilled(&df, r#"[{"op":"sort","by":"a"}]"#, 1, dir.path());
     assert!(memory.equals_missing(&spilled));
     assert_eq!(spilled.height(), 0);
