@@ -175,7 +175,7 @@ pub fn apply_with(
     let dedupe_spill = options.spill.clone();
     let dedupe_pass = move |plan: LazyFrame,
                             key: Expr,
-                            keep: &dyn Fn(LazyFrame) -> LazyFrame|
+                            keep: &crate::transform::literal::KeepRows|
           -> PolarsResult<LazyFrame> {
         match &dedupe_spill {
             Some(s) => s.dedupe(plan, key, keep),

@@ -22,6 +22,7 @@ use std::sync::Mutex;
 use polars::prelude::*;
 
 use crate::source::temp::TempFile;
+use crate::transform::literal::KeepRows;
 
 /// The hidden position column the spilled rows carry.
 const ROW: &str = "__wort_row";
@@ -99,12 +100,7 @@ impl Spill {
 impl Spill {
     /// `keep` (a plan that removes the rows whose key was met before) applied to `lf`,
     /// partition by partition of the key's hash when the rows do not fit the budget.
-    pub fn dedupe(
-        &self,
-        lf: LazyFrame,
-        key: Expr,
-        keep: &dyn Fn(LazyFrame) -> LazyFrame,
-    ) -> PolarsResult<LazyFrame> {
+    pub fn dedupe(&self, lf: LazyFrame, key: Expr, keep: &KeepRows) -> PolarsResult<LazyFrame> {
         let all = self.temp()?;
         let hashed = lf
             .with_row_index(ROW, None)

@@ -23,8 +23,10 @@ pub type SortPass =
 
 /// Removes rows with a key met before out of core (`wort run` under
 /// `--memory-limit`): given the plan so far, the key, and the plan that removes them.
-pub type DedupePass =
-    dyn Fn(LazyFrame, Expr, &dyn Fn(LazyFrame) -> LazyFrame) -> PolarsResult<LazyFrame>;
+pub type DedupePass = dyn Fn(LazyFrame, Expr, &KeepRows) -> PolarsResult<LazyFrame>;
+
+/// A plan that keeps some rows of the plan it gets (a dedupe's filter).
+pub type KeepRows<'k> = dyn Fn(LazyFrame) -> LazyFrame + 'k;
 
 /// The hidden column a group-wise statistic is joined in as.
 const GROUP_STAT: &str = "__wort_group_stat";
@@ -50,12 +52,7 @@ impl ApplyCx<'_> {
 
     /// `keep` (a plan removing the rows whose `key` was met before) applied to `lf`:
     /// out of core when a dedupe pass is set.
-    pub fn dedupe(
-        &self,
-        lf: LazyFrame,
-        key: Expr,
-        keep: &dyn Fn(LazyFrame) -> LazyFrame,
-    ) -> PolarsResult<LazyFrame> {
+    pub fn dedupe(&self, lf: LazyFrame, key: Expr, keep: &KeepRows) -> PolarsResult<LazyFrame> {
         match self.dedupe_pass {
             Some(pass) => pass(lf, key, keep),
             None => Ok(keep(lf)),
