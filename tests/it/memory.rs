@@ -21,9 +21,12 @@ fn frame() -> DataFrame {
     .expect("frame")
 }
 
+/// A step's counters: (step, label, count).
+type Counts = Vec<(usize, String, u64)>;
+
 /// The recipe applied to `df` in memory (aggregates in the plan) and with statistics
 /// computed ahead (literals), collected; plus the counters of each.
-fn both(df: &DataFrame, steps: &str) -> [(DataFrame, Vec<(usize, String, u64)>); 2] {
+fn both(df: &DataFrame, steps: &str) -> [(DataFrame, Counts); 2] {
     let text = format!("{{\"wort_recipe\": 1, \"steps\": {steps}}}");
     let recipe = wort::recipe::Recipe::parse(&text, "test").expect("recipe parses");
     wort::recipe::validate(&recipe, df.schema().as_ref()).expect("recipe validates");
@@ -240,7 +243,7 @@ fn wort_run_fills_with_the_statistic_of_the_whole_file() {
     let mut sorted = present.clone();
     sorted.sort_unstable();
     let m = sorted.len();
-    let median = if m % 2 == 0 {
+    let median = if m.is_multiple_of(2) {
         (sorted[m / 2 - 1] + sorted[m / 2]) as f64 / 2.0
     } else {
         sorted[m / 2] as f64
