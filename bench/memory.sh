@@ -10,11 +10,13 @@
 #   bash bench/memory.sh                     # COPIES=160; SKIP_BUILD=1 to use the binary as is
 #   COPIES=32 bash bench/memory.sh
 #   FLIGHTS=path/to/flights.csv bash bench/memory.sh   # the one-copy file to concatenate
+#   LIMIT=1G bash bench/memory.sh            # wort run --memory-limit (default 1G)
 # Needs ~2x the file's size free on disk for the file and the outputs; removes the
 # outputs at the end (KEEP=1 keeps the concatenated file for another run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COPIES="${COPIES:-160}"
+LIMIT="${LIMIT:-1G}"
 TARGET="${CARGO_TARGET_DIR:-target}"
 WORT="${WORT:-$TARGET/release/wort}"
 [ -n "${SKIP_BUILD:-}" ] || cargo build --release --bin wort
@@ -91,9 +93,9 @@ PY
 }
 
 rows=$(( $(wc -l < "$BIG") - 1 ))
-echo "file: $BIG ($(du -h "$BIG" | cut -f1), $rows rows), $(nproc) cores"
-measure "run (4 steps)" "$WORT" run bench/memory_recipe.json "$BIG" -o "$OUT"
+echo "file: $BIG ($(du -h "$BIG" | cut -f1), $rows rows), $(nproc) cores, --memory-limit $LIMIT"
+measure "run (4 steps)" "$WORT" run bench/memory_recipe.json "$BIG" -o "$OUT" --memory-limit "$LIMIT"
 rm -f "$OUT"
-measure "run (no sort)" "$WORT" run "$NOSORT" "$BIG" -o "$OUT"
+measure "run (no sort)" "$WORT" run "$NOSORT" "$BIG" -o "$OUT" --memory-limit "$LIMIT"
 rm -f "$OUT"
 measure "profile --sample full" "$WORT" profile "$BIG" --sample full --format json -o bench/out/memory_profile.json
