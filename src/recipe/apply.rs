@@ -1,5 +1,6 @@
 //! `recipe::apply`: the one path from steps to a polars plan.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use polars::prelude::*;
@@ -14,6 +15,10 @@ pub struct StepError {
     pub step: usize,
     pub op: &'static str,
     pub message: String,
+    /// The step failed while reading data (a statistics, sort or dedupe pass of `wort
+    /// run` runs the plan before it): `message` is then the reader's error, as a
+    /// failed write would give it.
+    pub reading: bool,
 }
 
 /// One counted quantity of one step, reported in the run summary.
@@ -153,6 +158,7 @@ pub fn apply_with(
         step: 0,
         op: "input",
         message: clean_polars_error(&e),
+        reading: false,
     })?;
     // One pair of arenas for the whole plan: each step's schema is then resolved from
     // the previous step's converted plan, instead of converting the whole growing plan
@@ -160,6 +166,13 @@ pub fn apply_with(
     // in the number of steps (1,000 derive steps: 31 s in a debug build).
     let (mut lp_arena, mut expr_arena) = (Default::default(), Default::default());
     let run_stats = options.stats.clone();
+    // Set when a pass that reads data fails (the error is then the reader's).
+    let reading = Arc::new(AtomicBool::new(false));
+    let failed = |flag: &Arc<AtomicBool>, e: PolarsError| {
+        flag.store(true, Ordering::Relaxed);
+        e
+    };
+    let flag = reading.clone();
     let pass = move |plan: LazyFrame| -> PolarsResult<DataFrame> {
         let saved = run_stats.as_ref().map(|s| s.snapshot());
         let out = plan
@@ -169,25 +182,25 @@ pub fn apply_with(
         if let (Some(s), Some(v)) = (&run_stats, saved) {
             s.restore(&v);
         }
-        out
+        out.map_err(|e| failed(&flag, e))
     };
-    let spill = options.spill.clone();
-    let dedupe_spill = options.spill.clone();
+    let (spill, flag) = (options.spill.clone(), reading.clone());
     let dedupe_pass = move |plan: LazyFrame,
                             key: Expr,
                             keep: &crate::transform::literal::KeepRows|
           -> PolarsResult<LazyFrame> {
-        match &dedupe_spill {
-            Some(s) => s.dedupe(plan, key, keep),
+        match &spill {
+            Some(s) => s.dedupe(plan, key, keep).map_err(|e| failed(&flag, e)),
             None => Ok(keep(plan)),
         }
     };
+    let (spill, flag) = (options.spill.clone(), reading.clone());
     let sort_pass = move |plan: LazyFrame,
                           by: &[PlSmallStr],
                           opts: &SortMultipleOptions|
           -> PolarsResult<LazyFrame> {
         match &spill {
-            Some(s) => s.sort(plan, by, opts),
+            Some(s) => s.sort(plan, by, opts).map_err(|e| failed(&flag, e)),
             None => Ok(plan.sort(by.to_vec(), opts.clone())),
         }
     };
@@ -197,6 +210,7 @@ pub fn apply_with(
             step: n,
             op,
             message,
+            reading: reading.load(Ordering::Relaxed),
         };
         let condition = match &step.condition {
             None => None,

@@ -447,3 +447,32 @@ fn a_failed_run_leaves_the_temp_dir_empty() {
     assert_eq!(std::fs::read_dir(spill.path()).expect("dir").count(), 0);
     assert!(!dir.path().join("out.csv").exists());
 }
+
+#[test]
+fn a_late_junk_value_met_by_a_pass_ahead_restarts_the_run_as_text() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut data = String::from("id,n,v\n");
+    for i in 0..100_010 {
+        data.push_str(&format!("{i},{},{}\n", i % 7, i % 5));
+    }
+    data.push_str("100010,seven,\n");
+    // The median fill reads v ahead, the sort spills every column: the junk in n is
+    // met by the sort's pass, before the output is written.
+    let (code, err) = crate::trust::run_recipe(
+        dir.path(),
+        &data,
+        r#"[{"op":"fill_missing","column":"v","strategy":"median"},
+            {"op":"sort","by":"id","descending":true}]"#,
+        &["--memory-limit", "1M"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("later holds \"seven\""), "{err}");
+    assert!(err.contains("n:text"), "{err}");
+    let out = std::fs::read_to_string(dir.path().join("out.csv")).expect("output");
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("id,n,v"));
+    // v's median over 0..4 repeated is 2.
+    assert_eq!(lines.next(), Some("100010,seven,2"));
+    assert_eq!(lines.next(), Some("100009,0,4"));
+    assert_eq!(out.lines().count(), 100_012);
+}
