@@ -11,11 +11,13 @@ use clap::Args;
 
 use super::InputArgs;
 use crate::guard::Inputs;
+use crate::recipe::spill::Spill;
 use crate::recipe::{self, ApplyOptions, Recipe, Replay, RunStats};
 use crate::source::{self, LateTypeError, Sample, Source, WriteError};
 use crate::transform::type_name;
 use crate::util::thousands;
 
+mod memory;
 mod quarantine;
 
 #[derive(Debug, Args)]
@@ -54,6 +56,16 @@ pub struct RunArgs {
     /// No summary and no warnings on stderr (errors still go there).
     #[arg(short, long)]
     pub quiet: bool,
+    /// Memory a sort may hold at once, as bytes or with a unit (512M, 2G, 1.5GiB):
+    /// rows that do not fit are sorted in runs spilled to --temp-dir and merged.
+    /// Default: a quarter of the machine's memory.
+    #[arg(long, value_name = "SIZE", value_parser = memory::parse_size)]
+    pub memory_limit: Option<u64>,
+    /// Directory for the files a sort spills (removed when the run ends, and unnamed
+    /// where the system allows, so a killed run leaves none). Default: the output's
+    /// directory (on the same disk as the output; /tmp is often in memory).
+    #[arg(long, value_name = "DIR")]
+    pub temp_dir: Option<PathBuf>,
     #[command(flatten)]
     pub input: InputArgs,
 }
@@ -140,8 +152,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         recipe: &recipe,
         path: &args.recipe,
     };
+    let spill_dir = memory::spill_dir(args.temp_dir.as_deref(), &output)?;
+    let memory_limit = args.memory_limit.unwrap_or_else(memory::default_limit);
     let fresh = || ApplyOptions {
         stats: Some(Arc::new(RunStats::default())),
+        literal_statistics: true,
+        spill: Some(Arc::new(Spill::new(memory_limit, spill_dir.clone()))),
     };
     let stats = recipe::replay(
         &mut src,

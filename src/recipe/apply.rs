@@ -1,5 +1,6 @@
 //! `recipe::apply`: the one path from steps to a polars plan.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use polars::prelude::*;
@@ -14,6 +15,10 @@ pub struct StepError {
     pub step: usize,
     pub op: &'static str,
     pub message: String,
+    /// The step failed while reading data (a statistics, sort or dedupe pass of `wort
+    /// run` runs the plan before it): `message` is then the reader's error, as a
+    /// failed write would give it.
+    pub reading: bool,
 }
 
 /// One counted quantity of one step, reported in the run summary.
@@ -94,6 +99,21 @@ impl RunStats {
         out
     }
 
+    /// The counters' values, to put back with [`RunStats::restore`].
+    fn snapshot(&self) -> Vec<u64> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.iter().map(|e| e.counter.get()).collect()
+    }
+
+    /// Put back the values of [`RunStats::snapshot`]: a statistics pass runs the
+    /// counting steps before it, which must not count its rows.
+    fn restore(&self, values: &[u64]) {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        for (e, v) in entries.iter().zip(values) {
+            e.counter.set(*v);
+        }
+    }
+
     /// Rows removed by all steps.
     pub fn rows_removed(&self) -> u64 {
         self.counts()
@@ -109,6 +129,12 @@ impl RunStats {
 pub struct ApplyOptions {
     /// Collect per-step counts while the plan runs.
     pub stats: Option<Arc<RunStats>>,
+    /// Compute whole-column statistics (medians, means, quantiles...) in streaming
+    /// passes ahead of the main one and apply them as literals, so that the main pass
+    /// streams (`wort run`); the workbench keeps them as aggregates in the plan.
+    pub literal_statistics: bool,
+    /// Sort out of core, spilling here (`wort run`); in memory without it.
+    pub spill: Option<Arc<super::spill::Spill>>,
 }
 
 /// Apply every enabled step of `recipe` to `lf`.
@@ -132,18 +158,59 @@ pub fn apply_with(
         step: 0,
         op: "input",
         message: clean_polars_error(&e),
+        reading: false,
     })?;
     // One pair of arenas for the whole plan: each step's schema is then resolved from
     // the previous step's converted plan, instead of converting the whole growing plan
     // again (`collect_schema` on a fresh LazyFrame does), which made planning quadratic
     // in the number of steps (1,000 derive steps: 31 s in a debug build).
     let (mut lp_arena, mut expr_arena) = (Default::default(), Default::default());
+    let run_stats = options.stats.clone();
+    // Set when a pass that reads data fails (the error is then the reader's).
+    let reading = Arc::new(AtomicBool::new(false));
+    let failed = |flag: &Arc<AtomicBool>, e: PolarsError| {
+        flag.store(true, Ordering::Relaxed);
+        e
+    };
+    let flag = reading.clone();
+    let pass = move |plan: LazyFrame| -> PolarsResult<DataFrame> {
+        let saved = run_stats.as_ref().map(|s| s.snapshot());
+        let out = plan
+            .with_predicate_pushdown(false)
+            .collect_with_engine(Engine::Streaming)
+            .map(|r| r.unwrap_single());
+        if let (Some(s), Some(v)) = (&run_stats, saved) {
+            s.restore(&v);
+        }
+        out.map_err(|e| failed(&flag, e))
+    };
+    let (spill, flag) = (options.spill.clone(), reading.clone());
+    let dedupe_pass = move |plan: LazyFrame,
+                            key: Expr,
+                            keep: &crate::transform::literal::KeepRows|
+          -> PolarsResult<LazyFrame> {
+        match &spill {
+            Some(s) => s.dedupe(plan, key, keep).map_err(|e| failed(&flag, e)),
+            None => Ok(keep(plan)),
+        }
+    };
+    let (spill, flag) = (options.spill.clone(), reading.clone());
+    let sort_pass = move |plan: LazyFrame,
+                          by: &[PlSmallStr],
+                          opts: &SortMultipleOptions|
+          -> PolarsResult<LazyFrame> {
+        match &spill {
+            Some(s) => s.sort(plan, by, opts).map_err(|e| failed(&flag, e)),
+            None => Ok(plan.sort(by.to_vec(), opts.clone())),
+        }
+    };
     for (n, step) in recipe.active_steps() {
         let op = step.op.name();
         let err = |message: String| StepError {
             step: n,
             op,
             message,
+            reading: reading.load(Ordering::Relaxed),
         };
         let condition = match &step.condition {
             None => None,
@@ -168,6 +235,21 @@ pub fn apply_with(
                 None
             },
             tables: Some(&recipe.files),
+            stats_pass: if options.literal_statistics {
+                Some(&pass)
+            } else {
+                None
+            },
+            sort_pass: if options.spill.is_some() {
+                Some(&sort_pass)
+            } else {
+                None
+            },
+            dedupe_pass: if options.spill.is_some() {
+                Some(&dedupe_pass)
+            } else {
+                None
+            },
         };
         lf = step
             .op

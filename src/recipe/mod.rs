@@ -11,6 +11,7 @@
 mod apply;
 pub mod loss;
 mod replay;
+pub mod spill;
 mod tables;
 mod validate;
 

@@ -54,8 +54,12 @@ pub fn replay<T>(
                 Some(r) => {
                     let schema =
                         fits(r.recipe, &input, r.path, inputs).map_err(|m| other(m.to_string()))?;
-                    let lf =
-                        apply_with(r.recipe, lf, &options).map_err(|e| other(e.to_string()))?;
+                    // A step that read the data ahead (wort run's statistics, sort and
+                    // dedupe passes) fails as a write would: a late type is retried.
+                    let lf = apply_with(r.recipe, lf, &options).map_err(|e| match e.reading {
+                        true => LateTypeError::Polars(e.message),
+                        false => other(e.to_string()),
+                    })?;
                     (lf, schema)
                 }
                 None => (lf, input),

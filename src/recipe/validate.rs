@@ -89,6 +89,7 @@ pub fn validate(recipe: &Recipe, schema: &Schema) -> Result<Schema, Vec<Problem>
                             step: n,
                             op,
                             message: crate::transform::clean_polars_error(&e),
+                            reading: false,
                         })
                 },
             ) {

@@ -614,12 +614,19 @@ impl Sort {
         }
     }
 
-    fn order(&self, lf: LazyFrame) -> LazyFrame {
+    /// The sort keys and options: stable, missing values last. One definition for the
+    /// step (in memory or spilled, `ApplyCx::sort`) and the workbench's view sort.
+    fn keys_and_options(&self) -> (Vec<PlSmallStr>, SortMultipleOptions) {
         let by: Vec<PlSmallStr> = self.by.to_vec().into_iter().map(PlSmallStr::from).collect();
         let opts = SortMultipleOptions::default()
             .with_order_descending_multi(self.flags())
             .with_nulls_last(true)
             .with_maintain_order(true);
+        (by, opts)
+    }
+
+    fn order(&self, lf: LazyFrame) -> LazyFrame {
+        let (by, opts) = self.keys_and_options();
         lf.sort(by, opts)
     }
 
@@ -711,8 +718,9 @@ impl StepImpl for Sort {
             ));
         }
     }
-    fn apply(&self, lf: LazyFrame, _cx: &ApplyCx) -> PolarsResult<LazyFrame> {
-        Ok(self.order(lf))
+    fn apply(&self, lf: LazyFrame, cx: &ApplyCx) -> PolarsResult<LazyFrame> {
+        let (by, opts) = self.keys_and_options();
+        cx.sort(lf, by, opts)
     }
     fn preview(&self, before: LazyFrame, _cx: &ApplyCx) -> PolarsResult<Vec<String>> {
         let Some(first) = self.by.to_vec().into_iter().next() else {
@@ -888,6 +896,9 @@ mod tests {
             condition: None,
             counters: None,
             tables: None,
+            stats_pass: None,
+            sort_pass: None,
+            dedupe_pass: None,
         };
         sort.preview(df.clone().lazy(), &cx).unwrap().join("\n")
     }

@@ -269,6 +269,10 @@ impl StepImpl for Bin {
     fn apply(&self, lf: LazyFrame, cx: &ApplyCx) -> PolarsResult<LazyFrame> {
         let x = number(&self.column);
         let edges = self.edge_exprs(basis(x.clone(), cx));
+        let edges = match self.method {
+            BinMethod::Edges => edges,
+            _ => cx.statistics(&lf, edges)?,
+        };
         let (Some(first), Some(last)) = (edges.first(), edges.last()) else {
             polars_bail!(InvalidOperation: "bin needs at least two edges");
         };
@@ -609,6 +613,8 @@ impl StepImpl for Scale {
             ScaleMethod::Zscore => (b.clone().mean(), b.std(1)),
             ScaleMethod::Robust => (q(0.5), q(0.75) - q(0.25)),
         };
+        let s = cx.statistics(&lf, vec![center, spread])?;
+        let (center, spread) = (s[0].clone(), s[1].clone());
         let flat = spread
             .clone()
             .is_null()

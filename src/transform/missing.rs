@@ -214,12 +214,23 @@ impl StepImpl for FillMissing {
         } else {
             fill
         };
+        // A statistic of the column (or of each group) is computed ahead in `wort run`.
+        let whole_column = !matches!(
+            self.strategy,
+            FillStrategy::Value | FillStrategy::Empty | FillStrategy::Previous | FillStrategy::Next
+        );
         let by = self.groups();
-        let fill = if by.is_empty() {
-            fill
-        } else {
-            let keys: Vec<Expr> = by.iter().map(|b| col(b.as_str())).collect();
-            fill.over(keys)?
+        let (lf, fill) = match (by.is_empty(), whole_column) {
+            (true, true) => {
+                let fill = cx.statistic(&lf, fill)?;
+                (lf, fill)
+            }
+            (true, false) => (lf, fill),
+            (false, true) => cx.group_statistic(lf, fill, &by)?,
+            (false, false) => {
+                let keys: Vec<Expr> = by.iter().map(|b| col(b.as_str())).collect();
+                (lf, fill.over(keys)?)
+            }
         };
         let missing = c.clone().is_null();
         let missing = match cx.mask() {
@@ -231,7 +242,12 @@ impl StepImpl for FillMissing {
             .then(fill)
             .otherwise(c)
             .alias(self.column.as_str());
-        Ok(lf.with_column(out))
+        let lf = lf.with_column(out);
+        Ok(if whole_column && !by.is_empty() {
+            super::literal::drop_group_statistic(lf, cx)
+        } else {
+            lf
+        })
     }
     fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
         let mut args = format!(

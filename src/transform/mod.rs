@@ -12,6 +12,7 @@ pub mod computed;
 pub mod datemath;
 pub mod dates;
 pub mod encode;
+pub mod literal;
 pub mod missing;
 pub mod numbers;
 pub mod outliers;
@@ -548,6 +549,9 @@ impl Counter {
     fn add(&self, n: u64) {
         self.0.fetch_add(n, Ordering::Relaxed);
     }
+    pub(crate) fn set(&self, n: u64) {
+        self.0.store(n, Ordering::Relaxed);
+    }
 }
 
 /// Registers (or finds) the counter with a label.
@@ -563,6 +567,13 @@ pub struct ApplyCx<'a> {
     pub counters: Option<&'a CounterFactory>,
     /// The other datasets, for steps that read them.
     pub tables: Option<&'a dyn Tables>,
+    /// When set, whole-column statistics are computed ahead by this streaming pass and
+    /// applied as literals (`wort run`); when not, they stay aggregates in the plan.
+    pub stats_pass: Option<&'a literal::StatsPass>,
+    /// When set, `sort` runs the plan so far and sorts its rows out of core.
+    pub sort_pass: Option<&'a literal::SortPass>,
+    /// When set, `dedupe` runs the plan so far and removes duplicates out of core.
+    pub dedupe_pass: Option<&'a literal::DedupePass>,
 }
 
 impl ApplyCx<'_> {

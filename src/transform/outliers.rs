@@ -83,28 +83,35 @@ impl Outliers {
         self.threshold.unwrap_or(self.method.default_threshold())
     }
 
-    /// Lower and upper bounds as expressions over the column (aggregates).
-    fn bounds(&self, x: Expr) -> (Expr, Expr) {
+    /// Lower and upper bounds over the column: aggregates in the plan, or literals
+    /// computed ahead (`ApplyCx::statistics`).
+    fn bounds(&self, x: Expr, lf: &LazyFrame, cx: &ApplyCx) -> PolarsResult<(Expr, Expr)> {
         let t = lit(self.threshold());
-        match self.method {
+        Ok(match self.method {
             Method::Zscore => {
-                let mean = x.clone().mean();
-                let std = x.std(1);
+                let s = cx.statistics(lf, vec![x.clone().mean(), x.std(1)])?;
+                let (mean, std) = (s[0].clone(), s[1].clone());
                 (mean.clone() - t.clone() * std.clone(), mean + t * std)
             }
             Method::ModifiedZscore => {
-                let median = x.clone().median();
-                let mad = (x - median.clone()).abs().median();
+                let median = cx.statistic(lf, x.clone().median())?;
+                let mad = cx.statistic(lf, (x - median.clone()).abs().median())?;
                 let spread = t * mad / lit(0.6745);
                 (median.clone() - spread.clone(), median + spread)
             }
             Method::Iqr => {
-                let q1 = x.clone().quantile(lit(0.25), QuantileMethod::Linear);
-                let q3 = x.quantile(lit(0.75), QuantileMethod::Linear);
+                let s = cx.statistics(
+                    lf,
+                    vec![
+                        x.clone().quantile(lit(0.25), QuantileMethod::Linear),
+                        x.quantile(lit(0.75), QuantileMethod::Linear),
+                    ],
+                )?;
+                let (q1, q3) = (s[0].clone(), s[1].clone());
                 let iqr = q3.clone() - q1.clone();
                 (q1 - t.clone() * iqr.clone(), q3 + t * iqr)
             }
-        }
+        })
     }
 }
 
@@ -153,7 +160,7 @@ impl StepImpl for Outliers {
             Some(m) => x.clone().filter(m),
             None => x.clone(),
         };
-        let (lo, hi) = self.bounds(basis);
+        let (lo, hi) = self.bounds(basis, &lf, cx)?;
         let outside = x
             .clone()
             .lt(lo.clone())

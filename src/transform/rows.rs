@@ -119,7 +119,8 @@ impl StepImpl for Dedupe {
         } else {
             as_struct(cols.iter().map(|c| col(c.as_str())).collect())
         };
-        Ok(cx.remove_rows(lf, key.is_first_distinct().not()))
+        let keep = |lf: LazyFrame| cx.remove_rows(lf, key.clone().is_first_distinct().not());
+        cx.dedupe(lf, key.clone(), &keep)
     }
     fn pyspark(&self, cx: &PyCx) -> Result<String, String> {
         let cols = match &self.columns {

@@ -531,6 +531,9 @@ fn preview(
         condition: None,
         counters: None,
         tables: Some(files),
+        stats_pass: None,
+        sort_pass: None,
+        dedupe_pass: None,
     };
     let notes = step
         .op

@@ -9,6 +9,7 @@ mod fuzz_corpus;
 mod hardening;
 mod html;
 mod kills;
+mod memory;
 mod pipes;
 mod profile;
 mod quarantine;

@@ -406,6 +406,7 @@ fn cast_failures_and_removed_rows_are_counted() {
     let stats = Arc::new(wort::recipe::RunStats::default());
     let opts = wort::recipe::ApplyOptions {
         stats: Some(stats.clone()),
+        ..Default::default()
     };
     let out = wort::recipe::apply_with(&recipe, df.lazy(), &opts)
         .expect("plans")

@@ -5,7 +5,12 @@ use crate::{wort, write};
 
 /// `wort run` of the recipe `steps` over `data`, writing `out.csv` in `dir`: the exit
 /// code and stderr.
-fn run_recipe(dir: &std::path::Path, data: &str, steps: &str, extra: &[&str]) -> (i32, String) {
+pub(crate) fn run_recipe(
+    dir: &std::path::Path,
+    data: &str,
+    steps: &str,
+    extra: &[&str],
+) -> (i32, String) {
     let input = write(dir, "in.csv", data);
     let recipe = write(
         dir,

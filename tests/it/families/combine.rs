@@ -478,6 +478,9 @@ fn a_join_preview_counts_the_rows_with_and_without_a_match_on_each_side() {
         condition: None,
         counters: None,
         tables: Some(&recipe.files),
+        stats_pass: None,
+        sort_pass: None,
+        dedupe_pass: None,
     };
     let lines = recipe.steps[0]
         .op
