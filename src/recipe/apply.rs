@@ -184,26 +184,20 @@ pub fn apply_with(
         }
         out.map_err(|e| failed(&flag, e))
     };
-    let (spill, flag) = (options.spill.clone(), reading.clone());
-    let dedupe_pass = move |plan: LazyFrame,
-                            key: Expr,
-                            keep: &crate::transform::literal::KeepRows|
-          -> PolarsResult<LazyFrame> {
-        match &spill {
-            Some(s) => s.dedupe(plan, key, keep).map_err(|e| failed(&flag, e)),
-            None => Ok(keep(plan)),
+    // Out of core only with a spill directory (`wort run`); otherwise the steps sort
+    // and dedupe in the plan (`ApplyCx::sort`, `ApplyCx::dedupe`).
+    let dedupe_pass = options.spill.clone().map(|spill| {
+        let flag = reading.clone();
+        move |plan: LazyFrame, key: Expr, keep: &crate::transform::literal::KeepRows| {
+            spill.dedupe(plan, key, keep).map_err(|e| failed(&flag, e))
         }
-    };
-    let (spill, flag) = (options.spill.clone(), reading.clone());
-    let sort_pass = move |plan: LazyFrame,
-                          by: &[PlSmallStr],
-                          opts: &SortMultipleOptions|
-          -> PolarsResult<LazyFrame> {
-        match &spill {
-            Some(s) => s.sort(plan, by, opts).map_err(|e| failed(&flag, e)),
-            None => Ok(plan.sort(by.to_vec(), opts.clone())),
+    });
+    let sort_pass = options.spill.clone().map(|spill| {
+        let flag = reading.clone();
+        move |plan: LazyFrame, by: &[PlSmallStr], opts: &SortMultipleOptions| {
+            spill.sort(plan, by, opts).map_err(|e| failed(&flag, e))
         }
-    };
+    });
     for (n, step) in recipe.active_steps() {
         let op = step.op.name();
         let err = |message: String| StepError {
@@ -235,21 +229,15 @@ pub fn apply_with(
                 None
             },
             tables: Some(&recipe.files),
-            stats_pass: if options.literal_statistics {
-                Some(&pass)
-            } else {
-                None
-            },
-            sort_pass: if options.spill.is_some() {
-                Some(&sort_pass)
-            } else {
-                None
-            },
-            dedupe_pass: if options.spill.is_some() {
-                Some(&dedupe_pass)
-            } else {
-                None
-            },
+            stats_pass: options
+                .literal_statistics
+                .then_some(&pass as &crate::transform::literal::StatsPass),
+            sort_pass: sort_pass
+                .as_ref()
+                .map(|f| f as &crate::transform::literal::SortPass),
+            dedupe_pass: dedupe_pass
+                .as_ref()
+                .map(|f| f as &crate::transform::literal::DedupePass),
         };
         lf = step
             .op
