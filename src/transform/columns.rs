@@ -891,15 +891,7 @@ mod tests {
     /// The sort's preview note on `df`.
     fn note(sort: &Sort, df: &DataFrame) -> String {
         let schema = df.schema().as_ref().clone();
-        let cx = ApplyCx {
-            schema: &schema,
-            condition: None,
-            counters: None,
-            tables: None,
-            stats_pass: None,
-            sort_pass: None,
-            dedupe_pass: None,
-        };
+        let cx = ApplyCx::plain(&schema);
         sort.preview(df.clone().lazy(), &cx).unwrap().join("\n")
     }
 

@@ -576,6 +576,22 @@ pub struct ApplyCx<'a> {
     pub dedupe_pass: Option<&'a literal::DedupePass>,
 }
 
+impl<'a> ApplyCx<'a> {
+    /// A context with no condition, counters, other datasets or passes ahead (a
+    /// step's preview, a test); set the fields that apply with struct update syntax.
+    pub fn plain(schema: &'a Schema) -> Self {
+        ApplyCx {
+            schema,
+            condition: None,
+            counters: None,
+            tables: None,
+            stats_pass: None,
+            sort_pass: None,
+            dedupe_pass: None,
+        }
+    }
+}
+
 impl ApplyCx<'_> {
     /// Another dataset, read lazily.
     pub fn table(&self, name: &str) -> PolarsResult<LazyFrame> {

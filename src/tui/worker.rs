@@ -527,13 +527,8 @@ fn preview(
     let (b, a) = (&before.df, &after.df);
     let schema = b.schema().as_ref().clone();
     let cx = crate::transform::ApplyCx {
-        schema: &schema,
-        condition: None,
-        counters: None,
         tables: Some(files),
-        stats_pass: None,
-        sort_pass: None,
-        dedupe_pass: None,
+        ..crate::transform::ApplyCx::plain(&schema)
     };
     let notes = step
         .op

@@ -474,13 +474,8 @@ fn a_join_preview_counts_the_rows_with_and_without_a_match_on_each_side() {
         .expect("csv");
     let schema = df.schema().as_ref().clone();
     let cx = wort::transform::ApplyCx {
-        schema: &schema,
-        condition: None,
-        counters: None,
         tables: Some(&recipe.files),
-        stats_pass: None,
-        sort_pass: None,
-        dedupe_pass: None,
+        ..wort::transform::ApplyCx::plain(&schema)
     };
     let lines = recipe.steps[0]
         .op
