@@ -281,6 +281,16 @@ impl State {
         }
     }
 
+    /// Whether the step just before the view is `step` (the same op, enabled, with no
+    /// `where`): a view sort or a query that was kept as a step.
+    pub fn view_step_is(&self, step: &crate::recipe::Step) -> bool {
+        let pos = self.view_pos();
+        pos > 0 && {
+            let last = &self.recipe().steps[pos - 1];
+            !last.disabled && last.condition.is_none() && last.op == step.op
+        }
+    }
+
     /// The query's result, when it was computed on the data in view.
     pub fn query_result(&self) -> Option<&Arc<FrameInfo>> {
         self.query.as_ref()?.current(self.view_key())

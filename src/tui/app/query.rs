@@ -118,14 +118,10 @@ impl App {
         if q.result.is_none() || q.base == s.view_key() {
             return;
         }
-        let pos = s.view_pos();
-        let kept = pos > 0 && {
-            let last = &s.recipe().steps[pos - 1];
-            last.op == query::step(&q.sql).op && !last.disabled
-        };
+        let kept = s.view_step_is(&query::step(&q.sql));
         s.query = None;
         s.message = Some(info(&if kept {
-            format!("the query is now step {pos} of the recipe")
+            format!("the query is now step {} of the recipe", s.view_pos())
         } else {
             "query result closed: the data in view changed (S runs the query again)".to_string()
         }));

@@ -79,13 +79,12 @@ impl App {
             return;
         }
         // Recorded (`o`, then the form applied): the step in view now sorts the rows.
-        let pos = self.state.view_pos();
-        if pos > 0 {
-            let last = &self.state.recipe().steps[pos - 1];
-            if !last.disabled && last.condition.is_none() && last.op == v.step().op {
-                let why = format!("the view sort is now step {pos} of the recipe");
-                return self.clear_view_sort(&why);
-            }
+        if self.state.view_step_is(&v.step()) {
+            let why = format!(
+                "the view sort is now step {} of the recipe",
+                self.state.view_pos()
+            );
+            return self.clear_view_sort(&why);
         }
         let Some((base, frame, rows)) = self.sort_input() else {
             return;

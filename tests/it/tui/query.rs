@@ -103,7 +103,10 @@ fn a_kept_query_is_a_sql_step_that_wort_run_replays_to_the_same_rows() {
     press(&mut app, "enter enter");
     assert_eq!(app.recipe().steps.len(), 1);
     assert_eq!(app.recipe().steps[0].op.name(), "sql");
-    shows(&app, &["step 1 of 1"]);
+    shows(
+        &app,
+        &["step 1 of 1", "the query is now step 1 of the recipe"],
+    );
     assert!(app.state.query.is_none(), "the query became the step");
     assert_eq!(shown(&app), result);
     let recipe = tmp.path().join("r.json");
