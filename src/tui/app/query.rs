@@ -16,10 +16,7 @@ impl App {
             .map(|q| q.sql.clone())
             .or_else(|| s.query_history.last().cloned())
             .unwrap_or_else(|| "SELECT * FROM data LIMIT 100".to_string());
-        let mut pane = popups::query::QueryPopup::new(&text, s.query_history.clone());
-        if let Some(r) = s.query_result() {
-            pane.shape = Some(shape(r));
-        }
+        let pane = popups::query::QueryPopup::new(&text, s.query_history.len());
         self.popup = Some(Popup::Query(Box::new(pane)));
     }
 
@@ -42,9 +39,7 @@ impl App {
         let base = s.view_key();
         let files = s.recipe().files.clone();
         if let Some(Popup::Query(p)) = &mut self.popup {
-            p.running = true;
             p.error = None;
-            p.history = self.state.query_history.clone();
         }
         let target = self.next_id;
         self.start(
@@ -61,10 +56,7 @@ impl App {
 
     fn query_failed(&mut self, why: String) {
         match &mut self.popup {
-            Some(Popup::Query(p)) => {
-                p.running = false;
-                p.error = Some(why);
-            }
+            Some(Popup::Query(p)) => p.error = Some(why),
             _ => self.state.message = Some(error(&why)),
         }
     }
@@ -74,11 +66,9 @@ impl App {
         match q.result {
             Err(e) => self.query_failed(e),
             Ok(frame) => {
-                let text = shape(&frame);
+                let text = popups::query::shape(&frame);
                 if let Some(Popup::Query(p)) = &mut self.popup {
-                    p.running = false;
                     p.error = None;
-                    p.shape = Some(text.clone());
                 }
                 let s = &mut self.state;
                 s.query = Some(QueryView {
@@ -126,13 +116,4 @@ impl App {
             "query result closed: the data in view changed (S runs the query again)".to_string()
         }));
     }
-}
-
-/// "3 rows × 2 columns".
-fn shape(f: &crate::tui::frames::FrameInfo) -> String {
-    format!(
-        "{} × {}",
-        crate::util::count_of(f.height() as u64, "row", "rows"),
-        crate::util::count_of(f.columns.len() as u64, "column", "columns")
-    )
 }

@@ -13,51 +13,46 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::{Outcome, footer, frame_box, hint};
 use crate::tui::action::Action;
 use crate::tui::input::LineInput;
+use crate::tui::state::State;
+use crate::tui::worker::JobKind;
 
 /// What the pane's footer says.
 pub const KEYS: &str =
     "Enter run · ↑↓ earlier queries · PgUp/PgDn scroll · ctrl-k keep as a sql step · Esc close";
 
+/// The pane's own state; the session's queries, whether one runs and its result are
+/// the app's (`State::query_history`, the running jobs, `State::query_result`).
 pub struct QueryPopup {
     pub input: LineInput,
-    /// The queries of this session, oldest first.
-    pub history: Vec<String>,
-    /// Where ↑/↓ are in `history` (`history.len()`: the line being typed).
+    /// Where ↑/↓ are in the session's queries (their count: the line being typed).
     at: usize,
     /// The line being typed while ↑/↓ show earlier ones.
     typed: String,
     /// Why the last query gave no result.
     pub error: Option<String>,
-    /// A query is running.
-    pub running: bool,
-    /// What the last run gave ("344 rows × 3 columns").
-    pub shape: Option<String>,
 }
 
 impl QueryPopup {
-    pub fn new(text: &str, history: Vec<String>) -> QueryPopup {
-        let at = history.len();
+    /// The pane showing `text`, after the `queries` run so far.
+    pub fn new(text: &str, queries: usize) -> QueryPopup {
         QueryPopup {
             input: LineInput::new(text),
-            history,
-            at,
+            at: queries,
             typed: text.to_string(),
             error: None,
-            running: false,
-            shape: None,
         }
     }
 
-    fn recall(&mut self, delta: isize) {
-        if self.history.is_empty() {
+    fn recall(&mut self, history: &[String], delta: isize) {
+        if history.is_empty() {
             return;
         }
-        if self.at == self.history.len() {
+        if self.at == history.len() {
             self.typed = self.input.text().to_string();
         }
-        let at = (self.at as isize + delta).clamp(0, self.history.len() as isize) as usize;
+        let at = (self.at as isize + delta).clamp(0, history.len() as isize) as usize;
         self.at = at;
-        let text = match self.history.get(at) {
+        let text = match history.get(at) {
             Some(q) => q.clone(),
             None => self.typed.clone(),
         };
@@ -65,7 +60,8 @@ impl QueryPopup {
     }
 }
 
-pub fn handle(p: &mut QueryPopup, action: Action) -> Outcome {
+pub fn handle(p: &mut QueryPopup, state: &State, action: Action) -> Outcome {
+    let history = &state.query_history;
     match action {
         Action::Close => Outcome::Close,
         Action::Confirm => {
@@ -73,11 +69,11 @@ pub fn handle(p: &mut QueryPopup, action: Action) -> Outcome {
             Outcome::apply(Action::RunQuery(p.input.text().to_string()))
         }
         Action::Up => {
-            p.recall(-1);
+            p.recall(history, -1);
             Outcome::Keep
         }
         Action::Down => {
-            p.recall(1);
+            p.recall(history, 1);
             Outcome::Keep
         }
         Action::Left => {
@@ -96,7 +92,7 @@ pub fn handle(p: &mut QueryPopup, action: Action) -> Outcome {
         }
         Action::Input(k) => {
             if p.input.handle(&k) {
-                p.at = p.history.len();
+                p.at = history.len();
             }
             Outcome::Keep
         }
@@ -105,7 +101,7 @@ pub fn handle(p: &mut QueryPopup, action: Action) -> Outcome {
 }
 
 /// The pane: the bottom rows of `area`, above the status bar.
-pub fn render(frame: &mut Frame, area: Rect, p: &QueryPopup) {
+pub fn render(frame: &mut Frame, area: Rect, p: &QueryPopup, state: &State) {
     let width = area.width;
     let text_w = width.saturating_sub(2) as usize;
     let error_lines = p
@@ -123,7 +119,9 @@ pub fn render(frame: &mut Frame, area: Rect, p: &QueryPopup) {
         spans.extend(p.input.line(text_w.saturating_sub(4), true, "").spans);
         Line::from(spans)
     }];
-    match (&p.error, p.running, &p.shape) {
+    let running = state.running(JobKind::Query).is_some();
+    let shape = state.query_result().map(|r| shape(r));
+    match (&p.error, running, &shape) {
         (Some(e), _, _) => lines.push(Line::styled(
             e.clone(),
             Style::default().fg(Color::Red),
@@ -143,4 +141,13 @@ pub fn render(frame: &mut Frame, area: Rect, p: &QueryPopup) {
         super::above_footer(inner),
     );
     footer(frame, inner, KEYS);
+}
+
+/// "3 rows × 2 columns".
+pub fn shape(f: &crate::tui::frames::FrameInfo) -> String {
+    format!(
+        "{} × {}",
+        crate::util::count_of(f.height() as u64, "row", "rows"),
+        crate::util::count_of(f.columns.len() as u64, "column", "columns")
+    )
 }
