@@ -17,8 +17,8 @@ use crate::tui::popups::{cut, hint};
 use crate::util::thousands;
 
 /// Rows a chart takes at most, and needs at least to be worth drawing.
-pub const MAX_HEIGHT: u16 = 12;
-pub const MIN_HEIGHT: u16 = 5;
+const MAX_HEIGHT: u16 = 12;
+const MIN_HEIGHT: u16 = 5;
 
 /// What the focused column's chart shows.
 pub enum Kind<'a> {
@@ -56,13 +56,17 @@ impl Kind<'_> {
         }
     }
 
-    /// Rows the chart wants (bars of top values: one each, plus the title).
-    pub fn height(&self, available: u16) -> u16 {
+    /// Rows the chart takes in an area `available` rows high and `width` wide, or
+    /// None when it does not fit: the title and one row per top value (at least 3
+    /// rows), or MIN_HEIGHT to MAX_HEIGHT rows for a histogram or timeline.
+    pub fn height(&self, available: u16, width: u16) -> Option<u16> {
         let want = match self {
             Kind::Top(c) => c.top.len().min(10) as u16 + 1,
             _ => MAX_HEIGHT,
         };
-        want.min(available)
+        let least = MIN_HEIGHT.min(want).max(3);
+        let h = want.min(available);
+        (h >= least && width >= 20).then_some(h)
     }
 
     /// Whether the chart replaces the text list of top values below it.
@@ -71,11 +75,8 @@ impl Kind<'_> {
     }
 }
 
-/// Draw `kind` in `area` (title on the first row).
+/// Draw `kind` in `area` (title on the first row), sized by [`Kind::height`].
 pub fn render(frame: &mut Frame, area: Rect, kind: &Kind) {
-    if area.height < MIN_HEIGHT.min(3) || area.width < 20 {
-        return;
-    }
     frame.render_widget(
         Line::styled(
             cut(&kind.title(), area.width as usize),

@@ -96,8 +96,7 @@ pub fn render_column(frame: &mut Frame, area: Rect, state: &State) {
     {
         // Half of what is left, at least a few rows, leaving some to the lists.
         let left = (area.y + area.height).saturating_sub(y);
-        let h = kind.height(left.saturating_sub(2).max(left / 2));
-        if h >= charts::MIN_HEIGHT.min(kind.height(u16::MAX)) && h >= 3 {
+        if let Some(h) = kind.height(left.saturating_sub(2).max(left / 2), area.width) {
             charts::render(frame, Rect::new(area.x, y, area.width, h), kind);
             y += h;
             top_drawn = kind.shows_top();
