@@ -249,6 +249,21 @@ impl State {
             .find_map(|i| self.frames.peek(keys[i]).map(|f| (f.clone(), i)))
     }
 
+    /// The frame after the step in view, or why there is none yet, for work done on
+    /// it (`what`: "cluster", "run the query").
+    pub fn computed_view_frame(&self, what: &str) -> Result<Arc<FrameInfo>, String> {
+        let (frame, at) = self
+            .view_frame()
+            .ok_or_else(|| "the data is still loading".to_string())?;
+        let pos = self.view_pos();
+        if at < pos {
+            return Err(format!(
+                "step {pos} is not computed yet: {what} once the grid shows it"
+            ));
+        }
+        Ok(frame)
+    }
+
     /// What the grid shows: the filtered rows when a filter applies to the view,
     /// else the view frame, in the view sort's order when there is one. Row numbers
     /// are given for filtered or sorted frames.

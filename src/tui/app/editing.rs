@@ -294,20 +294,14 @@ impl App {
         &mut self,
         what: &str,
     ) -> Option<(String, std::sync::Arc<crate::tui::frames::FrameInfo>)> {
-        let s = &self.state;
-        let column = s.focused_column()?;
-        let Some((frame, at)) = s.view_frame() else {
-            self.state.message = Some(info("the data is still loading"));
-            return None;
-        };
-        let pos = s.view_pos();
-        if at < pos {
-            self.state.message = Some(info(&format!(
-                "step {pos} is not computed yet: {what} once the grid shows it"
-            )));
-            return None;
+        let column = self.state.focused_column()?;
+        match self.state.computed_view_frame(what) {
+            Ok(frame) => Some((column, frame)),
+            Err(why) => {
+                self.state.message = Some(info(&why));
+                None
+            }
         }
-        Some((column, frame))
     }
 
     /// The cluster view of the focused column, over the data in view.

@@ -27,15 +27,10 @@ impl App {
         if !sql.is_empty() && s.query_history.last() != Some(&sql) {
             s.query_history.push(sql.clone());
         }
-        let Some((frame, at)) = s.view_frame() else {
-            return self.query_failed("the data is still loading".into());
+        let frame = match s.computed_view_frame("run the query") {
+            Ok(frame) => frame,
+            Err(why) => return self.query_failed(why),
         };
-        let pos = s.view_pos();
-        if at < pos {
-            return self.query_failed(format!(
-                "step {pos} is not computed yet: run the query once the grid shows it"
-            ));
-        }
         let base = s.view_key();
         let files = s.recipe().files.clone();
         if let Some(Popup::Query(p)) = &mut self.popup {
