@@ -61,6 +61,7 @@ pub fn sniff_scan(data: &[u8]) {
         expected_fields: 0,
         max_rows: (which & 64 != 0).then_some(u64::from(value % 8)),
         stop_at_first_bad: which & 128 != 0,
+        refuse_unreadable: value & 2 != 0,
         keep: match value % 3 {
             0 => None,
             1 => Some(Keep::Random {
@@ -160,6 +161,7 @@ fn scan_and_normalize(file: &[u8], dialect: &Dialect, opts: &ScanOptions) {
             expected_fields: dialect.field_count,
             max_rows: None,
             stop_at_first_bad: false,
+            refuse_unreadable: false,
             keep: None,
         },
     )

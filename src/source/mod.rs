@@ -143,6 +143,11 @@ pub enum SourceError {
     Dialect { path: String, message: String },
     #[error("{path} {message}")]
     BadRow { path: String, message: String },
+    /// The background row check met rows that need the careful read (a malformed row
+    /// to set aside, a repeated header, a second table): the source is opened again
+    /// with its rows checked first. Shown as the row when that cannot be done.
+    #[error("{path} {message}")]
+    ReadAgain { path: String, message: String },
     #[error("{path} is empty: it has no header and no rows")]
     Empty { path: String },
     #[error(
@@ -244,6 +249,13 @@ enum Input {
     },
 }
 
+/// The inputs of a [`Source`] as they were prepared, and how they were read.
+#[derive(Clone)]
+struct Reopen {
+    prepared: Vec<spool::Prepared>,
+    opts: ReadOptions,
+}
+
 /// An opened dataset: a LazyFrame to build on, and what was learnt opening it.
 pub struct Source {
     inputs: Vec<Input>,
@@ -255,6 +267,9 @@ pub struct Source {
     spare_null_tokens: Vec<String>,
     /// Row checks still running (see [`ReadOptions::check_in_background`]).
     background: Option<Arc<BackgroundCheck>>,
+    /// How to open the inputs again with their rows checked first, when the background
+    /// check finds rows to set aside.
+    reopen: Option<Reopen>,
     /// Final column names and their conversions (for text inputs).
     conversions: Vec<(String, Option<Conversion>)>,
     /// For bounded samples: the converted sample.

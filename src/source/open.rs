@@ -8,28 +8,43 @@ pub fn open(inputs: &[String], opts: &ReadOptions) -> Result<Source, SourceError
     crate::oom::reading(inputs);
     spool::check_stdin_once(inputs)?;
     let paths = expand(inputs)?;
+    let mut temps = Vec::new();
+    let mut prepared = Vec::with_capacity(paths.len());
+    for path in &paths {
+        prepared.push(spool::prepare(path, opts.encoding, &mut temps)?);
+    }
+    open_prepared(prepared, opts, temps)
+}
+
+/// [`open`] of inputs made readable more than once (spooled, decoded), whose copies
+/// are in `temps`; also how a source whose background row check found a malformed row
+/// is opened again, with the rows checked first.
+pub(super) fn open_prepared(
+    prepared: Vec<spool::Prepared>,
+    opts: &ReadOptions,
+    mut temps: Vec<TempFile>,
+) -> Result<Source, SourceError> {
     let sample = opts.sample.unwrap_or(Sample::Full);
     let null_tokens: Vec<String> = match &opts.null_values {
         Some(v) => v.iter().filter(|t| !t.is_empty()).cloned().collect(),
         None => DEFAULT_NULL_TOKENS.iter().map(|s| s.to_string()).collect(),
     };
-    let mut temps = Vec::new();
     let mut files = Vec::new();
     let mut scans = Vec::new();
     // Only `first:N` can stop reading early.
     let max_rows = match sample {
-        Sample::First(n) if paths.len() == 1 => Some(n),
+        Sample::First(n) if prepared.len() == 1 => Some(n),
         _ => None,
     };
     // A random or last-N sample of one delimited file is kept during the row check,
     // in the same pass (polars would read the whole file again to pick the rows).
     let keep = match sample {
-        Sample::Random { n, seed } if paths.len() == 1 => Some(scan::Keep::Random {
+        Sample::Random { n, seed } if prepared.len() == 1 => Some(scan::Keep::Random {
             n: usize::try_from(n).unwrap_or(usize::MAX),
             seed,
             raw: false,
         }),
-        Sample::Last(n) if paths.len() == 1 => Some(scan::Keep::Last {
+        Sample::Last(n) if prepared.len() == 1 => Some(scan::Keep::Last {
             n: usize::try_from(n).unwrap_or(usize::MAX),
             raw: false,
         }),
@@ -37,10 +52,9 @@ pub fn open(inputs: &[String], opts: &ReadOptions) -> Result<Source, SourceError
     };
     let mut kept = None;
     let mut jobs: Vec<(usize, CheckJob)> = Vec::new();
-    for (i, path) in paths.iter().enumerate() {
-        let prepared = spool::prepare(path, opts.encoding, &mut temps)?;
+    for (i, prepared) in prepared.iter().enumerate() {
         let (input, report, rows) =
-            open_file(&prepared, opts, max_rows, keep, &mut temps, &mut |job| {
+            open_file(prepared, opts, max_rows, keep, &mut temps, &mut |job| {
                 jobs.push((i, job))
             })?;
         scans.push(input);
@@ -48,12 +62,20 @@ pub fn open(inputs: &[String], opts: &ReadOptions) -> Result<Source, SourceError
         kept = rows;
     }
     let background = (!jobs.is_empty()).then(|| Arc::new(BackgroundCheck::start(jobs)));
+    let reopen = background.as_ref().map(|_| Reopen {
+        prepared: prepared.clone(),
+        opts: ReadOptions {
+            check_in_background: false,
+            ..opts.clone()
+        },
+    });
 
     let mut source = Source {
         inputs: scans,
         null_tokens: null_tokens.clone(),
         spare_null_tokens: Vec::new(),
         background,
+        reopen,
         conversions: Vec::new(),
         frame: None,
         report: SourceReport {
@@ -68,7 +90,30 @@ pub fn open(inputs: &[String], opts: &ReadOptions) -> Result<Source, SourceError
         },
         _temp: temps,
     };
-    check_same_columns(&source)?;
+    match infer_types(&mut source, opts, sample, kept, &null_tokens) {
+        Ok(()) => Ok(source),
+        // The background check found rows to set aside before the types were known:
+        // open again with the rows checked first.
+        Err(SourceError::ReadAgain { .. }) if source.reopen.is_some() => {
+            let reopen = source.reopen.take().expect("checked");
+            let temps = std::mem::take(&mut source._temp);
+            drop(source);
+            open_prepared(reopen.prepared, &reopen.opts, temps)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Infer the types of an opened source (from its first rows for a full read, else
+/// from its sample, which it then holds).
+fn infer_types(
+    source: &mut Source,
+    opts: &ReadOptions,
+    sample: Sample,
+    kept: Option<DataFrame>,
+    null_tokens: &[String],
+) -> Result<(), SourceError> {
+    check_same_columns(source)?;
     let total: Option<u64> = source
         .report
         .files
@@ -114,7 +159,7 @@ pub fn open(inputs: &[String], opts: &ReadOptions) -> Result<Source, SourceError
         if more {
             source.report.inferred_from = Some(head.height() as u64);
         }
-        return Ok(source);
+        return Ok(());
     }
 
     // Bounded sample: take it, then infer over every value.
@@ -134,7 +179,7 @@ pub fn open(inputs: &[String], opts: &ReadOptions) -> Result<Source, SourceError
     source.report.columns = columns;
     source.report.null_tokens = tokens;
     source.frame = Some(converted);
-    Ok(source)
+    Ok(())
 }
 
 pub(super) fn take_sample(
@@ -649,14 +694,21 @@ pub(super) fn open_delimited(
     let scan_opts = scan::ScanOptions {
         expected_fields: dialect.field_count,
         max_rows,
-        stop_at_first_bad: !opts.skip_bad_rows,
+        // Rows with the wrong number of fields are counted, then set aside when they
+        // are few (see `settle_bad_rows`); an unclosed quote or invalid UTF-8 stops.
+        stop_at_first_bad: false,
+        refuse_unreadable: !opts.skip_bad_rows,
         // Rows of a file polars reads as it is are kept raw, for polars to parse.
         keep: keep.map(|k| k.with_raw(can_read_directly)),
     };
     let reader = decode::open_utf8(path, gzip, opts.encoding).map_err(io_err)?;
-    // A full, strict read of a file polars reads as it is: check it on another thread.
+    // A full, strict read of a file polars reads as it is, whose sniffed part had
+    // nothing to set aside: check it on another thread. A row to set aside found
+    // there has the source opened again, checked first (`ReadAgain`).
     if opts.check_in_background
         && can_read_directly
+        && sniffed.ragged == 0
+        && !sniffed.repairs
         && max_rows.is_none()
         && keep.is_none()
         && !opts.skip_bad_rows
@@ -668,14 +720,34 @@ pub(super) fn open_delimited(
             shown.clone(),
         );
         let encoding = opts.encoding;
+        let scan_opts_c = scan::ScanOptions {
+            stop_at_first_bad: true,
+            ..scan_opts_c
+        };
         defer(Box::new(move || {
             let reader =
                 decode::open_utf8(&path_buf, false, encoding).map_err(|e| SourceError::Io {
                     path: shown_c.clone(),
                     message: e.to_string(),
                 })?;
-            let result = scan::scan(reader, &dialect_c, &scan_opts_c)
-                .map_err(|e| scan_error(&shown_c, e))?;
+            let again = |message: String| SourceError::ReadAgain {
+                path: shown_c.clone(),
+                message,
+            };
+            let result = match scan::scan(reader, &dialect_c, &scan_opts_c) {
+                Err(scan::ScanError::Bad(row))
+                    if matches!(row.problem, scan::BadRowProblem::FieldCount { .. }) =>
+                {
+                    return Err(again(row.describe()));
+                }
+                other => other.map_err(|e| scan_error(&shown_c, e))?,
+            };
+            if let Some(line) = result.first_repeated_header {
+                return Err(again(format!("line {line} repeats the header")));
+            }
+            if let Some(t) = result.second_table {
+                return Err(again(format!("line {} starts a second table", t.line)));
+            }
             if result.rows == 0 && !dialect_c.has_header {
                 return Err(SourceError::Empty { path: shown_c });
             }
@@ -686,9 +758,13 @@ pub(super) fn open_delimited(
     }
     let bad_row = |e: scan::ScanError| scan_error(&shown, e);
     let mut result = scan::scan(reader, &dialect, &scan_opts).map_err(bad_row)?;
+    if !opts.skip_bad_rows {
+        too_many_bad_rows(&result).map_err(bad_row)?;
+    }
     if result.rows == 0 && !dialect.has_header {
         return Err(SourceError::Empty { path: shown });
     }
+    report.notes.extend(repairs(&result, &dialect));
     report.rows = Some(result.rows);
     report.bad_rows = result.bad_rows;
     report.first_bad = result.first_bad.clone();
@@ -700,7 +776,8 @@ pub(super) fn open_delimited(
         None => None,
     };
 
-    if can_read_directly && result.bad_rows == 0 {
+    let repaired = result.repeated_headers > 0 || result.second_table.is_some();
+    if can_read_directly && result.bad_rows == 0 && !repaired {
         return Ok((direct(path, &dialect, names, max_rows), kept));
     }
     // Normalise into a temporary UTF-8, comma-separated, doubled-quote CSV.
@@ -724,6 +801,12 @@ pub(super) fn open_delimited(
     if result.bad_rows > 0 {
         notes.push("malformed rows skipped");
     }
+    if result.repeated_headers > 0 {
+        notes.push("repeated headers dropped");
+    }
+    if result.second_table.is_some() {
+        notes.push("second table left out");
+    }
     if !notes.is_empty() {
         report.notes.push(format!(
             "read through a normalised copy ({})",
@@ -740,6 +823,61 @@ pub(super) fn open_delimited(
         max_rows: max_rows.map(|n| n as usize),
     };
     Ok((input, kept))
+}
+
+/// At most one row in this many may be set aside without `--skip-bad-rows`.
+const SET_ASIDE_ONE_IN: u64 = 20;
+
+/// Without `--skip-bad-rows`, rows with the wrong number of fields are set aside when
+/// they are a small minority (at most one in [`SET_ASIDE_ONE_IN`]); more than that
+/// means the file is not the table it seemed, and the first one stops the read.
+fn too_many_bad_rows(result: &scan::ScanResult) -> Result<(), scan::ScanError> {
+    let total = result.rows + result.bad_rows;
+    match result.first_bad.first() {
+        Some(first) if result.bad_rows * SET_ASIDE_ONE_IN > total => {
+            let mut first = first.clone();
+            first.context = Some(format!(
+                "{} of {} rows {} malformed: too many to set aside without the flag (at most 1 row in {SET_ASIDE_ONE_IN} is)",
+                thousands(result.bad_rows),
+                thousands(total),
+                if result.bad_rows == 1 { "is" } else { "are" }
+            ));
+            Err(scan::ScanError::Bad(first))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Notes on what the row check repaired: repeated headers dropped, a second table
+/// left out. (Rows set aside are listed by the summary.)
+fn repairs(result: &scan::ScanResult, dialect: &Dialect) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(line) = result.first_repeated_header {
+        let n = result.repeated_headers;
+        notes.push(if n == 1 {
+            format!("line {line} repeats the header: dropped")
+        } else {
+            format!(
+                "{} lines repeat the header (the first is line {line}): dropped",
+                thousands(n)
+            )
+        });
+    }
+    if let Some(t) = result.second_table {
+        notes.push(format!(
+            "line {} starts a second table ({}, {} fields, not {}): it and the lines after it are not read; pass --skip-lines {} to read that table instead",
+            t.line,
+            if t.after_blank_line {
+                "after a blank line"
+            } else {
+                "a new header"
+            },
+            t.fields,
+            dialect.field_count,
+            t.line - 1
+        ));
+    }
+    notes
 }
 
 /// The scan of a delimited file that polars reads as it is.

@@ -99,6 +99,11 @@ pub struct Sniffed {
     /// The text of the skipped preamble lines (`dialect.preamble_lines` of them,
     /// blank ones included), for the summary.
     pub preamble: Vec<String>,
+    /// Sniffed rows without the table's field count.
+    pub ragged: usize,
+    /// The sniffed rows repeat the header or hold a second table: the row check must
+    /// run before the file is read.
+    pub repairs: bool,
 }
 
 /// Why no dialect could be sniffed.
@@ -265,6 +270,12 @@ pub fn sniff(
         },
         notes,
         preamble,
+        ragged: best.ragged,
+        repairs: best.second_table
+            || (has_header
+                && table
+                    .first()
+                    .is_some_and(|h| table[1..].iter().any(|r| same_cells(h, r)))),
     })
 }
 
@@ -401,6 +412,8 @@ struct Eval {
     strict_typed: f64,
     score: f64,
     tier: u8,
+    /// A second table was found in the sniffed records (and left out of the scores).
+    second_table: bool,
 }
 
 fn evaluate(
@@ -419,6 +432,10 @@ fn evaluate(
     // Per record among the first TYPE_ROWS: (known cells, strictly typed cells).
     let mut types: Vec<(u32, u32)> = Vec::new();
     let mut freq: HashMap<usize, usize> = HashMap::new();
+    // Records that could start a second table: after a blank line, or header-like.
+    let mut table_start: Vec<bool> = Vec::new();
+    // Non-empty cells of the first records (for a preamble as wide as the table).
+    let mut filled: Vec<usize> = Vec::new();
     let mut reached_end = false;
     loop {
         let before = rdr.position().byte() as usize;
@@ -432,6 +449,10 @@ fn evaluate(
         }
         if starts.len() <= MAX_PREAMBLE_ROWS {
             starts.push(base + skip_line_breaks(region, before));
+        }
+        table_start.push(blank_line_at(region, before) || header_like(&rec));
+        if filled.len() <= MAX_PREAMBLE_ROWS {
+            filled.push(rec.iter().filter(|c| !c.trim_ascii().is_empty()).count());
         }
         counts.push(rec.len());
         *freq.entry(rec.len()).or_insert(0) += 1;
@@ -463,6 +484,8 @@ fn evaluate(
         counts.pop();
         types.truncate(last);
         starts.truncate(last);
+        filled.truncate(last);
+        table_start.truncate(last);
     }
     let rows = counts.len();
     let mut eval = Eval {
@@ -477,24 +500,29 @@ fn evaluate(
         strict_typed: 0.0,
         score: 0.0,
         tier: 0,
+        second_table: false,
     };
     if rows == 0 {
         return eval;
     }
-    let m = freq
-        .iter()
-        .filter(|&(_, &f)| f > 0)
-        .max_by_key(|&(&count, &f)| (f, count))
-        .map_or(1, |(&count, _)| count);
-    // Preamble: leading rows with fewer fields than the table.
-    let mut start_row = 0;
-    if detect_preamble
-        && let Some(s) = counts.iter().position(|&c| c == m)
-        && s <= MAX_PREAMBLE_ROWS
-        && counts[..s].iter().all(|&c| c < m)
-    {
-        start_row = s;
+    let (mut m, mut start_row) = table_shape(&counts, &freq, &filled, detect_preamble);
+    // A second table (a header-like row or a blank line, then rows of another width)
+    // after this one's start is not part of it.
+    let second_table = second_table_at(&counts, &table_start, start_row);
+    if let Some(k) = second_table {
+        for &c in &counts[k..] {
+            if let Some(f) = freq.get_mut(&c) {
+                *f -= 1;
+            }
+        }
+        counts.truncate(k);
+        types.truncate(k);
+        starts.truncate(k);
+        filled.truncate(k);
+        (m, start_row) = table_shape(&counts, &freq, &filled, detect_preamble);
     }
+    let rows = counts.len();
+    eval.rows = rows;
     let obvious = (0..start_row)
         .filter(|&i| obvious_preamble(bytes, starts[i], counts[i]))
         .count();
@@ -544,6 +572,7 @@ fn evaluate(
         (true, _) => 2,
     };
     eval.m = m;
+    eval.second_table = second_table.is_some();
     eval.start_row = start_row;
     eval.start_offset = starts.get(start_row).copied();
     eval.ragged = (rows - start_row) - consistent;
@@ -552,6 +581,108 @@ fn evaluate(
     eval.score = score;
     eval.tier = tier;
     eval
+}
+
+/// The modal field count of sniffed records (ties go to the larger count) and the
+/// index of the first table record: leading rows with fewer fields are a preamble, and
+/// so are rows as wide as the table with at most one filled cell (a title in the
+/// first), ended by a row of empty cells (`TITLE,,,` then `,,,`).
+fn table_shape(
+    counts: &[usize],
+    freq: &HashMap<usize, usize>,
+    filled: &[usize],
+    detect_preamble: bool,
+) -> (usize, usize) {
+    let m = freq
+        .iter()
+        .filter(|&(_, &f)| f > 0)
+        .max_by_key(|&(&count, &f)| (f, count))
+        .map_or(1, |(&count, _)| count);
+    let mut start_row = 0;
+    if !detect_preamble {
+        return (m, start_row);
+    }
+    if let Some(s) = counts.iter().position(|&c| c == m)
+        && s <= MAX_PREAMBLE_ROWS
+        && counts[..s].iter().all(|&c| c < m)
+    {
+        start_row = s;
+    }
+    if let Some(end) = (start_row..filled.len().min(counts.len()))
+        .rev()
+        .find(|&i| {
+            filled[i] == 0
+                && counts[i] > 1
+                && filled[start_row..i].iter().all(|&f| f <= 1)
+                && filled.get(i + 1).is_some_and(|&f| f > 1)
+        })
+    {
+        start_row = end + 1;
+    }
+    (m, start_row)
+}
+
+/// Where a second table starts among sniffed records: the first record at `k` at
+/// least two records after the table's start `from` that may start a table
+/// (`table_start`), whose width differs from the record before it and from most
+/// records of the table before it, and which the next record shares.
+fn second_table_at(counts: &[usize], table_start: &[bool], from: usize) -> Option<usize> {
+    let mut freq: HashMap<usize, usize> = HashMap::new();
+    for k in from..counts.len().saturating_sub(1) {
+        let c = counts[k];
+        if k >= from + 2 && table_start[k] && counts[k + 1] == c && counts[k - 1] != c {
+            let before = freq
+                .iter()
+                .max_by_key(|&(&count, &f)| (f, count))
+                .map(|(&count, _)| count);
+            if before != Some(c) {
+                return Some(k);
+            }
+        }
+        *freq.entry(c).or_insert(0) += 1;
+    }
+    None
+}
+
+/// Whether two records hold the same cells (spaces around them ignored).
+pub(super) fn same_cells(a: &ByteRecord, b: &ByteRecord) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b.iter())
+            .all(|(x, y)| x.trim_ascii() == y.trim_ascii())
+}
+
+/// Whether a blank line precedes the record that starts after byte `at` (the end of
+/// the previous record): a line break there that does not complete a `\r\n`.
+fn blank_line_at(region: &[u8], at: usize) -> bool {
+    if at == 0 {
+        return false;
+    }
+    let mut i = at;
+    if region[at - 1] == b'\r' && region.get(i) == Some(&b'\n') {
+        i += 1;
+    }
+    matches!(region.get(i), Some(b'\n' | b'\r'))
+}
+
+/// A row that looks like a header: at least two distinct, non-empty cells, none a
+/// number, date or boolean.
+pub(super) fn header_like(rec: &ByteRecord) -> bool {
+    if rec.len() < 2 {
+        return false;
+    }
+    let mut seen = HashSet::new();
+    rec.iter().all(|cell| {
+        let cell = cell.trim_ascii();
+        !matches!(
+            classify(cell),
+            CellType::Empty
+                | CellType::Null
+                | CellType::Number
+                | CellType::Temporal
+                | CellType::Bool
+        ) && seen.insert(cell)
+    })
 }
 
 /// Pick the best candidate. A weak delimiter (colon, space) only beats a consistent

@@ -19,6 +19,7 @@ fn opts(expected_fields: usize) -> ScanOptions {
         expected_fields,
         max_rows: None,
         stop_at_first_bad: false,
+        refuse_unreadable: false,
         keep: None,
     }
 }
@@ -184,6 +185,7 @@ fn unclosed_quote_at_end_is_reported_where_it_opens() {
     // Stop-at-first-bad gives the message.
     let o = ScanOptions {
         stop_at_first_bad: true,
+        refuse_unreadable: false,
         ..opts(3)
     };
     match scan(&b"a,b,c\n1,\"2,3\n"[..], &dialect(b',', 3), &o) {
@@ -282,6 +284,7 @@ fn invalid_utf8_line_and_offset() {
     );
     let o = ScanOptions {
         stop_at_first_bad: true,
+        refuse_unreadable: false,
         ..opts(2)
     };
     match scan(&input[..], &d, &o) {
@@ -333,6 +336,7 @@ fn first_bad_is_capped_and_bad_rows_counts_all() {
     assert_eq!(r.first_bad[9].line, 21);
     let o = ScanOptions {
         stop_at_first_bad: true,
+        refuse_unreadable: false,
         ..opts(2)
     };
     match scan(input.as_bytes(), &dialect(b',', 2), &o) {
