@@ -107,6 +107,7 @@ pub fn sniff_scan(data: &[u8]) {
         line_ending: [LineEnding::Lf, LineEnding::CrLf, LineEnding::Cr][pick(1, 3)],
         bom: file.starts_with("\u{feff}".as_bytes()),
         field_count: pick(5, 4),
+        space_after_delimiter: value & 4 != 0,
     };
     let opts = ScanOptions {
         expected_fields: made.field_count,
@@ -153,6 +154,7 @@ fn scan_and_normalize(file: &[u8], dialect: &Dialect, opts: &ScanOptions) {
         line_ending: LineEnding::Lf,
         bom: false,
         field_count: dialect.field_count,
+        space_after_delimiter: false,
     };
     let again = scan(
         out.as_slice(),

@@ -19,6 +19,7 @@ mod retry;
 pub mod sample;
 pub mod scan;
 pub mod sniff;
+mod spaced;
 mod spool;
 pub mod temp;
 pub mod wide;

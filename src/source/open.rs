@@ -690,7 +690,8 @@ pub(super) fn open_delimited(
         && dialect.line_ending != LineEnding::Cr
         // polars' skip_lines counts physical lines without regard to a BOM or
         // quotes; a preamble is rare and small, so such files take the careful path.
-        && dialect.preamble_lines == 0;
+        && dialect.preamble_lines == 0
+        && !dialect.space_after_delimiter;
     let scan_opts = scan::ScanOptions {
         expected_fields: dialect.field_count,
         max_rows,
@@ -1006,6 +1007,14 @@ pub(super) fn skip_lines(text: &str, n: usize) -> &str {
 
 pub(super) fn header_names(text: &str, dialect: &Dialect) -> Vec<String> {
     let body = skip_lines(text.trim_start_matches('\u{feff}'), dialect.preamble_lines);
+    let plain;
+    let body = if dialect.space_after_delimiter {
+        plain = super::spaced::SpaceDropper::new(dialect.delimiter, dialect.quote, dialect.escape)
+            .drop_spaces_in(body);
+        plain.as_str()
+    } else {
+        body
+    };
     let builder = dialect.reader_builder();
     let mut rdr = builder.from_reader(body.as_bytes());
     let first: Vec<String> = rdr

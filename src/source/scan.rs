@@ -797,6 +797,8 @@ struct Feed<R> {
     keep_line: Cell<u64>,
     /// The record in progress whose beginning was dropped from the tail.
     lost: Option<Lost>,
+    /// Drops the spaces after delimiters (`a, b`), when the dialect has them.
+    spaces: Option<super::spaced::SpaceDropper>,
 }
 
 /// Where a record too long for the tail started, and how it began.
@@ -840,6 +842,9 @@ impl<R: Read> Feed<R> {
             keep_from: Cell::new(0),
             keep_line: Cell::new(1),
             lost: None,
+            spaces: dialect.space_after_delimiter.then(|| {
+                super::spaced::SpaceDropper::new(dialect.delimiter, dialect.quote, dialect.escape)
+            }),
         })
     }
 
@@ -937,22 +942,32 @@ impl<R: Read> Read for Feed<R> {
         if buf.is_empty() {
             return Ok(0);
         }
-        let n = self.inner.read(buf)?;
-        if n == 0 {
-            self.eof = true;
-            return Ok(0);
-        }
-        let chunk = &mut buf[..n];
-        if self.cr_to_lf {
-            for b in chunk.iter_mut() {
-                if *b == b'\r' {
-                    *b = b'\n';
+        loop {
+            let n = self.inner.read(buf)?;
+            if n == 0 {
+                self.eof = true;
+                return Ok(0);
+            }
+            let chunk = &mut buf[..n];
+            if self.cr_to_lf {
+                for b in chunk.iter_mut() {
+                    if *b == b'\r' {
+                        *b = b'\n';
+                    }
                 }
             }
+            let n = match self.spaces.as_mut() {
+                Some(spaces) => spaces.drop_spaces(chunk),
+                None => n,
+            };
+            if n == 0 {
+                // Only dropped spaces: read on (0 would mean the end).
+                continue;
+            }
+            self.retain(&buf[..n])?;
+            self.delivered += n as u64;
+            return Ok(n);
         }
-        self.retain(chunk)?;
-        self.delivered += n as u64;
-        Ok(n)
     }
 }
 

@@ -10,6 +10,7 @@ mod hardening;
 mod html;
 mod kills;
 mod pipes;
+mod pollock;
 mod profile;
 mod quarantine;
 mod readme;

@@ -11,6 +11,7 @@ fn dialect(delimiter: u8, field_count: usize) -> Dialect {
         line_ending: LineEnding::Lf,
         bom: false,
         field_count,
+        space_after_delimiter: false,
     }
 }
 
@@ -384,6 +385,7 @@ fn normalize_backslash_semicolon_exact_bytes() {
         line_ending: LineEnding::CrLf,
         bom: true,
         field_count: 3,
+        space_after_delimiter: false,
     };
     let input = "\u{feff}title\r\nname;quote;n\r\nBob;\"say \\\"hi\\\"; ok\";1,5\r\nAnn;plain;2\r\n;\"\";\r\n\r\n";
     let (out, r) = normalized(input.as_bytes(), &d, &opts(3));
