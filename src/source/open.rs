@@ -691,7 +691,8 @@ pub(super) fn open_delimited(
         // polars' skip_lines counts physical lines without regard to a BOM or
         // quotes; a preamble is rare and small, so such files take the careful path.
         && dialect.preamble_lines == 0
-        && !dialect.space_after_delimiter;
+        && !dialect.space_after_delimiter
+        && !sniffed.repairs;
     let scan_opts = scan::ScanOptions {
         expected_fields: dialect.field_count,
         max_rows,
@@ -709,7 +710,6 @@ pub(super) fn open_delimited(
     if opts.check_in_background
         && can_read_directly
         && sniffed.ragged == 0
-        && !sniffed.repairs
         && max_rows.is_none()
         && keep.is_none()
         && !opts.skip_bad_rows

@@ -104,8 +104,9 @@ pub struct Sniffed {
     pub preamble: Vec<String>,
     /// Sniffed rows without the table's field count.
     pub ragged: usize,
-    /// The sniffed rows repeat the header or hold a second table: the row check must
-    /// run before the file is read.
+    /// The sniffed rows repeat the header, hold a second table or a quoted field with
+    /// text after its closing quote (which polars and the `csv` crate split
+    /// differently): the rows are checked first and read through a normalised copy.
     pub repairs: bool,
 }
 
@@ -270,6 +271,13 @@ pub fn sniff(
             best.m
         ));
     }
+    if let (Some(q), true) = (cand.quote, best.dirty > 0) {
+        let (n, at) = dirty_quotes_at(&bytes[base..], cand.delimiter, q, cand.escape);
+        notes.push(format!(
+            "{n} quoted field(s) in the sampled rows have text after their closing quote, a stray quote (the first on line {}): such a field is read up to the next delimiter, the quote kept",
+            line_breaks(&bytes[..base + at]) + 1
+        ));
+    }
     if cand.quote.is_some() && cand.escape == Escape::Backslash && overrides.escape.is_none() {
         notes.push("quotes inside quoted fields are escaped with a backslash (\\\")".to_string());
     }
@@ -301,6 +309,7 @@ pub fn sniff(
         preamble,
         ragged: best.ragged,
         repairs: best.second_table
+            || best.dirty > 0
             || (has_header
                 && table
                     .first()
@@ -443,6 +452,8 @@ struct Eval {
     tier: u8,
     /// A second table was found in the sniffed records (and left out of the scores).
     second_table: bool,
+    /// Quoted fields whose closing quote is followed by more text.
+    dirty: usize,
 }
 
 fn evaluate(
@@ -530,6 +541,7 @@ fn evaluate(
         score: 0.0,
         tier: 0,
         second_table: false,
+        dirty: 0,
     };
     if rows == 0 {
         return eval;
@@ -602,6 +614,7 @@ fn evaluate(
     };
     eval.m = m;
     eval.second_table = second_table.is_some();
+    eval.dirty = dirty;
     eval.start_row = start_row;
     eval.start_offset = starts.get(start_row).copied();
     eval.ragged = (rows - start_row) - consistent;
@@ -771,6 +784,11 @@ fn opens_quoted_field(region: &[u8], delimiter: u8) -> bool {
 /// delimiter or line end, parsing like the `csv` crate does. Such fields mean the
 /// escape (or quote) choice is wrong: `"say \"hi\""` read with doubled-quote escaping.
 fn dirty_quotes(bytes: &[u8], delimiter: u8, quote: u8, escape: Escape) -> usize {
+    dirty_quotes_at(bytes, delimiter, quote, escape).0
+}
+
+/// [`dirty_quotes`], and the byte offset of the first such text.
+fn dirty_quotes_at(bytes: &[u8], delimiter: u8, quote: u8, escape: Escape) -> (usize, usize) {
     #[derive(Clone, Copy)]
     enum St {
         StartField,
@@ -781,7 +799,8 @@ fn dirty_quotes(bytes: &[u8], delimiter: u8, quote: u8, escape: Escape) -> usize
     }
     let mut st = St::StartField;
     let mut dirty = 0;
-    for &b in bytes {
+    let mut first = 0;
+    for (i, &b) in bytes.iter().enumerate() {
         let end = b == delimiter || b == b'\n' || b == b'\r';
         st = match st {
             St::StartField if b == quote => St::InQuoted,
@@ -798,12 +817,15 @@ fn dirty_quotes(bytes: &[u8], delimiter: u8, quote: u8, escape: Escape) -> usize
             St::AfterQuote if b == quote && escape != Escape::None => St::InQuoted,
             St::AfterQuote if end => St::StartField,
             St::AfterQuote => {
+                if dirty == 0 {
+                    first = i;
+                }
                 dirty += 1;
                 St::InField
             }
         };
     }
-    dirty
+    (dirty, first)
 }
 
 /// Parse up to `take` records starting at record `skip` (counted from `base`).

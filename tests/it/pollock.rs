@@ -200,3 +200,28 @@ fn a_comma_and_a_space_separate_fields() {
         "{err}"
     );
 }
+
+/// A stray quote opening a quoted field (`row_extra_quote`): the `csv` crate and polars
+/// split such a field differently (polars refused the file), so the rows go through the
+/// normalised copy; the field keeps its text and the quote, and the note names the line.
+#[test]
+fn a_stray_quote_is_read_as_text_with_a_note() {
+    let mut text = String::from("id,url,amount\n");
+    for i in 1..=30 {
+        let url = if i == 5 {
+            "\"\"https://x/5\"".to_string()
+        } else {
+            format!("\"https://x/{i}\"")
+        };
+        text.push_str(&format!("{i},{url},{}\n", i * 10));
+    }
+    let (out, err) = read("stray.csv", &text);
+    assert!(
+        out.contains("\n4,https://x/4,40\n5,\"https://x/5\"\"\",50\n6,https://x/6,60\n"),
+        "{out}"
+    );
+    assert!(
+        err.contains("1 quoted field(s) in the sampled rows have text after their closing quote, a stray quote (the first on line 6)"),
+        "{err}"
+    );
+}
