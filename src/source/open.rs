@@ -138,7 +138,7 @@ fn infer_types(
             .collect()
             .map_err(|e| source.polars_error(&e))?;
         let (conversions, columns, tokens) =
-            infer_frame(&head, &null_tokens, inferable).map_err(|e| source.polars_error(&e))?;
+            infer_frame(&head, null_tokens, inferable).map_err(|e| source.polars_error(&e))?;
         source.conversions = conversions;
         source.report.columns = columns;
         if opts.null_values.is_none() {
@@ -165,11 +165,11 @@ fn infer_types(
     // Bounded sample: take it, then infer over every value.
     let raw = match kept {
         Some(df) => df,
-        None => take_sample(&source, raw_text, sample, total)?,
+        None => take_sample(source, raw_text, sample, total)?,
     };
     let (conversions, columns, tokens) =
-        infer_frame(&raw, &null_tokens, inferable).map_err(|e| source.polars_error(&e))?;
-    let mut converted = convert_frame(raw, &conversions, &null_tokens, inferable)
+        infer_frame(&raw, null_tokens, inferable).map_err(|e| source.polars_error(&e))?;
+    let mut converted = convert_frame(raw, &conversions, null_tokens, inferable)
         .map_err(|e| source.polars_error(&e))?;
     // The sample is gathered in many small chunks; every query over it (thousands of
     // rule expressions on a wide file) would pay for each chunk of each column.

@@ -133,6 +133,57 @@ pub fn sniff(
     truncated: bool,
     overrides: &DialectOverrides,
 ) -> Result<Sniffed, SniffError> {
+    let plain = sniff_plain(text, truncated, overrides);
+    // `a, b, "c, d"`: the text without the spaces after the delimiter, when that
+    // delimiter is nearly always followed by a space, and the table it gives is no
+    // more ragged than the plain reading (commas in prose are followed by spaces too:
+    // a file whose rows another common delimiter splits consistently stays as it is).
+    let candidates: Vec<u8> = match overrides.delimiter {
+        Some(d) => vec![d],
+        None => vec![b',', b';', b'|'],
+    };
+    let quote = overrides.quote.unwrap_or(Some(b'"'));
+    let Some(d) = super::spaced::spaced_delimiter(text, &candidates, quote) else {
+        return plain;
+    };
+    if let Ok(p) = &plain
+        && p.dialect.delimiter != d
+        && STRONG_DELIMITERS.contains(&p.dialect.delimiter)
+        && p.dialect.field_count > 1
+    {
+        return plain;
+    }
+    let escape = overrides.escape.unwrap_or(Escape::Doubled);
+    let dropped = super::spaced::SpaceDropper::new(d, quote, escape).drop_spaces_in(text);
+    let given = DialectOverrides {
+        delimiter: Some(d),
+        ..overrides.clone()
+    };
+    match sniff_plain(&dropped, truncated, &given) {
+        Ok(mut spaced)
+            if spaced.dialect.field_count > 1
+                && plain.as_ref().map_or(true, |p| spaced.ragged <= p.ragged) =>
+        {
+            spaced.dialect.space_after_delimiter = true;
+            spaced.notes.insert(
+                0,
+                format!(
+                    "every {} is followed by a space: the spaces after it are not part of the values",
+                    describe_delimiter(d)
+                ),
+            );
+            Ok(spaced)
+        }
+        _ => plain,
+    }
+}
+
+/// [`sniff`] of the text as it is.
+fn sniff_plain(
+    text: &str,
+    truncated: bool,
+    overrides: &DialectOverrides,
+) -> Result<Sniffed, SniffError> {
     let (bom, text) = match text.strip_prefix('\u{feff}') {
         Some(rest) => (true, rest),
         None => (false, text),
@@ -156,31 +207,6 @@ pub fn sniff(
     } else {
         text
     };
-    // `a, b, "c, d"`: sniff the text without the spaces after the delimiter.
-    let spaced_candidates: Vec<u8> = match overrides.delimiter {
-        Some(d) => vec![d],
-        None => vec![b',', b';', b'|'],
-    };
-    let quote = overrides.quote.unwrap_or(Some(b'"'));
-    if let Some(d) = super::spaced::spaced_delimiter(body, &spaced_candidates, quote) {
-        let escape = overrides.escape.unwrap_or(Escape::Doubled);
-        let plain = super::spaced::SpaceDropper::new(d, quote, escape).drop_spaces_in(body);
-        let given = DialectOverrides {
-            delimiter: Some(d),
-            ..overrides.clone()
-        };
-        let mut sniffed = sniff(&plain, false, &given)?;
-        sniffed.dialect.space_after_delimiter = true;
-        sniffed.dialect.bom = bom;
-        sniffed.notes.insert(
-            0,
-            format!(
-                "every {} is followed by a space: the spaces after it are not part of the values",
-                describe_delimiter(d)
-            ),
-        );
-        return Ok(sniffed);
-    }
     let bytes = body.as_bytes();
     let line_ending = detect_line_ending(bytes);
     let mut notes = Vec::new();
@@ -265,7 +291,7 @@ pub fn sniff(
     }
     if best.ragged > 0 {
         notes.push(format!(
-            "{} of {} sampled rows do not have {} fields; they will be reported as malformed",
+            "{} of {} sampled rows do not have {} fields: malformed",
             best.ragged,
             best.rows - best.start_row,
             best.m

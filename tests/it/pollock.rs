@@ -199,6 +199,18 @@ fn a_comma_and_a_space_separate_fields() {
         ),
         "{err}"
     );
+
+    // Commas in prose are followed by spaces too: a file that semicolons split
+    // consistently keeps its delimiter and its text.
+    let (out, err) = read(
+        "semicolons.csv",
+        "id;note\n1;red, green, blue\n2;one, two\n3;this, that\n",
+    );
+    assert_eq!(
+        out,
+        "id,note\n1,\"red, green, blue\"\n2,\"one, two\"\n3,\"this, that\"\n"
+    );
+    assert!(err.contains("delimiter ';'"), "{err}");
 }
 
 /// A stray quote opening a quoted field (`row_extra_quote`): the `csv` crate and polars
