@@ -760,7 +760,7 @@ pub(super) fn open_delimited(
     let bad_row = |e: scan::ScanError| scan_error(&shown, e);
     let mut result = scan::scan(reader, &dialect, &scan_opts).map_err(bad_row)?;
     if !opts.skip_bad_rows {
-        too_many_bad_rows(&result).map_err(bad_row)?;
+        too_many_bad_rows(&result, &dialect).map_err(bad_row)?;
     }
     if result.rows == 0 && !dialect.has_header {
         return Err(SourceError::Empty { path: shown });
@@ -832,16 +832,17 @@ const SET_ASIDE_ONE_IN: u64 = 20;
 /// Without `--skip-bad-rows`, rows with the wrong number of fields are set aside when
 /// they are a small minority (at most one in [`SET_ASIDE_ONE_IN`]); more than that
 /// means the file is not the table it seemed, and the first one stops the read.
-fn too_many_bad_rows(result: &scan::ScanResult) -> Result<(), scan::ScanError> {
+fn too_many_bad_rows(result: &scan::ScanResult, dialect: &Dialect) -> Result<(), scan::ScanError> {
     let total = result.rows + result.bad_rows;
     match result.first_bad.first() {
         Some(first) if result.bad_rows * SET_ASIDE_ONE_IN > total => {
             let mut first = first.clone();
             first.context = Some(format!(
-                "{} of {} rows {} malformed: too many to set aside without the flag (at most 1 row in {SET_ASIDE_ONE_IN} is)",
+                "{} of {} rows {} malformed with delimiter {}: too many to set aside without the flag (at most 1 row in {SET_ASIDE_ONE_IN} is); if that is not the file's delimiter, pass --delimiter",
                 thousands(result.bad_rows),
                 thousands(total),
-                if result.bad_rows == 1 { "is" } else { "are" }
+                if result.bad_rows == 1 { "is" } else { "are" },
+                report::show_byte(dialect.delimiter)
             ));
             Err(scan::ScanError::Bad(first))
         }

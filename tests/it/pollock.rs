@@ -98,7 +98,7 @@ fn many_malformed_rows_stop_the_read_naming_the_first_line_and_the_cause() {
         "{err}"
     );
     assert!(
-        err.contains("2 of 11 rows are malformed: too many to set aside without the flag"),
+        err.contains("2 of 11 rows are malformed with delimiter ',': too many to set aside without the flag (at most 1 row in 20 is); if that is not the file's delimiter, pass --delimiter"),
         "{err}"
     );
 }
