@@ -61,6 +61,7 @@ pub fn sniff_scan(data: &[u8]) {
         expected_fields: 0,
         max_rows: (which & 64 != 0).then_some(u64::from(value % 8)),
         stop_at_first_bad: which & 128 != 0,
+        refuse_unreadable: value & 2 != 0,
         keep: match value % 3 {
             0 => None,
             1 => Some(Keep::Random {
@@ -106,6 +107,7 @@ pub fn sniff_scan(data: &[u8]) {
         line_ending: [LineEnding::Lf, LineEnding::CrLf, LineEnding::Cr][pick(1, 3)],
         bom: file.starts_with("\u{feff}".as_bytes()),
         field_count: pick(5, 4),
+        space_after_delimiter: value & 4 != 0,
     };
     let opts = ScanOptions {
         expected_fields: made.field_count,
@@ -152,6 +154,7 @@ fn scan_and_normalize(file: &[u8], dialect: &Dialect, opts: &ScanOptions) {
         line_ending: LineEnding::Lf,
         bom: false,
         field_count: dialect.field_count,
+        space_after_delimiter: false,
     };
     let again = scan(
         out.as_slice(),
@@ -160,6 +163,7 @@ fn scan_and_normalize(file: &[u8], dialect: &Dialect, opts: &ScanOptions) {
             expected_fields: dialect.field_count,
             max_rows: None,
             stop_at_first_bad: false,
+            refuse_unreadable: false,
             keep: None,
         },
     )

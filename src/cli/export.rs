@@ -110,6 +110,9 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
         Some(src) => ReadSpec::from_source(src, &options).map_err(|e| anyhow::anyhow!(e))?,
         None => ReadSpec::from_options(&options),
     };
+    for w in &read.warnings {
+        eprintln!("warning: {w}");
+    }
     let shown = recipe_path.display().to_string();
     let text = match args.to {
         Target::Pyspark => {
@@ -174,6 +177,9 @@ fn export_check_job(args: &ExportArgs, rules: &dqdl::Ruleset) -> anyhow::Result<
         let src = source::open(&args.input_files, &options)?;
         ReadSpec::from_source(&src, &options).map_err(|e| anyhow::anyhow!(e))?
     };
+    for w in &read.warnings {
+        eprintln!("warning: {w}");
+    }
     let rules_path = args
         .rules
         .as_ref()

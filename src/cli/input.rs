@@ -34,8 +34,9 @@ pub struct InputArgs {
     /// are always missing). `--null-values ''` for empty fields only.
     #[arg(long, value_name = "LIST", allow_hyphen_values = true)]
     pub null_values: Option<String>,
-    /// Skip malformed lines (wrong field count, unclosed quote) instead of failing; they
-    /// are counted and the first 10 listed.
+    /// Skip every malformed line (wrong field count, unclosed quote) instead of failing;
+    /// they are counted and the first 10 listed. Without it, rows with the wrong field
+    /// count are set aside the same way only while they are at most 1 row in 20.
     #[arg(long)]
     pub skip_bad_rows: bool,
 }

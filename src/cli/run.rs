@@ -167,12 +167,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         |planned| {
             schema = planned.schema;
             let verify = || planned.source.verify().map_err(|e| e.to_string());
+            let layout = source::write::Layout::like_input(&planned.source.report);
             let written = match (&rules, &bad) {
-                (Some(rules), Some((_, bad))) => {
-                    quarantine::write_split(rules, planned.lf, &eval_opts, &staged, bad, verify)
-                        .map(|s| split = Some(s))
-                }
-                _ => source::write::write_staged(planned.lf, &staged, verify),
+                (Some(rules), Some((_, bad))) => quarantine::write_split(
+                    rules, planned.lf, &eval_opts, &staged, bad, &layout, verify,
+                )
+                .map(|s| split = Some(s)),
+                _ => source::write::write_staged(planned.lf, &staged, &layout, verify),
             };
             match written {
                 Ok(()) => Ok(planned.options.stats.unwrap_or_default()),

@@ -37,6 +37,17 @@ pub struct ReadSpec {
     pub multiline: bool,
     pub null_values: Vec<String>,
     pub skip_bad_rows: bool,
+    /// Each delimiter is followed by spaces that are not part of the values (`a, b`).
+    pub spaced: bool,
+    /// The header's cells as written: a row holding them further down repeats the
+    /// header and is dropped. None: the names Spark reads from the header.
+    pub header_cells: Option<Vec<String>>,
+    /// Date and datetime columns as read: name and the Spark pattern their text was
+    /// read in, for writing a CSV the way `wort run` does.
+    pub date_formats: Vec<(String, String)>,
+    /// Where the job will not read the sample as `wort run` does (said on stderr and in
+    /// the job's header).
+    pub warnings: Vec<String>,
     /// The columns and their types; None: read every column as text.
     pub columns: Option<Vec<ColumnSpec>>,
     /// Lines for the job's header: where this came from.
@@ -83,6 +94,10 @@ impl ReadSpec {
             multiline: true,
             null_values: null_tokens(opts),
             skip_bad_rows: opts.skip_bad_rows,
+            spaced: false,
+            header_cells: None,
+            date_formats: Vec::new(),
+            warnings: Vec::new(),
             columns: None,
             notes: vec![
                 "No sample was given (--input), so every column is read as text and the".into(),
@@ -110,7 +125,32 @@ impl ReadSpec {
             None => encoding_name(file.encoding),
         };
         spec.notes = vec![format!("Sniffed from the sample {}:", file.path)];
+        if let Some(t) = file.second_table {
+            return Err(format!(
+                "{} line {} starts a second table, which `wort run` leaves out (it stops \
+                 reading there); a Spark job cannot tell where such a table starts and \
+                 would read its rows as data. Cut the file before that line (head -n {}), \
+                 or pass --skip-lines {} to read the second table instead",
+                file.path,
+                t.line,
+                t.line - 1,
+                t.line - 1
+            ));
+        }
+        if let Some(line) = file.stray_quote {
+            spec.warnings.push(format!(
+                "{} line {line} has a quoted field with text after its closing quote (a stray quote): `wort run` reads such a field from the closing quote to the next delimiter, Spark keeps its raw text, so such rows differ between the two; fix the quotes in the file for the same rows everywhere",
+                file.path
+            ));
+        }
+        for w in &spec.warnings {
+            spec.notes.push(format!("  warning: {w}"));
+        }
         if let Some(d) = &file.dialect {
+            spec.spaced = d.space_after_delimiter;
+            if d.has_header {
+                spec.header_cells = Some(file.header_cells.clone());
+            }
             spec.delimiter = char::from(d.delimiter);
             spec.quote = d.quote.map(char::from);
             spec.escape = escape_char(d.escape, spec.quote);
@@ -160,6 +200,10 @@ impl ReadSpec {
                     }
                 },
             };
+            if let Some(Conversion::Date(f) | Conversion::Datetime(f)) = &c.conversion {
+                spec.date_formats
+                    .push((c.name.clone(), spark_pattern(f, Mode::Print)?));
+            }
             columns.push(ColumnSpec {
                 name: c.name.clone(),
                 read,
@@ -230,8 +274,35 @@ impl ReadSpec {
                 py_bool(self.multiline)
             ));
             s.push_str(&format!(
-                "    \"skip_bad_rows\": {},\n",
+                "    \"skip_bad_rows\": {},  # else at most 1 row in 20 may be malformed\n",
                 py_bool(self.skip_bad_rows)
+            ));
+            s.push_str(&format!(
+                "    \"spaced\": {},  # spaces after each delimiter, not part of the values\n",
+                py_bool(self.spaced)
+            ));
+            let cells = match &self.header_cells {
+                Some(cells) => format!(
+                    "[{}]",
+                    cells
+                        .iter()
+                        .map(|c| py_str(c))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                None => "None".into(),
+            };
+            s.push_str(&format!(
+                "    # a row holding the header's cells again is dropped (None: as Spark reads them)\n    \"header_cells\": {cells},\n"
+            ));
+            let dates: Vec<String> = self
+                .date_formats
+                .iter()
+                .map(|(name, pattern)| format!("{}: {}", py_str(name), py_str(pattern)))
+                .collect();
+            s.push_str(&format!(
+                "    # a CSV output writes these date columns in the format they were read in\n    \"date_formats\": {{{}}},\n",
+                dates.join(", ")
             ));
             s.push_str(
                 "    # cells holding exactly one of these are missing (empty cells always are)\n",

@@ -1025,7 +1025,7 @@ def read_checked_input(spark, inputs, input_format=None):
 READ_DEFAULTS = {
     "format": "csv", "delimiter": ",", "quote": '"', "escape": '"', "header": True,
     "skip_records": 0, "encoding": "utf-8", "multiline": True, "skip_bad_rows": False,
-    "null_values": [],
+    "null_values": [], "spaced": False, "header_cells": None,
 }
 
 

@@ -999,6 +999,28 @@ def _column_names(names, header):
     return out
 
 
+# The column of a malformed row's text (PERMISSIVE reads of files with a preamble).
+BAD = "__wort_malformed"
+
+
+def _drop_repeated_headers(df, cells):
+    """Drop the rows that repeat the header (a header written twice, files concatenated
+    with their headers), as wort does: every cell, trimmed, equal to the header's."""
+    names = [n for n in df.columns if n != ROW]
+    if cells is None:
+        cells = names
+    if len(cells) != len(names):
+        return df
+    same = None
+    for name, cell in zip(names, cells):
+        if cell == "":
+            cond = col(name).isNull() | (F.trim(col(name)) == "")
+        else:
+            cond = F.trim(col(name).cast("string")) == cell
+        same = cond if same is None else same & cond
+    return df.where(~F.coalesce(same, F.lit(False)))
+
+
 def read_input(spark, inputs, read=None, columns=None):
     """Read the inputs the way wort reads them (READ, COLUMNS, or another file's
     `read` and `columns`), with the row order in ROW."""
@@ -1011,6 +1033,19 @@ def read_input(spark, inputs, read=None, columns=None):
     if fmt == "csv":
         skip = read["skip_records"]
         header = read["header"] and skip == 0
+        # A row with the wrong number of fields is malformed: wort sets it aside, and
+        # Spark must too (column pruning would let a short row through when its missing
+        # fields are not read).
+        spark.conf.set("spark.sql.csv.parser.columnPruning.enabled", "false")
+        # wort sets malformed rows aside (it refuses a file where they are more than 1
+        # row in 20 unless told to skip them; this job drops them all). Lines before the
+        # header are not rows: with some, the malformed rows are marked, and dropped
+        # once those lines are skipped by their position.
+        mode = "DROPMALFORMED"
+        if skip > 0:
+            mode = "PERMISSIVE"
+            if schema is not None:
+                schema = T.StructType(schema.fields + [T.StructField(BAD, T.StringType())])
         reader = (
             spark.read.option("sep", read["delimiter"])
             .option("quote", read["quote"] if read["quote"] is not None else "\u0000")
@@ -1018,11 +1053,13 @@ def read_input(spark, inputs, read=None, columns=None):
             .option("header", header)
             .option("encoding", read["encoding"])
             .option("multiLine", read["multiline"])
-            .option("mode", "DROPMALFORMED" if read["skip_bad_rows"] else "PERMISSIVE")
+            .option("mode", mode)
+            # `a, b`: the spaces after each delimiter are not part of the values.
+            .option("ignoreLeadingWhiteSpace", bool(read.get("spaced", False)))
             .option("inferSchema", False)
         )
         if schema is not None:
-            reader = reader.schema(schema)
+            reader = reader.schema(schema).option("columnNameOfCorruptRecord", BAD)
         df = reader.csv(list(inputs))
     elif fmt == "parquet":
         df = spark.read.parquet(*inputs)
@@ -1052,6 +1089,13 @@ def read_input(spark, inputs, read=None, columns=None):
         df = df.where(pos >= F.col("__wort_start") + read["skip_records"]).drop("__wort_start")
     if "__wort_file" in df.columns:
         df = df.drop("__wort_file")
+    if BAD in df.columns:
+        # Spark refuses a query of a raw file that reads only the malformed-row column
+        # (a count): the condition names a data column too, always true for it.
+        first = col(next(n for n in df.columns if n not in (BAD, ROW)))
+        df = df.where(col(BAD).isNull() & ((F.length(first) >= -1) | first.isNull())).drop(BAD)
+    if fmt == "csv" and read["header"]:
+        df = _drop_repeated_headers(df, read.get("header_cells"))
 
     if fmt != "parquet":
         # wort run applies null tokens to delimited text only (JSON has real nulls).
@@ -1067,15 +1111,36 @@ def read_input(spark, inputs, read=None, columns=None):
     return df
 
 
+def _like_input(df):
+    """A CSV output follows a CSV input as wort writes it: date columns still as read
+    are written in the format they were read in, and a file read without a header is
+    written without one while its columns are still column_1, column_2..."""
+    if READ["format"] != "csv":
+        return df, True
+    names = list(df.columns)
+    made_up = bool(names) and names == ["column_%d" % (i + 1) for i in range(len(names))]
+    types = dict(df.dtypes)
+    read_as = {name: conversion.partition(" ")[0] for name, _, conversion in COLUMNS or []
+               if conversion is not None}
+    for name, pattern in READ.get("date_formats", {}).items():
+        want = {"date": "date", "datetime": "timestamp_ntz"}.get(read_as.get(name))
+        if want is not None and types.get(name) == want:
+            df = df.withColumn(name, F.date_format(col(name), pattern))
+    return df, not (not READ["header"] and made_up)
+
+
 def write_output(df, output, output_format="parquet", keep_order=True):
     """Write the result (in row order unless keep_order is False), replacing `output`."""
     if keep_order:
         df = df.orderBy(col(ROW))
     df = df.drop(ROW)
+    header = True
+    if output_format == "csv":
+        df, header = _like_input(df)
     writer = df.write.mode("overwrite")
     if output_format == "csv":
         # Spark's CSV writer trims spaces around values by default; wort keeps them.
-        (writer.option("header", True)
+        (writer.option("header", header)
             .option("ignoreLeadingWhiteSpace", False)
             .option("ignoreTrailingWhiteSpace", False)
             .csv(output))

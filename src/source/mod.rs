@@ -19,6 +19,7 @@ mod retry;
 pub mod sample;
 pub mod scan;
 pub mod sniff;
+mod spaced;
 mod spool;
 pub mod temp;
 pub mod wide;
@@ -143,6 +144,11 @@ pub enum SourceError {
     Dialect { path: String, message: String },
     #[error("{path} {message}")]
     BadRow { path: String, message: String },
+    /// The background row check met rows that need the careful read (a malformed row
+    /// to set aside, a repeated header, a second table): the source is opened again
+    /// with its rows checked first. Shown as the row when that cannot be done.
+    #[error("{path} {message}")]
+    ReadAgain { path: String, message: String },
     #[error("{path} is empty: it has no header and no rows")]
     Empty { path: String },
     #[error(
@@ -180,6 +186,14 @@ pub struct FileReport {
     pub first_bad: Vec<scan::BadRow>,
     /// Rows in the file, when the read counted them.
     pub rows: Option<u64>,
+    /// The header row's cells as written (trimmed), for a file with a header: a row
+    /// with these cells further down is a repeated header, dropped.
+    pub header_cells: Vec<String>,
+    /// Where a second table starts in the file (it and what follows are not read).
+    pub second_table: Option<scan::SecondTable>,
+    /// The line of the first quoted field with text after its closing quote (a stray
+    /// quote), in the sniffed part of the file.
+    pub stray_quote: Option<u64>,
 }
 
 impl FileReport {
@@ -244,6 +258,13 @@ enum Input {
     },
 }
 
+/// The inputs of a [`Source`] as they were prepared, and how they were read.
+#[derive(Clone)]
+struct Reopen {
+    prepared: Vec<spool::Prepared>,
+    opts: ReadOptions,
+}
+
 /// An opened dataset: a LazyFrame to build on, and what was learnt opening it.
 pub struct Source {
     inputs: Vec<Input>,
@@ -255,6 +276,9 @@ pub struct Source {
     spare_null_tokens: Vec<String>,
     /// Row checks still running (see [`ReadOptions::check_in_background`]).
     background: Option<Arc<BackgroundCheck>>,
+    /// How to open the inputs again with their rows checked first, when the background
+    /// check finds rows to set aside.
+    reopen: Option<Reopen>,
     /// Final column names and their conversions (for text inputs).
     conversions: Vec<(String, Option<Conversion>)>,
     /// For bounded samples: the converted sample.

@@ -8,28 +8,43 @@ pub fn open(inputs: &[String], opts: &ReadOptions) -> Result<Source, SourceError
     crate::oom::reading(inputs);
     spool::check_stdin_once(inputs)?;
     let paths = expand(inputs)?;
+    let mut temps = Vec::new();
+    let mut prepared = Vec::with_capacity(paths.len());
+    for path in &paths {
+        prepared.push(spool::prepare(path, opts.encoding, &mut temps)?);
+    }
+    open_prepared(prepared, opts, temps)
+}
+
+/// [`open`] of inputs made readable more than once (spooled, decoded), whose copies
+/// are in `temps`; also how a source whose background row check found a malformed row
+/// is opened again, with the rows checked first.
+pub(super) fn open_prepared(
+    prepared: Vec<spool::Prepared>,
+    opts: &ReadOptions,
+    mut temps: Vec<TempFile>,
+) -> Result<Source, SourceError> {
     let sample = opts.sample.unwrap_or(Sample::Full);
     let null_tokens: Vec<String> = match &opts.null_values {
         Some(v) => v.iter().filter(|t| !t.is_empty()).cloned().collect(),
         None => DEFAULT_NULL_TOKENS.iter().map(|s| s.to_string()).collect(),
     };
-    let mut temps = Vec::new();
     let mut files = Vec::new();
     let mut scans = Vec::new();
     // Only `first:N` can stop reading early.
     let max_rows = match sample {
-        Sample::First(n) if paths.len() == 1 => Some(n),
+        Sample::First(n) if prepared.len() == 1 => Some(n),
         _ => None,
     };
     // A random or last-N sample of one delimited file is kept during the row check,
     // in the same pass (polars would read the whole file again to pick the rows).
     let keep = match sample {
-        Sample::Random { n, seed } if paths.len() == 1 => Some(scan::Keep::Random {
+        Sample::Random { n, seed } if prepared.len() == 1 => Some(scan::Keep::Random {
             n: usize::try_from(n).unwrap_or(usize::MAX),
             seed,
             raw: false,
         }),
-        Sample::Last(n) if paths.len() == 1 => Some(scan::Keep::Last {
+        Sample::Last(n) if prepared.len() == 1 => Some(scan::Keep::Last {
             n: usize::try_from(n).unwrap_or(usize::MAX),
             raw: false,
         }),
@@ -37,10 +52,9 @@ pub fn open(inputs: &[String], opts: &ReadOptions) -> Result<Source, SourceError
     };
     let mut kept = None;
     let mut jobs: Vec<(usize, CheckJob)> = Vec::new();
-    for (i, path) in paths.iter().enumerate() {
-        let prepared = spool::prepare(path, opts.encoding, &mut temps)?;
+    for (i, prepared) in prepared.iter().enumerate() {
         let (input, report, rows) =
-            open_file(&prepared, opts, max_rows, keep, &mut temps, &mut |job| {
+            open_file(prepared, opts, max_rows, keep, &mut temps, &mut |job| {
                 jobs.push((i, job))
             })?;
         scans.push(input);
@@ -48,12 +62,20 @@ pub fn open(inputs: &[String], opts: &ReadOptions) -> Result<Source, SourceError
         kept = rows;
     }
     let background = (!jobs.is_empty()).then(|| Arc::new(BackgroundCheck::start(jobs)));
+    let reopen = background.as_ref().map(|_| Reopen {
+        prepared: prepared.clone(),
+        opts: ReadOptions {
+            check_in_background: false,
+            ..opts.clone()
+        },
+    });
 
     let mut source = Source {
         inputs: scans,
         null_tokens: null_tokens.clone(),
         spare_null_tokens: Vec::new(),
         background,
+        reopen,
         conversions: Vec::new(),
         frame: None,
         report: SourceReport {
@@ -68,7 +90,30 @@ pub fn open(inputs: &[String], opts: &ReadOptions) -> Result<Source, SourceError
         },
         _temp: temps,
     };
-    check_same_columns(&source)?;
+    match infer_types(&mut source, opts, sample, kept, &null_tokens) {
+        Ok(()) => Ok(source),
+        // The background check found rows to set aside before the types were known:
+        // open again with the rows checked first.
+        Err(SourceError::ReadAgain { .. }) if source.reopen.is_some() => {
+            let reopen = source.reopen.take().expect("checked");
+            let temps = std::mem::take(&mut source._temp);
+            drop(source);
+            open_prepared(reopen.prepared, &reopen.opts, temps)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Infer the types of an opened source (from its first rows for a full read, else
+/// from its sample, which it then holds).
+fn infer_types(
+    source: &mut Source,
+    opts: &ReadOptions,
+    sample: Sample,
+    kept: Option<DataFrame>,
+    null_tokens: &[String],
+) -> Result<(), SourceError> {
+    check_same_columns(source)?;
     let total: Option<u64> = source
         .report
         .files
@@ -93,7 +138,7 @@ pub fn open(inputs: &[String], opts: &ReadOptions) -> Result<Source, SourceError
             .collect()
             .map_err(|e| source.polars_error(&e))?;
         let (conversions, columns, tokens) =
-            infer_frame(&head, &null_tokens, inferable).map_err(|e| source.polars_error(&e))?;
+            infer_frame(&head, null_tokens, inferable).map_err(|e| source.polars_error(&e))?;
         source.conversions = conversions;
         source.report.columns = columns;
         if opts.null_values.is_none() {
@@ -114,17 +159,17 @@ pub fn open(inputs: &[String], opts: &ReadOptions) -> Result<Source, SourceError
         if more {
             source.report.inferred_from = Some(head.height() as u64);
         }
-        return Ok(source);
+        return Ok(());
     }
 
     // Bounded sample: take it, then infer over every value.
     let raw = match kept {
         Some(df) => df,
-        None => take_sample(&source, raw_text, sample, total)?,
+        None => take_sample(source, raw_text, sample, total)?,
     };
     let (conversions, columns, tokens) =
-        infer_frame(&raw, &null_tokens, inferable).map_err(|e| source.polars_error(&e))?;
-    let mut converted = convert_frame(raw, &conversions, &null_tokens, inferable)
+        infer_frame(&raw, null_tokens, inferable).map_err(|e| source.polars_error(&e))?;
+    let mut converted = convert_frame(raw, &conversions, null_tokens, inferable)
         .map_err(|e| source.polars_error(&e))?;
     // The sample is gathered in many small chunks; every query over it (thousands of
     // rule expressions on a wide file) would pay for each chunk of each column.
@@ -134,7 +179,7 @@ pub fn open(inputs: &[String], opts: &ReadOptions) -> Result<Source, SourceError
     source.report.columns = columns;
     source.report.null_tokens = tokens;
     source.frame = Some(converted);
-    Ok(source)
+    Ok(())
 }
 
 pub(super) fn take_sample(
@@ -413,6 +458,9 @@ pub(super) fn open_file(
         bad_rows: 0,
         first_bad: Vec::new(),
         rows: None,
+        header_cells: Vec::new(),
+        second_table: None,
+        stray_quote: None,
     };
     match format {
         Format::Csv | Format::Tsv => {
@@ -633,8 +681,12 @@ pub(super) fn open_delimited(
     })?;
     let dialect = sniffed.dialect.clone();
     report.preamble = sniffed.preamble.clone();
+    report.stray_quote = sniffed.stray_quote;
     report.notes.extend(sniffed.notes.iter().cloned());
     let names = header_names(text, &dialect);
+    if dialect.has_header {
+        report.header_cells = first_record(text, &dialect);
+    }
     report.dialect = Some(dialect.clone());
 
     // Check every row (or the first N) for the right field count, quotes and UTF-8.
@@ -645,18 +697,26 @@ pub(super) fn open_delimited(
         && dialect.line_ending != LineEnding::Cr
         // polars' skip_lines counts physical lines without regard to a BOM or
         // quotes; a preamble is rare and small, so such files take the careful path.
-        && dialect.preamble_lines == 0;
+        && dialect.preamble_lines == 0
+        && !dialect.space_after_delimiter
+        && !sniffed.repairs;
     let scan_opts = scan::ScanOptions {
         expected_fields: dialect.field_count,
         max_rows,
-        stop_at_first_bad: !opts.skip_bad_rows,
+        // Rows with the wrong number of fields are counted, then set aside when they
+        // are few (see `settle_bad_rows`); an unclosed quote or invalid UTF-8 stops.
+        stop_at_first_bad: false,
+        refuse_unreadable: !opts.skip_bad_rows,
         // Rows of a file polars reads as it is are kept raw, for polars to parse.
         keep: keep.map(|k| k.with_raw(can_read_directly)),
     };
     let reader = decode::open_utf8(path, gzip, opts.encoding).map_err(io_err)?;
-    // A full, strict read of a file polars reads as it is: check it on another thread.
+    // A full, strict read of a file polars reads as it is, whose sniffed part had
+    // nothing to set aside: check it on another thread. A row to set aside found
+    // there has the source opened again, checked first (`ReadAgain`).
     if opts.check_in_background
         && can_read_directly
+        && sniffed.ragged == 0
         && max_rows.is_none()
         && keep.is_none()
         && !opts.skip_bad_rows
@@ -668,14 +728,34 @@ pub(super) fn open_delimited(
             shown.clone(),
         );
         let encoding = opts.encoding;
+        let scan_opts_c = scan::ScanOptions {
+            stop_at_first_bad: true,
+            ..scan_opts_c
+        };
         defer(Box::new(move || {
             let reader =
                 decode::open_utf8(&path_buf, false, encoding).map_err(|e| SourceError::Io {
                     path: shown_c.clone(),
                     message: e.to_string(),
                 })?;
-            let result = scan::scan(reader, &dialect_c, &scan_opts_c)
-                .map_err(|e| scan_error(&shown_c, e))?;
+            let again = |message: String| SourceError::ReadAgain {
+                path: shown_c.clone(),
+                message,
+            };
+            let result = match scan::scan(reader, &dialect_c, &scan_opts_c) {
+                Err(scan::ScanError::Bad(row))
+                    if matches!(row.problem, scan::BadRowProblem::FieldCount { .. }) =>
+                {
+                    return Err(again(row.describe()));
+                }
+                other => other.map_err(|e| scan_error(&shown_c, e))?,
+            };
+            if let Some(line) = result.first_repeated_header {
+                return Err(again(format!("line {line} repeats the header")));
+            }
+            if let Some(t) = result.second_table {
+                return Err(again(format!("line {} starts a second table", t.line)));
+            }
             if result.rows == 0 && !dialect_c.has_header {
                 return Err(SourceError::Empty { path: shown_c });
             }
@@ -686,9 +766,14 @@ pub(super) fn open_delimited(
     }
     let bad_row = |e: scan::ScanError| scan_error(&shown, e);
     let mut result = scan::scan(reader, &dialect, &scan_opts).map_err(bad_row)?;
+    if !opts.skip_bad_rows {
+        too_many_bad_rows(&result, &dialect).map_err(bad_row)?;
+    }
     if result.rows == 0 && !dialect.has_header {
         return Err(SourceError::Empty { path: shown });
     }
+    report.notes.extend(repairs(&result, &dialect));
+    report.second_table = result.second_table;
     report.rows = Some(result.rows);
     report.bad_rows = result.bad_rows;
     report.first_bad = result.first_bad.clone();
@@ -700,7 +785,8 @@ pub(super) fn open_delimited(
         None => None,
     };
 
-    if can_read_directly && result.bad_rows == 0 {
+    let repaired = result.repeated_headers > 0 || result.second_table.is_some();
+    if can_read_directly && result.bad_rows == 0 && !repaired {
         return Ok((direct(path, &dialect, names, max_rows), kept));
     }
     // Normalise into a temporary UTF-8, comma-separated, doubled-quote CSV.
@@ -724,6 +810,12 @@ pub(super) fn open_delimited(
     if result.bad_rows > 0 {
         notes.push("malformed rows skipped");
     }
+    if result.repeated_headers > 0 {
+        notes.push("repeated headers dropped");
+    }
+    if result.second_table.is_some() {
+        notes.push("second table left out");
+    }
     if !notes.is_empty() {
         report.notes.push(format!(
             "read through a normalised copy ({})",
@@ -740,6 +832,62 @@ pub(super) fn open_delimited(
         max_rows: max_rows.map(|n| n as usize),
     };
     Ok((input, kept))
+}
+
+/// At most one row in this many may be set aside without `--skip-bad-rows`.
+const SET_ASIDE_ONE_IN: u64 = 20;
+
+/// Without `--skip-bad-rows`, rows with the wrong number of fields are set aside when
+/// they are a small minority (at most one in [`SET_ASIDE_ONE_IN`]); more than that
+/// means the file is not the table it seemed, and the first one stops the read.
+fn too_many_bad_rows(result: &scan::ScanResult, dialect: &Dialect) -> Result<(), scan::ScanError> {
+    let total = result.rows + result.bad_rows;
+    match result.first_bad.first() {
+        Some(first) if result.bad_rows * SET_ASIDE_ONE_IN > total => {
+            let mut first = first.clone();
+            first.context = Some(format!(
+                "{} of {} rows {} malformed with delimiter {}: too many to set aside without the flag (at most 1 row in {SET_ASIDE_ONE_IN} is); if that is not the file's delimiter, pass --delimiter",
+                thousands(result.bad_rows),
+                thousands(total),
+                if result.bad_rows == 1 { "is" } else { "are" },
+                report::show_byte(dialect.delimiter)
+            ));
+            Err(scan::ScanError::Bad(first))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Notes on what the row check repaired: repeated headers dropped, a second table
+/// left out. (Rows set aside are listed by the summary.)
+fn repairs(result: &scan::ScanResult, dialect: &Dialect) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(line) = result.first_repeated_header {
+        let n = result.repeated_headers;
+        notes.push(if n == 1 {
+            format!("line {line} repeats the header: dropped")
+        } else {
+            format!(
+                "{} lines repeat the header (the first is line {line}): dropped",
+                thousands(n)
+            )
+        });
+    }
+    if let Some(t) = result.second_table {
+        notes.push(format!(
+            "line {} starts a second table ({}, {} fields, not {}): it and the lines after it are not read; pass --skip-lines {} to read that table instead",
+            t.line,
+            if t.after_blank_line {
+                "after a blank line"
+            } else {
+                "a new header"
+            },
+            t.fields,
+            dialect.field_count,
+            t.line - 1
+        ));
+    }
+    notes
 }
 
 /// The scan of a delimited file that polars reads as it is.
@@ -866,16 +1014,31 @@ pub(super) fn skip_lines(text: &str, n: usize) -> &str {
     &text[pos..]
 }
 
-pub(super) fn header_names(text: &str, dialect: &Dialect) -> Vec<String> {
+/// The first record of a delimited file's text (its header, when it has one), each
+/// cell trimmed.
+fn first_record(text: &str, dialect: &Dialect) -> Vec<String> {
     let body = skip_lines(text.trim_start_matches('\u{feff}'), dialect.preamble_lines);
+    let plain;
+    let body = if dialect.space_after_delimiter {
+        plain = super::spaced::SpaceDropper::new(dialect.delimiter, dialect.quote, dialect.escape)
+            .drop_spaces_in(body);
+        plain.as_str()
+    } else {
+        body
+    };
     let builder = dialect.reader_builder();
     let mut rdr = builder.from_reader(body.as_bytes());
-    let first: Vec<String> = rdr
-        .records()
+    rdr.records()
         .next()
         .and_then(Result::ok)
         .map(|r| r.iter().map(|s| s.trim().to_string()).collect())
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// The column names of a delimited file: its header's cells, trimmed, `column_N` for
+/// an empty or missing one (every one without a header), `name_2` for a repeat.
+pub(super) fn header_names(text: &str, dialect: &Dialect) -> Vec<String> {
+    let first = first_record(text, dialect);
     let n = dialect.field_count.max(first.len());
     let mut names = Vec::with_capacity(n);
     for i in 0..dialect.field_count.max(1) {

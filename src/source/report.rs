@@ -67,7 +67,7 @@ impl SourceReport {
                     thousands(f.bad_rows)
                 );
                 for b in &f.first_bad {
-                    let _ = writeln!(s, "         {}", scan::ScanError::Bad(b.clone()));
+                    let _ = writeln!(s, "         {}", b.describe());
                 }
             }
         }

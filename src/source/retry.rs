@@ -50,6 +50,7 @@ impl Source {
             null_tokens: self.null_tokens.clone(),
             spare_null_tokens: Vec::new(),
             background: None,
+            reopen: None,
             conversions: self
                 .conversions
                 .iter()
@@ -76,9 +77,21 @@ impl Source {
             attempts += 1;
             let result = attempt(self);
             // A malformed row found by the background check explains any failure, and
-            // voids a success.
+            // voids a success. Rows the careful read can set aside (or a repeated
+            // header, a second table) mean reading the inputs again, checked first.
             if let Err(e) = self.settle() {
-                return Err(LateTypeError::Other(e.to_string()));
+                match (e, self.reopen.take()) {
+                    (SourceError::ReadAgain { path, message }, Some(reopen)) => {
+                        note(&format!(
+                            "note   {path} {message}: reading it again with its rows checked first"
+                        ));
+                        let temps = std::mem::take(&mut self._temp);
+                        *self = super::open::open_prepared(reopen.prepared, &reopen.opts, temps)
+                            .map_err(|e| LateTypeError::Other(e.to_string()))?;
+                        continue;
+                    }
+                    (e, _) => return Err(LateTypeError::Other(e.to_string())),
+                }
             }
             match result {
                 Err(LateTypeError::Polars(msg)) if self.report.sample.is_full() && attempts < 4 => {
@@ -178,6 +191,7 @@ impl Source {
             null_tokens: Vec::new(),
             spare_null_tokens: Vec::new(),
             background: None,
+            reopen: None,
             conversions: Vec::new(),
             frame: None,
             report: self.report.clone(),

@@ -61,10 +61,44 @@ pub struct BadRow {
     pub problem: BadRowProblem,
     /// The raw record, lossily decoded and cut to 200 characters.
     pub text: String,
+    /// Why this row stops the read although malformed rows may be set aside (too many
+    /// of them), said after the advice.
+    pub context: Option<String>,
+}
+
+impl BadRow {
+    /// The line and the problem, without advice (for lists of rows set aside).
+    pub fn describe(&self) -> String {
+        let (line, text) = (self.line, &self.text);
+        match self.problem {
+            BadRowProblem::FieldCount { expected, found } => {
+                format!("line {line}: expected {expected} fields, found {found} ({text:?})")
+            }
+            BadRowProblem::UnclosedQuote => format!(
+                "line {line}: unclosed quote: a quoted field starts on this line and is never closed ({text:?})"
+            ),
+            BadRowProblem::InvalidUtf8 {
+                byte_offset_in_line,
+            } => format!(
+                "line {line}: invalid UTF-8 at byte {} ({text:?})",
+                byte_offset_in_line + 1
+            ),
+        }
+    }
 }
 
 impl fmt::Display for BadRow {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.advise(f)?;
+        match &self.context {
+            Some(c) => write!(f, "; {c}"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl BadRow {
+    fn advise(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let line = self.line;
         let text = &self.text;
         match self.problem {
@@ -96,6 +130,10 @@ pub struct ScanOptions {
     pub max_rows: Option<u64>,
     /// Fail with [`ScanError::Bad`] on the first malformed record.
     pub stop_at_first_bad: bool,
+    /// Fail on the first record that cannot be set aside as a row (an unclosed quote,
+    /// invalid UTF-8: the file is not what it seemed) even when wrong field counts are
+    /// only counted.
+    pub refuse_unreadable: bool,
     /// Keep some good data rows while scanning (a sample taken in the same pass).
     pub keep: Option<Keep>,
 }
@@ -260,6 +298,24 @@ pub struct ScanResult {
     /// The good data rows asked for by [`ScanOptions::keep`], in file order, each with
     /// its 0-based index among the good data rows.
     pub kept: Option<Vec<(u64, KeptRow)>>,
+    /// Records equal to the header further down (a header written twice, or files
+    /// concatenated with their headers): dropped, counted, the first one's line kept.
+    pub repeated_headers: u64,
+    pub first_repeated_header: Option<u64>,
+    /// Where a second table starts: after a blank line, two records in a row with the
+    /// same field count that is not the table's. Reading stops there.
+    pub second_table: Option<SecondTable>,
+}
+
+/// A second table in the file, not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SecondTable {
+    /// 1-based physical line of its first record.
+    pub line: u64,
+    /// Its field count.
+    pub fields: usize,
+    /// A blank line precedes it (else its first row looks like a header).
+    pub after_blank_line: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -366,6 +422,10 @@ fn run<R: Read>(
     let mut result = ScanResult::default();
     let mut keeper = opts.keep.map(Keeper::new);
     let mut before = 0u64;
+    let mut header: Option<ByteRecord> = None;
+    // A record with the wrong field count right after a blank line: a bad row, or the
+    // header of a second table when the next record has its field count too.
+    let mut pending: Option<(BadRow, bool)> = None;
     loop {
         if opts.max_rows.is_some_and(|max| result.rows >= max) {
             break;
@@ -374,6 +434,19 @@ fn run<R: Read>(
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => return Err(read_error(e, preamble)),
+        }
+        if let Some((p, after_blank_line)) = pending.take() {
+            match p.problem {
+                BadRowProblem::FieldCount { found, .. } if found == rec.len() => {
+                    result.second_table = Some(SecondTable {
+                        line: p.line,
+                        fields: found,
+                        after_blank_line,
+                    });
+                    break;
+                }
+                _ => set_aside(&mut result, p, opts)?,
+            }
         }
         let pos = rdr.position();
         let (after, after_line) = (pos.byte(), pos.line());
@@ -395,6 +468,17 @@ fn run<R: Read>(
             Some(raw) => std::str::from_utf8(raw).is_ok(),
             None => std::str::from_utf8(rec.as_slice()).is_ok(),
         };
+        if is_header {
+            header = Some(rec.clone());
+        } else if header
+            .as_ref()
+            .is_some_and(|h| super::sniff::same_cells(h, &rec))
+        {
+            result.repeated_headers += 1;
+            let line = start_line(raw, after_line) + preamble;
+            result.first_repeated_header.get_or_insert(line);
+            continue;
+        }
         if rec.len() == expected && utf8_ok && !at_eof {
             on_good(&rec)?;
             if !is_header {
@@ -428,18 +512,64 @@ fn run<R: Read>(
             }
             Some(mut bad) => {
                 bad.line += preamble;
-                if opts.stop_at_first_bad {
-                    return Err(ScanError::Bad(bad));
-                }
-                result.bad_rows += 1;
-                if result.first_bad.len() < FIRST_BAD {
-                    result.first_bad.push(bad);
+                let blank = raw.is_some_and(|raw| blank_line_before(feed, record_start, raw));
+                let may_start_table = matches!(bad.problem, BadRowProblem::FieldCount { .. })
+                    && !at_eof
+                    && (blank || super::sniff::header_like(&rec));
+                if may_start_table {
+                    pending = Some((bad, blank));
+                } else {
+                    set_aside(&mut result, bad, opts)?;
                 }
             }
         }
     }
+    if let Some((p, _)) = pending {
+        set_aside(&mut result, p, opts)?;
+    }
     result.kept = keeper.map(Keeper::finish);
     Ok(result)
+}
+
+/// Count a malformed record, or fail on it when asked to stop at the first.
+fn set_aside(result: &mut ScanResult, bad: BadRow, opts: &ScanOptions) -> Result<(), ScanError> {
+    let unreadable = !matches!(bad.problem, BadRowProblem::FieldCount { .. });
+    if opts.stop_at_first_bad || (opts.refuse_unreadable && unreadable) {
+        return Err(ScanError::Bad(bad));
+    }
+    result.bad_rows += 1;
+    if result.first_bad.len() < FIRST_BAD {
+        result.first_bad.push(bad);
+    }
+    Ok(())
+}
+
+/// Whether a blank line precedes the record whose raw bytes (from the end of the
+/// previous record) are `raw`: a line break before its first byte, not counting the
+/// `\n` that completes the previous record's `\r\n`.
+fn blank_line_before<R: Read>(feed: &Feed<R>, record_start: u64, raw: &[u8]) -> bool {
+    let mut lead = &raw[..raw
+        .iter()
+        .take_while(|&&b| b == b'\r' || b == b'\n')
+        .count()];
+    if record_start > 0 && feed.byte_at(record_start - 1) == Some(b'\r') {
+        lead = lead.strip_prefix(b"\n").unwrap_or(lead);
+    }
+    record_start > 0 && !lead.is_empty()
+}
+
+/// The line (in the parser's stream) where a record starts, from its raw bytes.
+fn start_line(raw: Option<&[u8]>, after_line: u64) -> u64 {
+    match raw {
+        Some(raw) => {
+            let lead = raw
+                .iter()
+                .take_while(|&&b| b == b'\r' || b == b'\n')
+                .count();
+            after_line - count_newlines(&raw[lead..]) as u64
+        }
+        None => after_line,
+    }
 }
 
 /// Work out what is wrong with a record that failed the quick checks (or is the last
@@ -499,6 +629,7 @@ fn diagnose<R: Read>(
                 line: start_line + extra_lines,
                 problem: BadRowProblem::UnclosedQuote,
                 text: text(),
+                context: None,
             });
         }
     }
@@ -510,6 +641,7 @@ fn diagnose<R: Read>(
                 found: rec.len(),
             },
             text: text(),
+            context: None,
         });
     }
     if !utf8_ok {
@@ -541,6 +673,7 @@ fn diagnose<R: Read>(
                 byte_offset_in_line,
             },
             text: text(),
+            context: None,
         });
     }
     None
@@ -620,6 +753,7 @@ fn read_error(e: csv::Error, preamble: u64) -> ScanError {
             line: long.line + preamble,
             problem: BadRowProblem::UnclosedQuote,
             text: long.text.clone(),
+            context: None,
         });
     }
     ScanError::Io(e)
@@ -663,6 +797,8 @@ struct Feed<R> {
     keep_line: Cell<u64>,
     /// The record in progress whose beginning was dropped from the tail.
     lost: Option<Lost>,
+    /// Drops the spaces after delimiters (`a, b`), when the dialect has them.
+    spaces: Option<super::spaced::SpaceDropper>,
 }
 
 /// Where a record too long for the tail started, and how it began.
@@ -706,6 +842,9 @@ impl<R: Read> Feed<R> {
             keep_from: Cell::new(0),
             keep_line: Cell::new(1),
             lost: None,
+            spaces: dialect.space_after_delimiter.then(|| {
+                super::spaced::SpaceDropper::new(dialect.delimiter, dialect.quote, dialect.escape)
+            }),
         })
     }
 
@@ -803,22 +942,32 @@ impl<R: Read> Read for Feed<R> {
         if buf.is_empty() {
             return Ok(0);
         }
-        let n = self.inner.read(buf)?;
-        if n == 0 {
-            self.eof = true;
-            return Ok(0);
-        }
-        let chunk = &mut buf[..n];
-        if self.cr_to_lf {
-            for b in chunk.iter_mut() {
-                if *b == b'\r' {
-                    *b = b'\n';
+        loop {
+            let n = self.inner.read(buf)?;
+            if n == 0 {
+                self.eof = true;
+                return Ok(0);
+            }
+            let chunk = &mut buf[..n];
+            if self.cr_to_lf {
+                for b in chunk.iter_mut() {
+                    if *b == b'\r' {
+                        *b = b'\n';
+                    }
                 }
             }
+            let n = match self.spaces.as_mut() {
+                Some(spaces) => spaces.drop_spaces(chunk),
+                None => n,
+            };
+            if n == 0 {
+                // Only dropped spaces: read on (0 would mean the end).
+                continue;
+            }
+            self.retain(&buf[..n])?;
+            self.delivered += n as u64;
+            return Ok(n);
         }
-        self.retain(chunk)?;
-        self.delivered += n as u64;
-        Ok(n)
     }
 }
 

@@ -69,6 +69,9 @@ pub struct Dialect {
     pub bom: bool,
     /// Number of columns.
     pub field_count: usize,
+    /// Every delimiter is followed by spaces (`a, b`): they are dropped outside quoted
+    /// fields before parsing (see [`super::spaced`]).
+    pub space_after_delimiter: bool,
 }
 
 impl Dialect {
@@ -99,6 +102,14 @@ pub struct Sniffed {
     /// The text of the skipped preamble lines (`dialect.preamble_lines` of them,
     /// blank ones included), for the summary.
     pub preamble: Vec<String>,
+    /// Sniffed rows without the table's field count.
+    pub ragged: usize,
+    /// The sniffed rows repeat the header, hold a second table or a quoted field with
+    /// text after its closing quote (which polars and the `csv` crate split
+    /// differently): the rows are checked first and read through a normalised copy.
+    pub repairs: bool,
+    /// The line of the first quoted field with text after its closing quote.
+    pub stray_quote: Option<u64>,
 }
 
 /// Why no dialect could be sniffed.
@@ -120,6 +131,57 @@ pub enum SniffError {
 /// partial) record is ignored. Overrides are honoured exactly; everything not
 /// overridden is sniffed given them.
 pub fn sniff(
+    text: &str,
+    truncated: bool,
+    overrides: &DialectOverrides,
+) -> Result<Sniffed, SniffError> {
+    let plain = sniff_plain(text, truncated, overrides);
+    // `a, b, "c, d"`: the text without the spaces after the delimiter, when that
+    // delimiter is nearly always followed by a space, and the table it gives is no
+    // more ragged than the plain reading (commas in prose are followed by spaces too:
+    // a file whose rows another common delimiter splits consistently stays as it is).
+    let candidates: Vec<u8> = match overrides.delimiter {
+        Some(d) => vec![d],
+        None => vec![b',', b';', b'|'],
+    };
+    let quote = overrides.quote.unwrap_or(Some(b'"'));
+    let Some(d) = super::spaced::spaced_delimiter(text, &candidates, quote) else {
+        return plain;
+    };
+    if let Ok(p) = &plain
+        && p.dialect.delimiter != d
+        && STRONG_DELIMITERS.contains(&p.dialect.delimiter)
+        && p.dialect.field_count > 1
+    {
+        return plain;
+    }
+    let escape = overrides.escape.unwrap_or(Escape::Doubled);
+    let dropped = super::spaced::SpaceDropper::new(d, quote, escape).drop_spaces_in(text);
+    let given = DialectOverrides {
+        delimiter: Some(d),
+        ..overrides.clone()
+    };
+    match sniff_plain(&dropped, truncated, &given) {
+        Ok(mut spaced)
+            if spaced.dialect.field_count > 1
+                && plain.as_ref().map_or(true, |p| spaced.ragged <= p.ragged) =>
+        {
+            spaced.dialect.space_after_delimiter = true;
+            spaced.notes.insert(
+                0,
+                format!(
+                    "every {} is followed by a space: the spaces after it are not part of the values",
+                    describe_delimiter(d)
+                ),
+            );
+            Ok(spaced)
+        }
+        _ => plain,
+    }
+}
+
+/// [`sniff`] of the text as it is.
+fn sniff_plain(
     text: &str,
     truncated: bool,
     overrides: &DialectOverrides,
@@ -231,10 +293,19 @@ pub fn sniff(
     }
     if best.ragged > 0 {
         notes.push(format!(
-            "{} of {} sampled rows do not have {} fields; they will be reported as malformed",
+            "{} of {} sampled rows do not have {} fields: malformed",
             best.ragged,
             best.rows - best.start_row,
             best.m
+        ));
+    }
+    let mut stray_quote = None;
+    if let (Some(q), true) = (cand.quote, best.dirty > 0) {
+        let (n, at) = dirty_quotes_at(&bytes[base..], cand.delimiter, q, cand.escape);
+        let line = line_breaks(&bytes[..base + at]) as u64 + 1;
+        stray_quote = Some(line);
+        notes.push(format!(
+            "{n} quoted field(s) in the sampled rows have text after their closing quote, a stray quote (the first on line {line}): such a field is read up to the next delimiter, the quote kept"
         ));
     }
     if cand.quote.is_some() && cand.escape == Escape::Backslash && overrides.escape.is_none() {
@@ -262,9 +333,18 @@ pub fn sniff(
             line_ending,
             bom,
             field_count: best.m,
+            space_after_delimiter: false,
         },
         notes,
         preamble,
+        ragged: best.ragged,
+        stray_quote,
+        repairs: best.second_table
+            || best.dirty > 0
+            || (has_header
+                && table
+                    .first()
+                    .is_some_and(|h| table[1..].iter().any(|r| same_cells(h, r)))),
     })
 }
 
@@ -401,6 +481,10 @@ struct Eval {
     strict_typed: f64,
     score: f64,
     tier: u8,
+    /// A second table was found in the sniffed records (and left out of the scores).
+    second_table: bool,
+    /// Quoted fields whose closing quote is followed by more text.
+    dirty: usize,
 }
 
 fn evaluate(
@@ -419,6 +503,10 @@ fn evaluate(
     // Per record among the first TYPE_ROWS: (known cells, strictly typed cells).
     let mut types: Vec<(u32, u32)> = Vec::new();
     let mut freq: HashMap<usize, usize> = HashMap::new();
+    // Records that could start a second table: after a blank line, or header-like.
+    let mut table_start: Vec<bool> = Vec::new();
+    // Non-empty cells of the first records (for a preamble as wide as the table).
+    let mut filled: Vec<usize> = Vec::new();
     let mut reached_end = false;
     loop {
         let before = rdr.position().byte() as usize;
@@ -432,6 +520,10 @@ fn evaluate(
         }
         if starts.len() <= MAX_PREAMBLE_ROWS {
             starts.push(base + skip_line_breaks(region, before));
+        }
+        table_start.push(blank_line_at(region, before) || header_like(&rec));
+        if filled.len() <= MAX_PREAMBLE_ROWS {
+            filled.push(rec.iter().filter(|c| !c.trim_ascii().is_empty()).count());
         }
         counts.push(rec.len());
         *freq.entry(rec.len()).or_insert(0) += 1;
@@ -463,6 +555,8 @@ fn evaluate(
         counts.pop();
         types.truncate(last);
         starts.truncate(last);
+        filled.truncate(last);
+        table_start.truncate(last);
     }
     let rows = counts.len();
     let mut eval = Eval {
@@ -477,24 +571,30 @@ fn evaluate(
         strict_typed: 0.0,
         score: 0.0,
         tier: 0,
+        second_table: false,
+        dirty: 0,
     };
     if rows == 0 {
         return eval;
     }
-    let m = freq
-        .iter()
-        .filter(|&(_, &f)| f > 0)
-        .max_by_key(|&(&count, &f)| (f, count))
-        .map_or(1, |(&count, _)| count);
-    // Preamble: leading rows with fewer fields than the table.
-    let mut start_row = 0;
-    if detect_preamble
-        && let Some(s) = counts.iter().position(|&c| c == m)
-        && s <= MAX_PREAMBLE_ROWS
-        && counts[..s].iter().all(|&c| c < m)
-    {
-        start_row = s;
+    let (mut m, mut start_row) = table_shape(&counts, &freq, &filled, detect_preamble);
+    // A second table (a header-like row or a blank line, then rows of another width)
+    // after this one's start is not part of it.
+    let second_table = second_table_at(&counts, &table_start, start_row);
+    if let Some(k) = second_table {
+        for &c in &counts[k..] {
+            if let Some(f) = freq.get_mut(&c) {
+                *f -= 1;
+            }
+        }
+        counts.truncate(k);
+        types.truncate(k);
+        starts.truncate(k);
+        filled.truncate(k);
+        (m, start_row) = table_shape(&counts, &freq, &filled, detect_preamble);
     }
+    let rows = counts.len();
+    eval.rows = rows;
     let obvious = (0..start_row)
         .filter(|&i| obvious_preamble(bytes, starts[i], counts[i]))
         .count();
@@ -544,6 +644,8 @@ fn evaluate(
         (true, _) => 2,
     };
     eval.m = m;
+    eval.second_table = second_table.is_some();
+    eval.dirty = dirty;
     eval.start_row = start_row;
     eval.start_offset = starts.get(start_row).copied();
     eval.ragged = (rows - start_row) - consistent;
@@ -552,6 +654,108 @@ fn evaluate(
     eval.score = score;
     eval.tier = tier;
     eval
+}
+
+/// The modal field count of sniffed records (ties go to the larger count) and the
+/// index of the first table record: leading rows with fewer fields are a preamble, and
+/// so are rows as wide as the table with at most one filled cell (a title in the
+/// first), ended by a row of empty cells (`TITLE,,,` then `,,,`).
+fn table_shape(
+    counts: &[usize],
+    freq: &HashMap<usize, usize>,
+    filled: &[usize],
+    detect_preamble: bool,
+) -> (usize, usize) {
+    let m = freq
+        .iter()
+        .filter(|&(_, &f)| f > 0)
+        .max_by_key(|&(&count, &f)| (f, count))
+        .map_or(1, |(&count, _)| count);
+    let mut start_row = 0;
+    if !detect_preamble {
+        return (m, start_row);
+    }
+    if let Some(s) = counts.iter().position(|&c| c == m)
+        && s <= MAX_PREAMBLE_ROWS
+        && counts[..s].iter().all(|&c| c < m)
+    {
+        start_row = s;
+    }
+    if let Some(end) = (start_row..filled.len().min(counts.len()))
+        .rev()
+        .find(|&i| {
+            filled[i] == 0
+                && counts[i] > 1
+                && filled[start_row..i].iter().all(|&f| f <= 1)
+                && filled.get(i + 1).is_some_and(|&f| f > 1)
+        })
+    {
+        start_row = end + 1;
+    }
+    (m, start_row)
+}
+
+/// Where a second table starts among sniffed records: the first record at `k` at
+/// least two records after the table's start `from` that may start a table
+/// (`table_start`), whose width differs from the record before it and from most
+/// records of the table before it, and which the next record shares.
+fn second_table_at(counts: &[usize], table_start: &[bool], from: usize) -> Option<usize> {
+    let mut freq: HashMap<usize, usize> = HashMap::new();
+    for k in from..counts.len().saturating_sub(1) {
+        let c = counts[k];
+        if k >= from + 2 && table_start[k] && counts[k + 1] == c && counts[k - 1] != c {
+            let before = freq
+                .iter()
+                .max_by_key(|&(&count, &f)| (f, count))
+                .map(|(&count, _)| count);
+            if before != Some(c) {
+                return Some(k);
+            }
+        }
+        *freq.entry(c).or_insert(0) += 1;
+    }
+    None
+}
+
+/// Whether two records hold the same cells (spaces around them ignored).
+pub(super) fn same_cells(a: &ByteRecord, b: &ByteRecord) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b.iter())
+            .all(|(x, y)| x.trim_ascii() == y.trim_ascii())
+}
+
+/// Whether a blank line precedes the record that starts after byte `at` (the end of
+/// the previous record): a line break there that does not complete a `\r\n`.
+fn blank_line_at(region: &[u8], at: usize) -> bool {
+    if at == 0 {
+        return false;
+    }
+    let mut i = at;
+    if region[at - 1] == b'\r' && region.get(i) == Some(&b'\n') {
+        i += 1;
+    }
+    matches!(region.get(i), Some(b'\n' | b'\r'))
+}
+
+/// A row that looks like a header: at least two distinct, non-empty cells, none a
+/// number, date or boolean.
+pub(super) fn header_like(rec: &ByteRecord) -> bool {
+    if rec.len() < 2 {
+        return false;
+    }
+    let mut seen = HashSet::new();
+    rec.iter().all(|cell| {
+        let cell = cell.trim_ascii();
+        !matches!(
+            classify(cell),
+            CellType::Empty
+                | CellType::Null
+                | CellType::Number
+                | CellType::Temporal
+                | CellType::Bool
+        ) && seen.insert(cell)
+    })
 }
 
 /// Pick the best candidate. A weak delimiter (colon, space) only beats a consistent
@@ -611,6 +815,11 @@ fn opens_quoted_field(region: &[u8], delimiter: u8) -> bool {
 /// delimiter or line end, parsing like the `csv` crate does. Such fields mean the
 /// escape (or quote) choice is wrong: `"say \"hi\""` read with doubled-quote escaping.
 fn dirty_quotes(bytes: &[u8], delimiter: u8, quote: u8, escape: Escape) -> usize {
+    dirty_quotes_at(bytes, delimiter, quote, escape).0
+}
+
+/// [`dirty_quotes`], and the byte offset of the first such text.
+fn dirty_quotes_at(bytes: &[u8], delimiter: u8, quote: u8, escape: Escape) -> (usize, usize) {
     #[derive(Clone, Copy)]
     enum St {
         StartField,
@@ -621,7 +830,8 @@ fn dirty_quotes(bytes: &[u8], delimiter: u8, quote: u8, escape: Escape) -> usize
     }
     let mut st = St::StartField;
     let mut dirty = 0;
-    for &b in bytes {
+    let mut first = 0;
+    for (i, &b) in bytes.iter().enumerate() {
         let end = b == delimiter || b == b'\n' || b == b'\r';
         st = match st {
             St::StartField if b == quote => St::InQuoted,
@@ -638,12 +848,15 @@ fn dirty_quotes(bytes: &[u8], delimiter: u8, quote: u8, escape: Escape) -> usize
             St::AfterQuote if b == quote && escape != Escape::None => St::InQuoted,
             St::AfterQuote if end => St::StartField,
             St::AfterQuote => {
+                if dirty == 0 {
+                    first = i;
+                }
                 dirty += 1;
                 St::InField
             }
         };
     }
-    dirty
+    (dirty, first)
 }
 
 /// Parse up to `take` records starting at record `skip` (counted from `base`).
@@ -730,197 +943,6 @@ fn detect_header(table: &[ByteRecord], m: usize) -> bool {
         && cells
             .iter()
             .all(|c| !matches!(classify(c), CellType::Number | CellType::Temporal))
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum CellType {
-    Empty,
-    Null,
-    Number,
-    Temporal,
-    Bool,
-    /// Letters, digits, spaces and light punctuation: a name, a word, a sentence.
-    Word,
-    Other,
-}
-
-impl CellType {
-    fn is_typed(self) -> bool {
-        matches!(self, CellType::Number | CellType::Temporal | CellType::Bool)
-    }
-}
-
-fn classify(cell: &[u8]) -> CellType {
-    let s = cell.trim_ascii();
-    if s.is_empty() {
-        CellType::Empty
-    } else if is_null_token(s) {
-        CellType::Null
-    } else if is_number(s) {
-        CellType::Number
-    } else if is_temporal(s) {
-        CellType::Temporal
-    } else if is_bool(s) {
-        CellType::Bool
-    } else if is_word(s) {
-        CellType::Word
-    } else {
-        CellType::Other
-    }
-}
-
-fn is_null_token(s: &[u8]) -> bool {
-    const TOKENS: [&[u8]; 8] = [
-        b"na", b"n/a", b"null", b"none", b"nan", b"nil", b"-", b"#n/a",
-    ];
-    TOKENS.iter().any(|t| s.eq_ignore_ascii_case(t))
-}
-
-fn is_bool(s: &[u8]) -> bool {
-    const TOKENS: [&[u8]; 4] = [b"true", b"false", b"yes", b"no"];
-    TOKENS.iter().any(|t| s.eq_ignore_ascii_case(t))
-}
-
-fn is_word(s: &[u8]) -> bool {
-    let Ok(s) = std::str::from_utf8(s) else {
-        return false;
-    };
-    s.chars().any(char::is_alphabetic)
-        && s.chars()
-            .all(|c| c.is_alphanumeric() || " .-_'/&()+#".contains(c))
-}
-
-/// Integers, decimals (point or comma), thousands groups, exponents, percentages.
-fn is_number(s: &[u8]) -> bool {
-    let s = s.strip_suffix(b"%").unwrap_or(s);
-    let s = match s.first() {
-        Some(b'+' | b'-') => &s[1..],
-        _ => s,
-    };
-    let (mantissa, exponent) = match s.iter().position(|&b| b == b'e' || b == b'E') {
-        Some(i) => (&s[..i], Some(&s[i + 1..])),
-        None => (s, None),
-    };
-    if let Some(e) = exponent {
-        let e = match e.first() {
-            Some(b'+' | b'-') => &e[1..],
-            _ => e,
-        };
-        if e.is_empty() || !e.iter().all(u8::is_ascii_digit) {
-            return false;
-        }
-    }
-    is_mantissa(mantissa)
-}
-
-fn is_mantissa(m: &[u8]) -> bool {
-    if !m.iter().any(u8::is_ascii_digit)
-        || !m
-            .iter()
-            .all(|&b| b.is_ascii_digit() || b == b'.' || b == b',')
-    {
-        return false;
-    }
-    let seps: Vec<usize> = m
-        .iter()
-        .enumerate()
-        .filter(|&(_, &b)| b == b'.' || b == b',')
-        .map(|(i, _)| i)
-        .collect();
-    if seps.len() <= 1 {
-        return true;
-    }
-    // Several separators: thousands groups of three digits, then maybe one decimal
-    // separator of the other kind (1,234,567.89 or 1.234.567,89).
-    let group = m[seps[0]];
-    if seps[0] == 0 || seps[0] > 3 {
-        return false;
-    }
-    let last = seps.len() - 1;
-    for (k, &at) in seps.iter().enumerate() {
-        if k == last && m[at] != group {
-            // The decimal separator: any digits may follow.
-            continue;
-        }
-        if m[at] != group {
-            return false;
-        }
-        let next = seps.get(k + 1).copied().unwrap_or(m.len());
-        if next - at - 1 != 3 {
-            return false;
-        }
-    }
-    true
-}
-
-/// Dates (`2024-01-31`, `31/01/2024`, `1.2.24`), times (`12:30`, `12:30:00.5 PM`)
-/// and date-times joined by `T` or a space, with an optional zone.
-fn is_temporal(s: &[u8]) -> bool {
-    match date_prefix(s) {
-        Some(rest) => rest.is_empty() || (matches!(rest[0], b'T' | b' ') && is_time(&rest[1..])),
-        None => is_time(s),
-    }
-}
-
-fn digits(s: &[u8]) -> usize {
-    s.iter().take_while(|b| b.is_ascii_digit()).count()
-}
-
-fn date_prefix(s: &[u8]) -> Option<&[u8]> {
-    let a = digits(s);
-    let sep = *s.get(a)?;
-    if !matches!(sep, b'-' | b'/' | b'.') || a == 0 || a > 4 {
-        return None;
-    }
-    let s2 = &s[a + 1..];
-    let b = digits(s2);
-    if b == 0 || b > 2 || s2.get(b) != Some(&sep) {
-        return None;
-    }
-    let s3 = &s2[b + 1..];
-    let d = digits(s3);
-    let ok = (a == 4 && (1..=2).contains(&d)) || (a <= 2 && (d == 2 || d == 4));
-    ok.then(|| &s3[d..])
-}
-
-fn is_time(s: &[u8]) -> bool {
-    let h = digits(s);
-    if h == 0 || h > 2 || s.get(h) != Some(&b':') {
-        return false;
-    }
-    let mut rest = &s[h + 1..];
-    if digits(rest) != 2 {
-        return false;
-    }
-    rest = &rest[2..];
-    if rest.first() == Some(&b':') {
-        if digits(&rest[1..]) != 2 {
-            return false;
-        }
-        rest = &rest[3..];
-        if matches!(rest.first(), Some(b'.' | b',')) {
-            let f = digits(&rest[1..]);
-            if f == 0 {
-                return false;
-            }
-            rest = &rest[1 + f..];
-        }
-    }
-    let rest = rest.trim_ascii_start();
-    if rest.is_empty()
-        || rest.eq_ignore_ascii_case(b"am")
-        || rest.eq_ignore_ascii_case(b"pm")
-        || rest == b"Z"
-    {
-        return true;
-    }
-    // Zone offset: +HH, +HHMM, +HH:MM.
-    if matches!(rest[0], b'+' | b'-') {
-        let z = &rest[1..];
-        return (matches!(z.len(), 2 | 4) && z.iter().all(u8::is_ascii_digit))
-            || (z.len() == 5 && z[2] == b':' && digits(z) == 2 && digits(&z[3..]) == 2);
-    }
-    false
 }
 
 /// Excel's `sep=;` first line, naming the delimiter.
@@ -1022,5 +1044,10 @@ fn skip_line_breaks(bytes: &[u8], from: usize) -> usize {
         .count()
 }
 
+mod cells;
 #[cfg(test)]
 mod tests;
+
+use cells::{CellType, classify};
+#[cfg(test)]
+use cells::{is_number, is_temporal};

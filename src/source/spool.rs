@@ -19,7 +19,7 @@ use super::{Encoding, SourceError, decode};
 pub const STDIN: &str = "-";
 
 /// An input ready to be read as a file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) struct Prepared {
     /// The file to read: the input itself, or its spooled copy.
     pub read: PathBuf,

@@ -42,7 +42,7 @@ impl OutputFormat {
         }
     }
 
-    fn file_format(self) -> FileWriteFormat {
+    fn file_format(self, header: bool) -> FileWriteFormat {
         match self {
             OutputFormat::Csv => {
                 let serialize = SerializeOptions {
@@ -52,6 +52,7 @@ impl OutputFormat {
                 };
                 FileWriteFormat::Csv(CsvWriterOptions {
                     check_extension: false,
+                    include_header: header,
                     serialize_options: Arc::new(serialize),
                     ..Default::default()
                 })
@@ -64,6 +65,76 @@ impl OutputFormat {
                 ..Default::default()
             }),
         }
+    }
+}
+
+/// How a CSV output follows the CSV input it was made from, so that a column nobody
+/// changed reads as it did: a date column read in a format (`28/01/2018`) is written
+/// back in it rather than as an ISO date, and a file read without a header is written
+/// without one while its columns are still the names wort made up (`column_1`,
+/// `column_2`...). Other outputs keep their types and names whatever the layout.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Layout {
+    /// Every input is delimited text read without a header.
+    headerless_input: bool,
+    /// Date and datetime columns as read: name, the format of their text, type.
+    date_formats: Vec<(String, String, DataType)>,
+}
+
+impl Layout {
+    /// The layout of a CSV made from `report`'s inputs.
+    pub fn like_input(report: &super::SourceReport) -> Layout {
+        let delimited = !report.files.is_empty()
+            && report
+                .files
+                .iter()
+                .all(|f| matches!(f.format, super::Format::Csv | super::Format::Tsv));
+        if !delimited {
+            return Layout::default();
+        }
+        let headerless_input = report
+            .files
+            .iter()
+            .all(|f| f.dialect.as_ref().is_some_and(|d| !d.has_header));
+        let date_formats = report
+            .columns
+            .iter()
+            .filter_map(|c| match c.conversion.as_ref()? {
+                super::Conversion::Date(p) | super::Conversion::Datetime(p) => {
+                    Some((c.name.clone(), p.clone(), c.dtype.clone()))
+                }
+                _ => None,
+            })
+            .collect();
+        Layout {
+            headerless_input,
+            date_formats,
+        }
+    }
+
+    /// `lf` made ready for `format`, and whether to write a header line: for CSV,
+    /// date columns still as read are turned into text in their input formats.
+    fn prepare(&self, lf: LazyFrame, format: OutputFormat) -> PolarsResult<(LazyFrame, bool)> {
+        if format != OutputFormat::Csv || *self == Layout::default() {
+            return Ok((lf, true));
+        }
+        let mut lf = lf;
+        let schema = lf.collect_schema()?;
+        let made_up = schema
+            .iter_names()
+            .enumerate()
+            .all(|(i, name)| name.as_str() == format!("column_{}", i + 1));
+        let header = !(self.headerless_input && made_up && !schema.is_empty());
+        let dates: Vec<Expr> = self
+            .date_formats
+            .iter()
+            .filter(|(name, _, dtype)| schema.get(name.as_str()) == Some(dtype))
+            .map(|(name, pattern, _)| col(name.as_str()).dt().strftime(pattern.as_str()))
+            .collect();
+        if !dates.is_empty() {
+            lf = lf.with_columns(dates);
+        }
+        Ok((lf, header))
     }
 }
 
@@ -303,7 +374,7 @@ pub fn write_atomic_checked(
     check: impl FnOnce() -> Result<(), String>,
 ) -> Result<(), WriteError> {
     let staged = stage_data(path)?;
-    write_staged(lf, &staged, check)?;
+    write_staged(lf, &staged, &Layout::default(), check)?;
     staged.publish()
 }
 
@@ -319,6 +390,7 @@ pub fn stage_data(path: &Path) -> Result<Staged, WriteError> {
 pub fn write_staged(
     lf: LazyFrame,
     staged: &Staged,
+    layout: &Layout,
     check: impl FnOnce() -> Result<(), String>,
 ) -> Result<(), WriteError> {
     let format = OutputFormat::from_path(&staged.shown)?;
@@ -326,7 +398,7 @@ pub fn write_staged(
     if staged.temp.is_named() {
         set_in_progress(vec![temp_path.clone()]);
     }
-    let result = sink(lf, &temp_path, format);
+    let result = sink(lf, &temp_path, format, layout);
     set_in_progress(Vec::new());
     // The input's own error comes first: it explains a failure of the read.
     check().map_err(WriteError::Input)?;
@@ -340,6 +412,7 @@ pub fn write_staged(
 pub fn write_staged_many(
     parts: Vec<(LazyFrame, &Staged)>,
     extra: Vec<LazyFrame>,
+    layout: &Layout,
     check: impl FnOnce() -> Result<(), String>,
 ) -> Result<Vec<DataFrame>, WriteError> {
     let n_parts = parts.len();
@@ -352,7 +425,7 @@ pub fn write_staged_many(
             temps.push(staged.path().to_path_buf());
         }
         opt.get_or_insert_with(|| lf.get_current_optimizations());
-        let lf = sink_plan(lf, staged.path(), format)
+        let lf = sink_plan(lf, staged.path(), format, layout)
             .map_err(|e| WriteError::Polars(crate::util::clean_polars_error(&e)))?;
         plans.push(lf.logical_plan);
     }
@@ -369,17 +442,23 @@ pub fn write_staged_many(
     Ok(frames.split_off(n_parts.min(frames.len())))
 }
 
-fn sink_plan(lf: LazyFrame, path: &Path, format: OutputFormat) -> PolarsResult<LazyFrame> {
+fn sink_plan(
+    lf: LazyFrame,
+    path: &Path,
+    format: OutputFormat,
+    layout: &Layout,
+) -> PolarsResult<LazyFrame> {
     let target = SinkTarget::Path(PlRefPath::new(path.to_string_lossy().as_ref()));
+    let (lf, header) = layout.prepare(lf, format)?;
     lf.sink(
         SinkDestination::File { target },
-        format.file_format(),
+        format.file_format(header),
         UnifiedSinkArgs::default(),
     )
 }
 
-fn sink(lf: LazyFrame, path: &Path, format: OutputFormat) -> PolarsResult<()> {
-    sink_plan(lf, path, format)?.collect_with_engine(Engine::Streaming)?;
+fn sink(lf: LazyFrame, path: &Path, format: OutputFormat, layout: &Layout) -> PolarsResult<()> {
+    sink_plan(lf, path, format, layout)?.collect_with_engine(Engine::Streaming)?;
     Ok(())
 }
 

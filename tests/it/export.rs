@@ -437,6 +437,93 @@ fn pyspark_job_has_a_block_per_step_and_reads_like_wort() {
     }
 }
 
+/// A sample with a second table: `wort run` stops before it, a Spark job could not, so
+/// the export refuses and says how to cut the file. A `, ` file tells the job to drop
+/// the spaces, and the header's cells go to the job for dropping repeated headers.
+#[test]
+fn export_refuses_a_second_table_and_carries_the_reading_repairs() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let r = write_recipe(dir.path(), r#"[{"op": "trim", "column": "b"}]"#);
+    let two = dir.path().join("two.csv");
+    let mut text = String::from("a,b,c\n");
+    for i in 0..30 {
+        text.push_str(&format!("{i},x{i},{}\n", i * 2));
+    }
+    text.push_str("\nkey,value\nk1,v1\nk2,v2\n");
+    std::fs::write(&two, text).expect("write");
+    let o = export(&r, "pyspark")
+        .arg("-o")
+        .arg(dir.path().join("job.py"))
+        .arg("--input")
+        .arg(&two)
+        .output()
+        .expect("export");
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("two.csv line 33 starts a second table, which `wort run` leaves out")
+            && err.contains("Cut the file before that line (head -n 32), or pass --skip-lines 32"),
+        "{err}"
+    );
+    assert!(!dir.path().join("job.py").exists());
+
+    let spaced = dir.path().join("spaced.csv");
+    let mut text = String::from(" a, b, c\n");
+    for i in 0..10 {
+        text.push_str(&format!("{i}, x, \"y, z\"\n"));
+    }
+    std::fs::write(&spaced, text).expect("write");
+    let out = dir.path().join("job.py");
+    export(&r, "pyspark")
+        .arg("-o")
+        .arg(&out)
+        .arg("--input")
+        .arg(&spaced)
+        .assert()
+        .success();
+    let job = std::fs::read_to_string(&out).expect("job");
+    for want in [
+        "\"spaced\": True,",
+        "\"header_cells\": [\"a\", \"b\", \"c\"],",
+        "mode = \"DROPMALFORMED\"",
+    ] {
+        assert!(job.contains(want), "{want} not in the job:\n{job}");
+    }
+
+    // A stray quote: the job is written, with a warning on stderr and in its header.
+    let stray = dir.path().join("stray.csv");
+    let mut text = String::from("id,url,amount\n");
+    for i in 1..=30 {
+        if i == 5 {
+            text.push_str("5,\"\"https://x/5\",50\n");
+        } else {
+            text.push_str(&format!("{i},\"https://x/{i}\",{}\n", i * 10));
+        }
+    }
+    std::fs::write(&stray, text).expect("write");
+    let r = write_recipe(dir.path(), r#"[{"op": "upper", "column": "url"}]"#);
+    let o = export(&r, "pyspark")
+        .arg("-o")
+        .arg(&out)
+        .arg("--input")
+        .arg(&stray)
+        .output()
+        .expect("export");
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(
+            "stray.csv line 6 has a quoted field with text after its closing quote (a stray quote)"
+        ) && err.contains("such rows differ between the two"),
+        "{err}"
+    );
+    let job = std::fs::read_to_string(&out).expect("job");
+    assert!(
+        job.contains("  warning: ") && job.contains("stray.csv line 6 has a quoted field"),
+        "{job}"
+    );
+}
+
 #[test]
 fn export_pyspark_without_sample_reads_text_and_says_so() {
     let dir = tempfile::tempdir().expect("tmp");
@@ -1121,6 +1208,7 @@ fn cases(dir: &Path) -> Vec<Case> {
         ),
         vec![parquet],
     ));
+    out.extend(messy_reading_cases(dir));
     if let Some(full) = std::env::var_os("WORT_FLIGHTS_CSV") {
         out.push(Case::new(
             "example_flights_clean_full_336k",
@@ -1129,6 +1217,53 @@ fn cases(dir: &Path) -> Vec<Case> {
         ));
     }
     out
+}
+
+/// What `wort run` repairs with no flags, the job must repair the same way: a row with a
+/// field too few and one with a field too many set aside, the header written again
+/// further down (with spaces around its cells), a comma followed by a space; and a
+/// CSV output keeps the input's date formats and, without a header, writes none. (A
+/// stray quote is read differently by Spark: the export warns, see
+/// `export_refuses_a_second_table_and_carries_the_reading_repairs`.)
+fn messy_reading_cases(dir: &Path) -> Vec<Case> {
+    let mut rows = String::from("id,name,amount,day\n");
+    for i in 1..=60 {
+        match i {
+            7 => rows.push_str("7,short,70\n"),
+            13 => rows.push_str("13,long,130,2024-01-13,extra\n"),
+            21 => rows.push_str(" id , name,amount ,day\n"),
+            _ => rows.push_str(&format!(
+                "{i},name {i},{}.5,2024-01-{:02}\n",
+                i * 10,
+                i % 28 + 1
+            )),
+        }
+    }
+    let set_aside = dir.join("set_aside.csv");
+    std::fs::write(&set_aside, rows).expect("write");
+    let mut spaced = String::from("id, name, note, amount\n");
+    for i in 1..=12 {
+        spaced.push_str(&format!("{i}, \"Smith, {i}\", say \"\"hi\"\", {i}.25\n"));
+    }
+    spaced.push_str("13, Cy, , 1\n");
+    let spaced_path = dir.join("spaced.csv");
+    std::fs::write(&spaced_path, spaced).expect("write");
+    let upper =
+        |column: &str| recipe_text(&format!(r#"[{{"op": "upper", "column": "{column}"}}]"#));
+    let dated = dir.join("dated.csv");
+    std::fs::write(
+        &dated,
+        "id,name,day,seen\n1,ann,28/01/2018,2018-01-28 10:00:00\n2,bo,03/02/2019,2019-02-03 11:30:05\n3,cy,,\n",
+    )
+    .expect("write");
+    let headerless = dir.join("headerless_dated.csv");
+    std::fs::write(&headerless, "1,ann,28/01/2018\n2,bo,03/02/2019\n").expect("write");
+    vec![
+        Case::new("csv_layout_dates", upper("name"), vec![dated]),
+        Case::new("csv_layout_no_header", upper("column_2"), vec![headerless]),
+        Case::new("messy_set_aside_rows", upper("name"), vec![set_aside]),
+        Case::new("messy_comma_space", upper("name"), vec![spaced_path]),
+    ]
 }
 
 #[test]
@@ -1147,6 +1282,7 @@ fn spark_parity() {
     }
     let mut jobs = Vec::new();
     let mut expected = Vec::new(); // (job name, wort output, ordered)
+    let mut csv_expected = Vec::new(); // (job name, wort's CSV, Spark's CSV directory)
     for (i, case) in cases.iter().enumerate() {
         let base = d.join(format!("case{i}"));
         std::fs::create_dir_all(&base).expect("mkdir");
@@ -1190,6 +1326,22 @@ fn spark_parity() {
         jobs.push(serde_json::json!({
             "name": case.name, "job": job, "inputs": inputs, "output": base.join("spark_out"),
         }));
+        // A CSV output's text: dates in their input formats, no header for a
+        // headerless input (see `messy_reading_cases`).
+        if case.name.starts_with("csv_layout") {
+            let wort_csv = base.join("wort.csv");
+            let o = run(&recipe, &inputs, &wort_csv)
+                .args(&case.flags)
+                .output()
+                .expect("wort run");
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            let name = format!("{}__csv", case.name);
+            jobs.push(serde_json::json!({
+                "name": name, "job": job, "inputs": inputs, "output": base.join("spark_csv"),
+                "output_format": "csv",
+            }));
+            csv_expected.push((name, wort_csv, base.join("spark_csv")));
+        }
         expected.push((
             case.name.clone(),
             wort_out.clone(),
@@ -1265,6 +1417,23 @@ fn spark_parity() {
             failures.push(format!("{name}: {e}"));
         }
     }
+    for (name, wort_csv, spark_dir) in &csv_expected {
+        let r = &results[name.as_str()];
+        if r["ok"] != true {
+            failures.push(format!(
+                "{name}: the Spark job failed: {}",
+                r["error"].as_str().unwrap_or("?")
+            ));
+            continue;
+        }
+        let want = std::fs::read_to_string(wort_csv).expect("wort csv");
+        let got = spark_csv_text(spark_dir, want.lines().next().unwrap_or(""));
+        if want != got {
+            failures.push(format!(
+                "{name}: CSV text differs\nwort:\n{want}\nspark:\n{got}"
+            ));
+        }
+    }
     assert!(
         failures.is_empty(),
         "{} of {} Spark jobs differ from wort run:\n\n{}",
@@ -1274,16 +1443,35 @@ fn spark_parity() {
     );
 }
 
-/// Spark's output directory (part files in order) as one frame.
-fn read_spark_dir(dir: &Path) -> DataFrame {
+/// The part files with extension `ext` of Spark's output directory, in order.
+fn part_files(dir: &Path, ext: &str) -> Vec<PathBuf> {
     let mut parts: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("spark output")
         .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "parquet"))
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
         .collect();
     parts.sort();
+    parts
+}
+
+/// Spark's CSV output directory as one text: its part files in order, the header
+/// line (when it is `header`) once.
+fn spark_csv_text(dir: &Path, header: &str) -> String {
+    let mut out = String::new();
+    for (i, p) in part_files(dir, "csv").iter().enumerate() {
+        let text = std::fs::read_to_string(p).expect("part");
+        match text.strip_prefix(&format!("{header}\n")) {
+            Some(rest) if i > 0 => out.push_str(rest),
+            _ => out.push_str(&text),
+        }
+    }
+    out
+}
+
+/// Spark's output directory (part files in order) as one frame.
+fn read_spark_dir(dir: &Path) -> DataFrame {
     let mut out: Option<DataFrame> = None;
-    for p in parts {
+    for p in part_files(dir, "parquet") {
         let df = ParquetReader::new(std::fs::File::open(&p).expect("part"))
             .finish()
             .expect("reads part");

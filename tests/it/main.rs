@@ -11,6 +11,7 @@ mod html;
 mod kills;
 mod memory;
 mod pipes;
+mod pollock;
 mod profile;
 mod quarantine;
 mod readme;

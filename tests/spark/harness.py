@@ -59,7 +59,7 @@ def main():
                 query = query.replace("`%s`" % job.get("table", "input"), "`%s`" % view)
                 spark.sql(query).write.mode("overwrite").parquet(job["output"])
             else:
-                module.run(spark, job["inputs"], job["output"], "parquet")
+                module.run(spark, job["inputs"], job["output"], job.get("output_format", "parquet"))
             result = {"ok": True, "seconds": time.time() - t0}
         except Exception as e:  # noqa: BLE001 - every failure is reported, not raised
             result = failure(e, t0)

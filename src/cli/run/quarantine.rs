@@ -5,7 +5,7 @@ use polars::prelude::*;
 
 use crate::quality::{EvalOptions, RowChecks, dqdl::Ruleset, row_checks};
 use crate::source::WriteError;
-use crate::source::write::{Staged, write_staged_many};
+use crate::source::write::{Layout, Staged, write_staged_many};
 use crate::util::{clean_polars_error, thousands};
 
 /// The column BAD gets: the failed rules' text, joined with "; ".
@@ -55,6 +55,7 @@ pub fn write_split(
     opts: &EvalOptions,
     good: &Staged,
     bad: &Staged,
+    layout: &Layout,
     verify: impl FnOnce() -> Result<(), String>,
 ) -> Result<Split, WriteError> {
     let polars = |e: PolarsError| WriteError::Polars(clean_polars_error(&e));
@@ -128,6 +129,7 @@ pub fn write_split(
     let frames = write_staged_many(
         vec![(good_lf, good), (bad_lf, bad)],
         vec![counts_lf],
+        layout,
         verify,
     )?;
     let df = frames

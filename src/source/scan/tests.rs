@@ -11,6 +11,7 @@ fn dialect(delimiter: u8, field_count: usize) -> Dialect {
         line_ending: LineEnding::Lf,
         bom: false,
         field_count,
+        space_after_delimiter: false,
     }
 }
 
@@ -19,6 +20,7 @@ fn opts(expected_fields: usize) -> ScanOptions {
         expected_fields,
         max_rows: None,
         stop_at_first_bad: false,
+        refuse_unreadable: false,
         keep: None,
     }
 }
@@ -184,6 +186,7 @@ fn unclosed_quote_at_end_is_reported_where_it_opens() {
     // Stop-at-first-bad gives the message.
     let o = ScanOptions {
         stop_at_first_bad: true,
+        refuse_unreadable: false,
         ..opts(3)
     };
     match scan(&b"a,b,c\n1,\"2,3\n"[..], &dialect(b',', 3), &o) {
@@ -282,6 +285,7 @@ fn invalid_utf8_line_and_offset() {
     );
     let o = ScanOptions {
         stop_at_first_bad: true,
+        refuse_unreadable: false,
         ..opts(2)
     };
     match scan(&input[..], &d, &o) {
@@ -333,6 +337,7 @@ fn first_bad_is_capped_and_bad_rows_counts_all() {
     assert_eq!(r.first_bad[9].line, 21);
     let o = ScanOptions {
         stop_at_first_bad: true,
+        refuse_unreadable: false,
         ..opts(2)
     };
     match scan(input.as_bytes(), &dialect(b',', 2), &o) {
@@ -380,6 +385,7 @@ fn normalize_backslash_semicolon_exact_bytes() {
         line_ending: LineEnding::CrLf,
         bom: true,
         field_count: 3,
+        space_after_delimiter: false,
     };
     let input = "\u{feff}title\r\nname;quote;n\r\nBob;\"say \\\"hi\\\"; ok\";1,5\r\nAnn;plain;2\r\n;\"\";\r\n\r\n";
     let (out, r) = normalized(input.as_bytes(), &d, &opts(3));

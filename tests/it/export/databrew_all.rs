@@ -203,7 +203,7 @@ fn every_claimed_databrew_operation_imports_and_runs() {
     assert_eq!(
         lines.next(),
         Some(
-            "alice@example.com,  alice  smith ,Call first; gate,a|b|c,new york,12.5,3.0,2023-01-05,01/05/2023,2023-01-05T10:00:00,true,A-001!,05/01/2023,12.0,2023-01-05,1,@example.com,10,  alice  smith  / new york"
+            "alice@example.com,  alice  smith ,Call first; gate,a|b|c,new york,12.5,3.0,2023-01-05,01/05/2023,2023-01-05 10:00:00,true,A-001!,05/01/2023,12.0,2023-01-05,1,@example.com,10,  alice  smith  / new york"
         )
     );
 }
