@@ -154,10 +154,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     };
     let spill_dir = memory::spill_dir(args.temp_dir.as_deref(), &output)?;
     let memory_limit = args.memory_limit.unwrap_or_else(memory::default_limit);
+    let quantile_budget = memory::quantile_budget(&src.report, memory_limit);
     let fresh = || ApplyOptions {
         stats: Some(Arc::new(RunStats::default())),
         literal_statistics: true,
         spill: Some(Arc::new(Spill::new(memory_limit, spill_dir.clone()))),
+        quantile_budget,
     };
     let stats = recipe::replay(
         &mut src,

@@ -135,6 +135,9 @@ pub struct ApplyOptions {
     pub literal_statistics: bool,
     /// Sort out of core, spilling here (`wort run`); in memory without it.
     pub spill: Option<Arc<super::spill::Spill>>,
+    /// With `literal_statistics`: the bytes a median or quantile may hold before it is
+    /// found out of core (see [`crate::transform::quantile`]).
+    pub quantile_budget: Option<u64>,
 }
 
 /// Apply every enabled step of `recipe` to `lf`.
@@ -238,6 +241,7 @@ pub fn apply_with(
             dedupe_pass: dedupe_pass
                 .as_ref()
                 .map(|f| f as &crate::transform::literal::DedupePass),
+            quantile_budget: options.quantile_budget,
         };
         lf = step
             .op

@@ -28,6 +28,10 @@ pub type DedupePass = dyn Fn(LazyFrame, Expr, &KeepRows) -> PolarsResult<LazyFra
 /// A plan that keeps some rows of the plan it gets (a dedupe's filter).
 pub type KeepRows<'k> = dyn Fn(LazyFrame) -> LazyFrame + 'k;
 
+/// The counter of the passes quantiles found out of core took.
+const OUT_OF_CORE: &str =
+    "passes over the data to find a median or quantile too large for --memory-limit";
+
 /// The hidden column a group-wise statistic is joined in as.
 const GROUP_STAT: &str = "__wort_group_stat";
 
@@ -64,6 +68,24 @@ impl ApplyCx<'_> {
     pub fn statistics(&self, lf: &LazyFrame, stats: Vec<Expr>) -> PolarsResult<Vec<Expr>> {
         let Some(pass) = self.stats_pass else {
             return Ok(stats);
+        };
+        let stats = match self.quantile_budget {
+            Some(budget) => {
+                let mut passes = 0;
+                let mut out = Vec::with_capacity(stats.len());
+                for stat in stats {
+                    let (stat, n) = super::quantile::out_of_core(stat, lf, pass, budget)?;
+                    passes += n;
+                    out.push(stat);
+                }
+                if passes > 0
+                    && let Some(c) = self.counter(OUT_OF_CORE)
+                {
+                    c.set(c.get() + passes);
+                }
+                out
+            }
+            None => stats,
         };
         let names: Vec<String> = (0..stats.len())
             .map(|i| format!("__wort_stat_{i}"))

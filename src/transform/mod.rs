@@ -17,6 +17,7 @@ pub mod missing;
 pub mod numbers;
 pub mod outliers;
 pub mod privacy;
+pub mod quantile;
 pub mod reshape;
 pub mod rounding;
 pub mod rows;
@@ -574,6 +575,9 @@ pub struct ApplyCx<'a> {
     pub sort_pass: Option<&'a literal::SortPass>,
     /// When set, `dedupe` runs the plan so far and removes duplicates out of core.
     pub dedupe_pass: Option<&'a literal::DedupePass>,
+    /// With a statistics pass: the bytes a median or quantile may hold; one whose
+    /// values would take more is found out of core ([`quantile`]).
+    pub quantile_budget: Option<u64>,
 }
 
 impl<'a> ApplyCx<'a> {
@@ -588,6 +592,7 @@ impl<'a> ApplyCx<'a> {
             stats_pass: None,
             sort_pass: None,
             dedupe_pass: None,
+            quantile_budget: None,
         }
     }
 }

@@ -24,18 +24,20 @@ fn frame() -> DataFrame {
 /// A step's counters: (step, label, count).
 type Counts = Vec<(usize, String, u64)>;
 
-/// The recipe applied to `df` in memory (aggregates in the plan) and with statistics
-/// computed ahead (literals), collected; plus the counters of each.
-fn both(df: &DataFrame, steps: &str) -> [(DataFrame, Counts); 2] {
+/// The recipe applied to `df` in memory (aggregates in the plan), with statistics
+/// computed ahead (literals), and with them computed ahead under a 1-byte budget for
+/// medians and quantiles (found out of core), collected; plus the counters of each.
+fn paths(df: &DataFrame, steps: &str) -> [(DataFrame, Counts); 3] {
     let text = format!("{{\"wort_recipe\": 1, \"steps\": {steps}}}");
     let recipe = wort::recipe::Recipe::parse(&text, "test").expect("recipe parses");
     wort::recipe::validate(&recipe, df.schema().as_ref()).expect("recipe validates");
-    [false, true].map(|literal_statistics| {
+    [(false, None), (true, None), (true, Some(1))].map(|(literal_statistics, budget)| {
         let stats = Arc::new(wort::recipe::RunStats::default());
         let opts = wort::recipe::ApplyOptions {
             stats: Some(stats.clone()),
             literal_statistics,
             spill: None,
+            quantile_budget: budget,
         };
         let out = wort::recipe::apply_with(&recipe, df.clone().lazy(), &opts)
             .expect("plans")
@@ -149,7 +151,11 @@ impl Agree {
         {"op":"dedupe","columns":"g"},{"op":"scale","column":"x","method":"zscore"}]"#
 )]
 fn statistics_ahead_give_the_in_memory_result(#[case] agree: Agree, #[case] steps: &str) {
-    let [(memory, memory_counts), (literal, literal_counts)] = both(&frame(), steps);
+    let [
+        (memory, memory_counts),
+        (literal, literal_counts),
+        (outside, outside_counts),
+    ] = paths(&frame(), steps);
     assert!(
         agree.holds(&memory, &literal),
         "in memory:\n{:?}\nstatistics ahead:\n{:?}",
@@ -158,11 +164,34 @@ fn statistics_ahead_give_the_in_memory_result(#[case] agree: Agree, #[case] step
     );
     // The statistics passes run the earlier steps too; they must not count twice.
     assert_eq!(memory_counts, literal_counts);
+    // Medians and quantiles found out of core are the same values, bit for bit, and
+    // the summary says how many passes they took.
+    assert!(
+        agree.holds(&memory, &outside),
+        "in memory:\n{:?}\nout of core:\n{:?}",
+        rows(&memory),
+        rows(&outside)
+    );
+    let passes = "passes over the data to find a median or quantile too large for --memory-limit";
+    let (found, others): (Counts, Counts) = outside_counts
+        .into_iter()
+        .partition(|(_, label, _)| label == passes);
+    assert_eq!(others, memory_counts);
+    let quantiles = ["median", "iqr", "robust", "modified_zscore", "quantile"];
+    let ungrouped = !steps.contains("group_by");
+    assert_eq!(
+        !found.is_empty(),
+        ungrouped
+            && quantiles
+                .iter()
+                .any(|q| steps.contains(&format!("\"{q}\""))),
+        "{found:?}"
+    );
 }
 
 #[test]
 fn a_median_fill_uses_the_median_of_the_present_values() {
-    let [_, (out, counts)] = both(
+    let [_, (out, counts), _] = paths(
         &frame(),
         r#"[{"op":"fill_missing","column":"x","strategy":"median"}]"#,
     );
@@ -179,7 +208,7 @@ fn a_median_fill_uses_the_median_of_the_present_values() {
 
 #[test]
 fn a_group_fill_keeps_the_row_order_and_the_missing_key_group() {
-    let [_, (out, _)] = both(
+    let [_, (out, _), _] = paths(
         &frame(),
         r#"[{"op":"fill_missing","column":"x","strategy":"median","group_by":"g"}]"#,
     );
@@ -202,12 +231,60 @@ fn a_group_fill_keeps_the_row_order_and_the_missing_key_group() {
 #[test]
 fn an_all_missing_column_stays_missing() {
     let df = df! { "x" => [None::<f64>, None, None] }.expect("frame");
-    let [(memory, _), (literal, _)] = both(
+    let [(memory, _), (literal, _), _] = paths(
         &df,
         r#"[{"op":"fill_missing","column":"x","strategy":"median"}]"#,
     );
     assert!(memory.equals_missing(&literal));
     assert_eq!(literal.column("x").unwrap().null_count(), 3);
+}
+
+/// Under a `--memory-limit` too small for the column, `wort run` finds the median and
+/// quartiles out of core: the same output, and the summary counts the passes; a small
+/// file under the default limit takes none.
+#[test]
+fn wort_run_finds_medians_past_the_memory_limit_out_of_core() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut csv = String::from("v\n");
+    for i in 0..3000u64 {
+        match i % 9 {
+            0 => csv.push_str("NA\n"),
+            _ => csv.push_str(&format!("{}\n", (i * 7919) % 1009)),
+        }
+    }
+    let input = write(dir.path(), "in.csv", &csv);
+    let recipe = write(
+        dir.path(),
+        "r.json",
+        r#"{"wort_recipe":1,"steps":[
+            {"op":"fill_missing","column":"v","strategy":"median"},
+            {"op":"outliers","column":"v","method":"iqr","action":"flag","to":"far"}]}"#,
+    );
+    let run = |out: &str, extra: &[&str]| {
+        let o = wort()
+            .arg("run")
+            .arg(&recipe)
+            .arg(&input)
+            .arg("-o")
+            .arg(dir.path().join(out))
+            .args(extra)
+            .output()
+            .expect("runs");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let text = std::fs::read_to_string(dir.path().join(out)).expect("output");
+        (text, String::from_utf8_lossy(&o.stderr).to_string())
+    };
+    let (plain, said) = run("plain.csv", &[]);
+    let (outside, said_outside) = run("outside.csv", &["--memory-limit", "4K"]);
+    assert_eq!(plain, outside);
+    assert!(plain.starts_with("v,far\n"), "{plain}");
+    let passes = "passes over the data to find a median or quantile too large for --memory-limit";
+    assert!(!said.contains(passes), "{said}");
+    assert!(
+        said_outside.contains(&format!("step   1 (fill_missing): 3 {passes}"))
+            && said_outside.contains("step   1 (fill_missing): 334 values filled"),
+        "{said_outside}"
+    );
 }
 
 #[test]
@@ -276,6 +353,7 @@ fn in_memory_and_spilled(
             limit,
             dir.to_path_buf(),
         ))),
+        quantile_budget: None,
     };
     let spilled = wort::recipe::apply_with(&recipe, df.clone().lazy(), &opts)
         .expect("plans")

@@ -77,6 +77,32 @@ pub fn spill_dir(given: Option<&Path>, output: &Path) -> anyhow::Result<PathBuf>
     }
 }
 
+/// The bytes a median or quantile may hold in `wort run` (a quarter of the memory
+/// limit, as a sort's rows), when the inputs may have enough rows to pass it; None when
+/// they cannot (each row of delimited text takes at least 2 bytes, of JSON 3), which
+/// spares small inputs the pass that counts the values first.
+pub fn quantile_budget(report: &crate::source::SourceReport, memory_limit: u64) -> Option<u64> {
+    use crate::source::Format;
+    use crate::transform::quantile::BYTES_PER_VALUE;
+    let budget = (memory_limit / 4).max(1);
+    let rows = match report.total_rows {
+        Some(rows) => Some(rows),
+        None => report.files.iter().try_fold(0u64, |sum, f| {
+            let per_row = match f.format {
+                Format::Csv | Format::Tsv => 2,
+                Format::Json | Format::Ndjson => 3,
+                Format::Parquet => return None,
+            };
+            let bytes = std::fs::metadata(&f.path).ok()?.len();
+            (!f.gzip && f.decoded.is_none()).then(|| sum + bytes / per_row)
+        }),
+    };
+    match rows {
+        Some(rows) if rows.saturating_mul(BYTES_PER_VALUE) <= budget => None,
+        _ => Some(budget),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
