@@ -139,7 +139,7 @@ impl ReadSpec {
         }
         if let Some(line) = file.stray_quote {
             spec.warnings.push(format!(
-                "{} line {line} has a quoted field with text after its closing quote (a stray quote): `wort run` reads such a field from the closing quote to the next delimiter, Spark keeps its raw text, so such rows differ between the two; fix the quotes in the file for the same rows everywhere",
+                "{} line {line} has a quoted field with text after its closing quote (a stray quote): `wort run` reads such a field without the quotes of its quoted part, Spark keeps its raw text, so such rows differ between the two; fix the quotes in the file for the same rows everywhere",
                 file.path
             ));
         }
@@ -200,9 +200,12 @@ impl ReadSpec {
                     }
                 },
             };
-            if let Some(Conversion::Date(f) | Conversion::Datetime(f)) = &c.conversion {
-                spec.date_formats
-                    .push((c.name.clone(), spark_pattern(f, Mode::Print)?));
+            // A format Spark cannot print (`%.f`, a fraction of any length) is written
+            // as ISO by both, as `Layout::like_input` does.
+            if let Some(Conversion::Date(f) | Conversion::Datetime(f)) = &c.conversion
+                && let Ok(pattern) = spark_pattern(f, Mode::Print)
+            {
+                spec.date_formats.push((c.name.clone(), pattern));
             }
             columns.push(ColumnSpec {
                 name: c.name.clone(),

@@ -704,7 +704,7 @@ pub(super) fn open_delimited(
         expected_fields: dialect.field_count,
         max_rows,
         // Rows with the wrong number of fields are counted, then set aside when they
-        // are few (see `settle_bad_rows`); an unclosed quote or invalid UTF-8 stops.
+        // are few (see `too_many_bad_rows`); an unclosed quote or invalid UTF-8 stops.
         stop_at_first_bad: false,
         refuse_unreadable: !opts.skip_bad_rows,
         // Rows of a file polars reads as it is are kept raw, for polars to parse.
@@ -756,6 +756,11 @@ pub(super) fn open_delimited(
             if let Some(t) = result.second_table {
                 return Err(again(format!("line {} starts a second table", t.line)));
             }
+            if let Some(line) = result.stray_quote {
+                return Err(again(format!(
+                    "line {line} has a quoted field with text after its closing quote"
+                )));
+            }
             if result.rows == 0 && !dialect_c.has_header {
                 return Err(SourceError::Empty { path: shown_c });
             }
@@ -774,6 +779,14 @@ pub(super) fn open_delimited(
     }
     report.notes.extend(repairs(&result, &dialect));
     report.second_table = result.second_table;
+    if report.stray_quote.is_none()
+        && let Some(line) = result.stray_quote
+    {
+        report.stray_quote = Some(line);
+        report.notes.push(format!(
+            "line {line} has a quoted field with text after its closing quote, a stray quote: the quoted part loses its quotes and the text after it is kept"
+        ));
+    }
     report.rows = Some(result.rows);
     report.bad_rows = result.bad_rows;
     report.first_bad = result.first_bad.clone();
@@ -785,7 +798,9 @@ pub(super) fn open_delimited(
         None => None,
     };
 
-    let repaired = result.repeated_headers > 0 || result.second_table.is_some();
+    let repaired = result.repeated_headers > 0
+        || result.second_table.is_some()
+        || result.stray_quote.is_some();
     if can_read_directly && result.bad_rows == 0 && !repaired {
         return Ok((direct(path, &dialect, names, max_rows), kept));
     }
@@ -815,6 +830,9 @@ pub(super) fn open_delimited(
     }
     if result.second_table.is_some() {
         notes.push("second table left out");
+    }
+    if result.stray_quote.is_some() {
+        notes.push("stray quotes");
     }
     if !notes.is_empty() {
         report.notes.push(format!(

@@ -302,8 +302,12 @@ pub struct ScanResult {
     /// concatenated with their headers): dropped, counted, the first one's line kept.
     pub repeated_headers: u64,
     pub first_repeated_header: Option<u64>,
-    /// Where a second table starts: after a blank line, two records in a row with the
-    /// same field count that is not the table's. Reading stops there.
+    /// The line of the first quoted field with text after its closing quote (a stray
+    /// quote): the `csv` crate reads it, polars does not.
+    pub stray_quote: Option<u64>,
+    /// Where a second table starts: a record of another width after a blank line, or
+    /// looking like a header, followed by records of its width (see
+    /// [`rows_confirming_table`]). Reading stops there.
     pub second_table: Option<SecondTable>,
 }
 
@@ -423,9 +427,10 @@ fn run<R: Read>(
     let mut keeper = opts.keep.map(Keeper::new);
     let mut before = 0u64;
     let mut header: Option<ByteRecord> = None;
-    // A record with the wrong field count right after a blank line: a bad row, or the
-    // header of a second table when the next record has its field count too.
-    let mut pending: Option<(BadRow, bool)> = None;
+    // A record with the wrong field count after a blank line, or looking like a
+    // header: bad rows, or the start of a second table once enough records of its
+    // width follow (see `Pending`).
+    let mut pending: Option<Pending> = None;
     loop {
         if opts.max_rows.is_some_and(|max| result.rows >= max) {
             break;
@@ -435,18 +440,10 @@ fn run<R: Read>(
             Ok(false) => break,
             Err(e) => return Err(read_error(e, preamble)),
         }
-        if let Some((p, after_blank_line)) = pending.take() {
-            match p.problem {
-                BadRowProblem::FieldCount { found, .. } if found == rec.len() => {
-                    result.second_table = Some(SecondTable {
-                        line: p.line,
-                        fields: found,
-                        after_blank_line,
-                    });
-                    break;
-                }
-                _ => set_aside(&mut result, p, opts)?,
-            }
+        if pending.as_ref().is_some_and(|p| p.width != rec.len()) {
+            pending
+                .take()
+                .map_or(Ok(()), |p| p.set_aside(&mut result, opts))?;
         }
         let pos = rdr.position();
         let (after, after_line) = (pos.byte(), pos.line());
@@ -478,6 +475,13 @@ fn run<R: Read>(
             let line = start_line(raw, after_line) + preamble;
             result.first_repeated_header.get_or_insert(line);
             continue;
+        }
+        if result.stray_quote.is_none()
+            && let (Some(q), Some(raw)) = (dialect.quote, raw)
+            && raw.contains(&q)
+            && super::sniff::dirty_quotes_at(raw, dialect.delimiter, q, dialect.escape).0 > 0
+        {
+            result.stray_quote = Some(start_line(Some(raw), after_line) + preamble);
         }
         if rec.len() == expected && utf8_ok && !at_eof {
             on_good(&rec)?;
@@ -512,23 +516,78 @@ fn run<R: Read>(
             }
             Some(mut bad) => {
                 bad.line += preamble;
+                let found = match bad.problem {
+                    BadRowProblem::FieldCount { found, .. } => Some(found),
+                    _ => None,
+                };
+                if let Some(p) = pending.as_mut()
+                    && found == Some(p.width)
+                {
+                    p.followers.push(bad);
+                    if p.followers.len() >= p.needed {
+                        result.second_table = Some(SecondTable {
+                            line: p.first.line,
+                            fields: p.width,
+                            after_blank_line: p.blank,
+                        });
+                        pending = None;
+                        break;
+                    }
+                    continue;
+                }
+                pending
+                    .take()
+                    .map_or(Ok(()), |p| p.set_aside(&mut result, opts))?;
                 let blank = raw.is_some_and(|raw| blank_line_before(feed, record_start, raw));
-                let may_start_table = matches!(bad.problem, BadRowProblem::FieldCount { .. })
-                    && !at_eof
-                    && (blank || super::sniff::header_like(&rec));
-                if may_start_table {
-                    pending = Some((bad, blank));
-                } else {
-                    set_aside(&mut result, bad, opts)?;
+                match found {
+                    Some(width) if !at_eof && (blank || super::sniff::header_like(&rec)) => {
+                        pending = Some(Pending {
+                            first: bad,
+                            width,
+                            blank,
+                            needed: rows_confirming_table(blank),
+                            followers: Vec::new(),
+                        });
+                    }
+                    _ => set_aside(&mut result, bad, opts)?,
                 }
             }
         }
     }
-    if let Some((p, _)) = pending {
-        set_aside(&mut result, p, opts)?;
+    if let Some(p) = pending {
+        p.set_aside(&mut result, opts)?;
     }
     result.kept = keeper.map(Keeper::finish);
     Ok(result)
+}
+
+/// Records of a new width that must follow a possible table start for it to be a
+/// second table: one after a blank line; after a row that merely looks like a header
+/// (text cells only, as many rows of names or addresses do), several, so that a few
+/// rows split by commas in their text are set aside as malformed instead of ending the
+/// read. The sniffer applies the same rule (`sniff::second_table_at`).
+pub(super) fn rows_confirming_table(after_blank_line: bool) -> usize {
+    if after_blank_line { 1 } else { 3 }
+}
+
+/// A possible start of a second table, and the records of its width after it.
+struct Pending {
+    first: BadRow,
+    width: usize,
+    blank: bool,
+    needed: usize,
+    followers: Vec<BadRow>,
+}
+
+impl Pending {
+    /// Not a second table after all: each of its records is a malformed row.
+    fn set_aside(self, result: &mut ScanResult, opts: &ScanOptions) -> Result<(), ScanError> {
+        set_aside(result, self.first, opts)?;
+        for f in self.followers {
+            set_aside(result, f, opts)?;
+        }
+        Ok(())
+    }
 }
 
 /// Count a malformed record, or fail on it when asked to stop at the first.

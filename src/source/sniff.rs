@@ -170,7 +170,7 @@ pub fn sniff(
             spaced.notes.insert(
                 0,
                 format!(
-                    "every {} is followed by a space: the spaces after it are not part of the values",
+                    "nearly every {} outside quotes is followed by a space: the spaces after it are not part of the values",
                     describe_delimiter(d)
                 ),
             );
@@ -305,7 +305,7 @@ fn sniff_plain(
         let line = line_breaks(&bytes[..base + at]) as u64 + 1;
         stray_quote = Some(line);
         notes.push(format!(
-            "{n} quoted field(s) in the sampled rows have text after their closing quote, a stray quote (the first on line {line}): such a field is read up to the next delimiter, the quote kept"
+            "{n} quoted field(s) in the sampled rows have text after their closing quote, a stray quote (the first on line {line}): the quoted part loses its quotes and the text after it is kept"
         ));
     }
     if cand.quote.is_some() && cand.escape == Escape::Backslash && overrides.escape.is_none() {
@@ -504,7 +504,9 @@ fn evaluate(
     let mut types: Vec<(u32, u32)> = Vec::new();
     let mut freq: HashMap<usize, usize> = HashMap::new();
     // Records that could start a second table: after a blank line, or header-like.
-    let mut table_start: Vec<bool> = Vec::new();
+    // Whether a record may start a table: after a blank line (`Some(true)`), or looking
+    // like a header (`Some(false)`).
+    let mut table_start: Vec<Option<bool>> = Vec::new();
     // Non-empty cells of the first records (for a preamble as wide as the table).
     let mut filled: Vec<usize> = Vec::new();
     let mut reached_end = false;
@@ -521,7 +523,11 @@ fn evaluate(
         if starts.len() <= MAX_PREAMBLE_ROWS {
             starts.push(base + skip_line_breaks(region, before));
         }
-        table_start.push(blank_line_at(region, before) || header_like(&rec));
+        table_start.push(if blank_line_at(region, before) {
+            Some(true)
+        } else {
+            header_like(&rec).then_some(false)
+        });
         if filled.len() <= MAX_PREAMBLE_ROWS {
             filled.push(rec.iter().filter(|c| !c.trim_ascii().is_empty()).count());
         }
@@ -698,12 +704,19 @@ fn table_shape(
 /// Where a second table starts among sniffed records: the first record at `k` at
 /// least two records after the table's start `from` that may start a table
 /// (`table_start`), whose width differs from the record before it and from most
-/// records of the table before it, and which the next record shares.
-fn second_table_at(counts: &[usize], table_start: &[bool], from: usize) -> Option<usize> {
+/// records of the table before it, and which the records after it share (as many as
+/// `scan::rows_confirming_table` asks).
+fn second_table_at(counts: &[usize], table_start: &[Option<bool>], from: usize) -> Option<usize> {
     let mut freq: HashMap<usize, usize> = HashMap::new();
     for k in from..counts.len().saturating_sub(1) {
         let c = counts[k];
-        if k >= from + 2 && table_start[k] && counts[k + 1] == c && counts[k - 1] != c {
+        let confirmed = table_start[k].is_some_and(|blank| {
+            let needed = super::scan::rows_confirming_table(blank);
+            counts
+                .get(k + 1..=k + needed)
+                .is_some_and(|next| next.iter().all(|&n| n == c))
+        });
+        if k >= from + 2 && confirmed && counts[k - 1] != c {
             let before = freq
                 .iter()
                 .max_by_key(|&(&count, &f)| (f, count))
@@ -819,7 +832,12 @@ fn dirty_quotes(bytes: &[u8], delimiter: u8, quote: u8, escape: Escape) -> usize
 }
 
 /// [`dirty_quotes`], and the byte offset of the first such text.
-fn dirty_quotes_at(bytes: &[u8], delimiter: u8, quote: u8, escape: Escape) -> (usize, usize) {
+pub(super) fn dirty_quotes_at(
+    bytes: &[u8],
+    delimiter: u8,
+    quote: u8,
+    escape: Escape,
+) -> (usize, usize) {
     #[derive(Clone, Copy)]
     enum St {
         StartField,

@@ -100,7 +100,11 @@ impl Layout {
             .columns
             .iter()
             .filter_map(|c| match c.conversion.as_ref()? {
-                super::Conversion::Date(p) | super::Conversion::Datetime(p) => {
+                // A fraction of any length (`%.f`) has no Spark form to print it with:
+                // such a column is written as ISO, here and by an exported job.
+                super::Conversion::Date(p) | super::Conversion::Datetime(p)
+                    if !p.contains("%.f") =>
+                {
                     Some((c.name.clone(), p.clone(), c.dtype.clone()))
                 }
                 _ => None,

@@ -1253,7 +1253,7 @@ fn messy_reading_cases(dir: &Path) -> Vec<Case> {
     let dated = dir.join("dated.csv");
     std::fs::write(
         &dated,
-        "id,name,day,seen\n1,ann,28/01/2018,2018-01-28 10:00:00\n2,bo,03/02/2019,2019-02-03 11:30:05\n3,cy,,\n",
+        "id,name,day,seen,at\n1,ann,28/01/2018,2018-01-28 10:00:00,2018-01-28 10:00:00.25\n2,bo,03/02/2019,2019-02-03 11:30:05,2019-02-03 11:30:05.125\n3,cy,,,\n",
     )
     .expect("write");
     let headerless = dir.join("headerless_dated.csv");

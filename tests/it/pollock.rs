@@ -147,7 +147,7 @@ fn repeated_header_rows_are_dropped_with_a_note() {
 #[test]
 fn a_second_table_is_left_out_with_a_note_naming_its_line() {
     let mut text = lines_of(6, 0);
-    text.push_str("code,label\nA,alpha\nB,beta\n");
+    text.push_str("code,label\nA,alpha\nB,beta\nC,gamma\n");
     let (out, err) = read("two.csv", &text);
     assert_eq!(out, lines_of(6, 0));
     assert!(
@@ -163,6 +163,24 @@ fn a_second_table_is_left_out_with_a_note_naming_its_line() {
     assert_eq!(out, lines_of(6, 0));
     assert!(
         err.contains("line 9 starts a second table (after a blank line, 4 fields, not 3)"),
+        "{err}"
+    );
+
+    // Rows of text split by a comma in a name look like a header of a wider table;
+    // two of them are malformed rows, set aside, and the rows after them are read.
+    let mut text = String::from("name,email,city\n");
+    for i in 0..60 {
+        if i == 30 {
+            text.push_str("Smith, John,js@x.com,Paris\nDoe, Jane,jd@x.com,Rome\n");
+        }
+        text.push_str(&format!("person{i},p{i}@x.com,Town{i}\n"));
+    }
+    let (out, err) = read("names.csv", &text);
+    assert_eq!(out.lines().count(), 61, "{out}");
+    assert!(out.ends_with("person59,p59@x.com,Town59\n"), "{out}");
+    assert!(!err.contains("second table"), "{err}");
+    assert!(
+        err.contains("line 33: expected 3 fields, found 4 (\"Doe, Jane,jd@x.com,Rome\")"),
         "{err}"
     );
 }
@@ -195,7 +213,7 @@ fn a_comma_and_a_space_separate_fields() {
     );
     assert!(
         err.contains(
-            "every ',' is followed by a space: the spaces after it are not part of the values"
+            "nearly every ',' outside quotes is followed by a space: the spaces after it are not part of the values"
         ),
         "{err}"
     );
@@ -234,6 +252,30 @@ fn a_stray_quote_is_read_as_text_with_a_note() {
     );
     assert!(
         err.contains("1 quoted field(s) in the sampled rows have text after their closing quote, a stray quote (the first on line 6)"),
+        "{err}"
+    );
+
+    // Past the sniffed first MiB the row check finds it, and the file is read again
+    // through the normalised copy (polars refused it with no line).
+    let mut text = String::from("id,url,amount\n");
+    for i in 1..=60_000 {
+        let url = if i == 50_000 {
+            "\"\"https://x/50000\"".to_string()
+        } else {
+            format!("\"https://x/{i}\"")
+        };
+        text.push_str(&format!("{i},{url},{i}\n"));
+    }
+    let (out, err) = read("late.csv", &text);
+    assert!(
+        out.contains("\n50000,\"https://x/50000\"\"\",50000\n"),
+        "{err}"
+    );
+    assert_eq!(out.lines().count(), 60_001);
+    assert!(
+        err.contains(
+            "line 50001 has a quoted field with text after its closing quote, a stray quote"
+        ),
         "{err}"
     );
 }
