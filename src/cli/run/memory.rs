@@ -77,30 +77,44 @@ pub fn spill_dir(given: Option<&Path>, output: &Path) -> anyhow::Result<PathBuf>
     }
 }
 
-/// The bytes a median or quantile may hold in `wort run` (a quarter of the memory
-/// limit, as a sort's rows), when the inputs may have enough rows to pass it; None when
-/// they cannot (each row of delimited text takes at least 2 bytes, of JSON 3), which
-/// spares small inputs the pass that counts the values first.
+/// The bytes a median or quantile may hold in `wort run` (half the memory limit), when
+/// the inputs may have enough rows to pass it; None when they cannot, which spares
+/// them the pass that counts the values first. Rows are estimated from the length of
+/// the first lines of each text input (twice that many, for safety); a compressed,
+/// decoded or Parquet input is assumed large.
 pub fn quantile_budget(report: &crate::source::SourceReport, memory_limit: u64) -> Option<u64> {
     use crate::source::Format;
     use crate::transform::quantile::BYTES_PER_VALUE;
-    let budget = (memory_limit / 4).max(1);
+    let budget = (memory_limit / 2).max(1);
     let rows = match report.total_rows {
         Some(rows) => Some(rows),
         None => report.files.iter().try_fold(0u64, |sum, f| {
-            let per_row = match f.format {
-                Format::Csv | Format::Tsv => 2,
-                Format::Json | Format::Ndjson => 3,
-                Format::Parquet => return None,
-            };
-            let bytes = std::fs::metadata(&f.path).ok()?.len();
-            (!f.gzip && f.decoded.is_none()).then(|| sum + bytes / per_row)
+            let text = matches!(f.format, Format::Csv | Format::Tsv | Format::Ndjson);
+            if !text || f.gzip || f.decoded.is_some() {
+                return None;
+            }
+            Some(sum + 2 * estimated_rows(std::path::Path::new(&f.path))?)
         }),
     };
     match rows {
         Some(rows) if rows.saturating_mul(BYTES_PER_VALUE) <= budget => None,
         _ => Some(budget),
     }
+}
+
+/// About how many lines a text file has: its size over the mean length of the lines
+/// in its first MiB (a line break inside quotes only makes the estimate larger).
+fn estimated_rows(path: &Path) -> Option<u64> {
+    use std::io::Read as _;
+    let size = std::fs::metadata(path).ok()?.len();
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(1 << 20)
+        .read_to_end(&mut head)
+        .ok()?;
+    let lines = head.iter().filter(|&&b| b == b'\n').count().max(1) as u64;
+    Some(size.saturating_mul(lines) / (head.len().max(1) as u64) + 1)
 }
 
 #[cfg(test)]
