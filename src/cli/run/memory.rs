@@ -106,7 +106,12 @@ pub fn quantile_budget(report: &crate::source::SourceReport, memory_limit: u64) 
 /// in its first MiB (a line break inside quotes only makes the estimate larger).
 fn estimated_rows(path: &Path) -> Option<u64> {
     use std::io::Read as _;
-    let size = std::fs::metadata(path).ok()?.len();
+    // Only a regular file: a FIFO or a device is read once, by the spooling, and
+    // opening it again would wait for a writer.
+    let meta = std::fs::metadata(path)
+        .ok()
+        .filter(std::fs::Metadata::is_file)?;
+    let size = meta.len();
     let mut head = Vec::new();
     std::fs::File::open(path)
         .ok()?
