@@ -56,8 +56,9 @@ pub struct RunArgs {
     /// No summary and no warnings on stderr (errors still go there).
     #[arg(short, long)]
     pub quiet: bool,
-    /// Memory a sort may hold at once, as bytes or with a unit (512M, 2G, 1.5GiB):
-    /// rows that do not fit are sorted in runs spilled to --temp-dir and merged.
+    /// Memory the run may hold, as bytes or with a unit (512M, 2G, 1.5GiB): rows of a
+    /// sort or dedupe that do not fit are spilled to --temp-dir and merged, and a median
+    /// or quantile whose values pass half of it is found in passes over the data.
     /// Default: a quarter of the machine's memory.
     #[arg(long, value_name = "SIZE", value_parser = memory::parse_size)]
     pub memory_limit: Option<u64>,

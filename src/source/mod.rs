@@ -194,6 +194,10 @@ pub struct FileReport {
     /// The line of the first quoted field with text after its closing quote (a stray
     /// quote), in the sniffed part of the file.
     pub stray_quote: Option<u64>,
+    /// Rows a delimited file may hold, before they are counted: its size over the
+    /// length of the lines of its sniffed first MiB (line breaks inside quotes only
+    /// make it larger). None for a compressed file.
+    pub estimated_rows: Option<u64>,
 }
 
 impl FileReport {

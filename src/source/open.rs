@@ -461,6 +461,7 @@ pub(super) fn open_file(
         header_cells: Vec::new(),
         second_table: None,
         stray_quote: None,
+        estimated_rows: None,
     };
     match format {
         Format::Csv | Format::Tsv => {
@@ -650,6 +651,9 @@ pub(super) fn open_delimited(
     let mut reader = decode::open_utf8(path, gzip, opts.encoding).map_err(io_err)?;
     let (prefix, truncated) = decode::read_prefix(&mut reader, SNIFF_BYTES).map_err(io_err)?;
     drop(reader);
+    if !gzip {
+        report.estimated_rows = Some(estimated_rows(path, &prefix, truncated));
+    }
     let text =
         decode::check_utf8(&prefix, truncated).map_err(|(line, byte)| SourceError::Utf8 {
             path: shown.clone(),
@@ -850,6 +854,19 @@ pub(super) fn open_delimited(
         max_rows: max_rows.map(|n| n as usize),
     };
     Ok((input, kept))
+}
+
+/// About how many rows the file at `path` holds, from its first bytes `prefix` (all of
+/// it unless `truncated`): lines there, scaled by the file's size. `\r\n` counts twice
+/// and a line break inside quotes counts as a row: the estimate errs on the large side.
+fn estimated_rows(path: &Path, prefix: &[u8], truncated: bool) -> u64 {
+    let lines = prefix.iter().filter(|&&b| b == b'\n' || b == b'\r').count() as u64 + 1;
+    match std::fs::metadata(path) {
+        Ok(meta) if truncated => {
+            meta.len().saturating_mul(lines) / (prefix.len().max(1) as u64) + 1
+        }
+        _ => lines,
+    }
 }
 
 /// At most one row in this many may be set aside without `--skip-bad-rows`.

@@ -79,47 +79,22 @@ pub fn spill_dir(given: Option<&Path>, output: &Path) -> anyhow::Result<PathBuf>
 
 /// The bytes a median or quantile may hold in `wort run` (half the memory limit), when
 /// the inputs may have enough rows to pass it; None when they cannot, which spares
-/// them the pass that counts the values first. Rows are estimated from the length of
-/// the first lines of each text input (twice that many, for safety); a compressed,
-/// decoded or Parquet input is assumed large.
+/// them the pass that counts the values first. Uncounted rows are taken as twice the
+/// reader's estimate (`FileReport::estimated_rows`); an input without one (compressed,
+/// Parquet, JSON) is assumed large.
 pub fn quantile_budget(report: &crate::source::SourceReport, memory_limit: u64) -> Option<u64> {
-    use crate::source::Format;
     use crate::transform::quantile::BYTES_PER_VALUE;
     let budget = (memory_limit / 2).max(1);
     let rows = match report.total_rows {
         Some(rows) => Some(rows),
         None => report.files.iter().try_fold(0u64, |sum, f| {
-            let text = matches!(f.format, Format::Csv | Format::Tsv | Format::Ndjson);
-            if !text || f.gzip || f.decoded.is_some() {
-                return None;
-            }
-            Some(sum + 2 * estimated_rows(std::path::Path::new(&f.path))?)
+            Some(sum + f.rows.or(f.estimated_rows.map(|n| n.saturating_mul(2)))?)
         }),
     };
     match rows {
         Some(rows) if rows.saturating_mul(BYTES_PER_VALUE) <= budget => None,
         _ => Some(budget),
     }
-}
-
-/// About how many lines a text file has: its size over the mean length of the lines
-/// in its first MiB (a line break inside quotes only makes the estimate larger).
-fn estimated_rows(path: &Path) -> Option<u64> {
-    use std::io::Read as _;
-    // Only a regular file: a FIFO or a device is read once, by the spooling, and
-    // opening it again would wait for a writer.
-    let meta = std::fs::metadata(path)
-        .ok()
-        .filter(std::fs::Metadata::is_file)?;
-    let size = meta.len();
-    let mut head = Vec::new();
-    std::fs::File::open(path)
-        .ok()?
-        .take(1 << 20)
-        .read_to_end(&mut head)
-        .ok()?;
-    let lines = head.iter().filter(|&&b| b == b'\n').count().max(1) as u64;
-    Some(size.saturating_mul(lines) / (head.len().max(1) as u64) + 1)
 }
 
 #[cfg(test)]
