@@ -5,13 +5,22 @@
 
 use super::{wort, write};
 
-/// `wort run` of an empty recipe over `text` (as `name`), with no reading flags: its
-/// exit code, the output CSV's text (if written) and stderr.
-fn run(name: &str, text: &str) -> (Option<i32>, Option<String>, String) {
-    let dir = tempfile::tempdir().expect("tmp");
-    let recipe = write(dir.path(), "r.json", r#"{"wort_recipe":1,"steps":[]}"#);
-    let input = write(dir.path(), name, text);
-    let out = dir.path().join("out.csv");
+/// `wort run` of `steps` over `text` (as `name`) into `out` in `dir`, with no reading
+/// flags: its exit code, the output's path and stderr.
+fn run_in(
+    dir: &std::path::Path,
+    steps: &str,
+    name: &str,
+    text: &str,
+    out: &str,
+) -> (Option<i32>, std::path::PathBuf, String) {
+    let recipe = write(
+        dir,
+        "r.json",
+        format!(r#"{{"wort_recipe":1,"steps":{steps}}}"#),
+    );
+    let input = write(dir, name, text);
+    let out = dir.join(out);
     let done = wort()
         .arg("run")
         .arg(&recipe)
@@ -20,9 +29,16 @@ fn run(name: &str, text: &str) -> (Option<i32>, Option<String>, String) {
         .arg(&out)
         .output()
         .expect("runs");
-    let written = std::fs::read_to_string(&out).ok();
     let stderr = String::from_utf8_lossy(&done.stderr).to_string();
-    (done.status.code(), written, stderr)
+    (done.status.code(), out, stderr)
+}
+
+/// `wort run` of an empty recipe over `text` (as `name`), with no reading flags: its
+/// exit code, the output CSV's text (if written) and stderr.
+fn run(name: &str, text: &str) -> (Option<i32>, Option<String>, String) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (code, out, stderr) = run_in(dir.path(), "[]", name, text, "out.csv");
+    (code, std::fs::read_to_string(&out).ok(), stderr)
 }
 
 /// The output and stderr of a read that must succeed.
@@ -284,22 +300,8 @@ fn a_stray_quote_is_read_as_text_with_a_note() {
 /// output's text (CSV) or its table as `wort sql` prints it (Parquet).
 fn run_into(steps: &str, text: &str, out: &str) -> String {
     let dir = tempfile::tempdir().expect("tmp");
-    let recipe = write(
-        dir.path(),
-        "r.json",
-        format!(r#"{{"wort_recipe":1,"steps":{steps}}}"#),
-    );
-    let input = write(dir.path(), "in.csv", text);
-    let out = dir.path().join(out);
-    wort()
-        .arg("run")
-        .arg(&recipe)
-        .arg(&input)
-        .arg("-o")
-        .arg(&out)
-        .arg("-q")
-        .assert()
-        .success();
+    let (code, out, stderr) = run_in(dir.path(), steps, "in.csv", text, out);
+    assert_eq!(code, Some(0), "{stderr}");
     if out.extension().is_some_and(|e| e == "csv") {
         return std::fs::read_to_string(&out).expect("output");
     }
